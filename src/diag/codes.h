@@ -1,0 +1,82 @@
+#pragma once
+// Every diagnostic code eurus emits, in one place. Codes are stable: a code is never
+// reused for a different mistake. docs/Diagnostics.md explains each one.
+
+namespace eurus::codes {
+
+// E00xx: reading files and YAML structure
+inline constexpr char kIo[] = "E0001";               // a file or directory cannot be read
+inline constexpr char kYamlSyntax[] = "E0002";       // YAML syntax error
+inline constexpr char kDuplicateKey[] = "E0003";     // a key appears twice in one mapping
+inline constexpr char kUnknownKey[] = "E0004";       // a key the contract does not define
+inline constexpr char kWrongType[] = "E0005";        // a value of the wrong shape or type
+inline constexpr char kMissingField[] = "E0006";     // a required field is absent
+inline constexpr char kBadValue[] = "E0007";         // a value outside its allowed set/range
+inline constexpr char kFormatVersion[] = "E0008";    // `eurus:` format version unsupported
+inline constexpr char kBadFileName[] = "E0009";      // environment/tenant file name invalid
+
+// E01xx: organisation and accounts
+inline constexpr char kBadName[] = "E0101";          // org/env/tenant/app/resource name pattern
+inline constexpr char kBadAccountId[] = "E0102";     // not 12 digits
+inline constexpr char kDuplicateAccount[] = "E0103"; // an account id used twice
+inline constexpr char kRealms[] = "E0104";           // realms must be exactly nonprod and prod
+inline constexpr char kBadEmail[] = "E0105";         // an alert/contact address is not an email
+inline constexpr char kBadRepository[] = "E0106";   // ci.github_repository not owner/name
+inline constexpr char kBadTag[] = "E0107";           // a tag key/value AWS would reject
+inline constexpr char kBadDomain[] = "E0108";        // domain is not a valid DNS name
+
+// E02xx: network
+inline constexpr char kBadCidr[] = "E0201";          // a CIDR that does not parse
+inline constexpr char kCidrAlignment[] = "E0202";    // host bits set
+inline constexpr char kCidrRange[] = "E0203";        // prefix outside what the field allows
+inline constexpr char kCidrOverlap[] = "E0204";      // egress/destination overlaps the VPC
+inline constexpr char kSubnetSize[] = "E0205";       // subnet size invalid for the VPC
+inline constexpr char kAzRegion[] = "E0206";         // AZ not in the region
+inline constexpr char kAzCount[] = "E0207";          // fewer than two AZs
+inline constexpr char kAzDuplicate[] = "E0208";      // an AZ listed twice
+inline constexpr char kVpcExhausted[] = "E0209";     // no room for the onboarded tenants
+inline constexpr char kBadRegion[] = "E0210";        // region is not an AWS region name
+inline constexpr char kBadTransitGateway[] = "E0211";  // tgw id malformed / without egress
+
+// E03xx: tenants, apps and resources
+inline constexpr char kUnknownEnvironment[] = "E0301";  // tenant names an environment not defined
+inline constexpr char kUnknownResource[] = "E0302";     // `uses` names no resource of the tenant
+inline constexpr char kOverrideTarget[] = "E0303";      // override for an env/app/resource not there
+inline constexpr char kFargateSize[] = "E0304";         // invalid cpu/memory pair
+inline constexpr char kReplicas[] = "E0305";            // replica range inconsistent
+inline constexpr char kProdReplicas[] = "E0306";        // prod app with fewer than 2 replicas
+inline constexpr char kPortRequired[] = "E0307";        // route/health check/expose without a port
+inline constexpr char kBadRoute[] = "E0308";            // route host or path invalid
+inline constexpr char kBadImage[] = "E0309";            // image is not an ECR repository name
+inline constexpr char kScaling[] = "E0310";             // scaling target invalid
+inline constexpr char kAcu[] = "E0311";                 // Aurora ACU range invalid
+inline constexpr char kEngineVersion[] = "E0312";       // engine version malformed
+inline constexpr char kDocdbInstances[] = "E0313";      // DocumentDB instance count/class
+inline constexpr char kBadSecret[] = "E0314";           // secret name invalid
+inline constexpr char kDuplicateItem[] = "E0315";       // the same item twice in a list
+inline constexpr char kResourceField[] = "E0316";       // a field that does not apply to this type
+inline constexpr char kBadEnvVar[] = "E0317";           // environment variable name invalid
+inline constexpr char kNoEnvironments[] = "E0318";      // tenant onboarded nowhere
+
+// E04xx: derived AWS names
+inline constexpr char kNameTooLong[] = "E0401";      // a derived AWS name exceeds its limit
+inline constexpr char kNameInvalid[] = "E0402";      // a derived AWS name breaks its char rules
+
+// E05xx: environments
+inline constexpr char kRetention[] = "E0501";        // not a CloudWatch Logs retention value
+inline constexpr char kDr[] = "E0502";               // RPO/RTO cannot be met
+inline constexpr char kIngress[] = "E0503";          // ingress needs something it lacks
+
+// E06xx: lock file
+inline constexpr char kLockCorrupt[] = "E0601";      // eurus.lock.json cannot be read
+inline constexpr char kLockFrozen[] = "E0602";       // --frozen and the lock would change
+inline constexpr char kLockConflict[] = "E0603";     // the lock's allocations no longer fit
+inline constexpr char kReleaseUnknown[] = "E0604";   // nothing to release
+
+// W0xxx: warnings (never fail a run)
+inline constexpr char kWarnSingleNat[] = "W0001";     // single NAT gateway in the prod realm
+inline constexpr char kWarnReserved[] = "W0002";      // removed tenant still holds subnets
+inline constexpr char kWarnNoProtection[] = "W0003";  // prod environment without protection
+inline constexpr char kWarnSpotProd[] = "W0004";      // prod app entirely on FARGATE_SPOT
+
+}  // namespace eurus::codes

@@ -1,0 +1,143 @@
+#include "config/load.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "diag/codes.h"
+
+namespace eurus::config {
+
+namespace {
+
+struct Pending {
+  std::string rel;   ///< e.g. "tenants/shop.yaml"
+  std::string stem;  ///< e.g. "shop"
+  int kind;          ///< 0 org, 1 env, 2 tenant
+  FileId file = kNoFile;
+  Diagnostics diags;
+  Node root;
+};
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+/// Splits the `overrides` entry off a tenant document.
+void SplitOverrides(TenantFile& t, Diagnostics& diags) {
+  if (!t.base.is_map()) return;
+  for (size_t i = 0; i < t.base.entries.size(); ++i) {
+    if (t.base.entries[i].key != "overrides") continue;
+    Node ov = std::move(t.base.entries[i].value);
+    t.base.entries.erase(t.base.entries.begin() + static_cast<long>(i));
+    if (ov.is_null()) return;
+    if (!ov.is_map()) {
+      diags.Report(Error(codes::kWrongType, "`overrides` must be a mapping of environment names, found " + ov.Describe())
+                       .Label(ov.span, "expected `<env>: { ... }` entries"));
+      return;
+    }
+    for (auto& e : ov.entries) {
+      if (!e.value.is_map() && !e.value.is_null()) {
+        diags.Report(Error(codes::kWrongType, "the override for `" + e.key + "` must be a mapping, found " + e.value.Describe())
+                         .Label(e.value.span, "expected tenant fields such as `apps:`"));
+        continue;
+      }
+      for (const auto& f : e.value.entries) {
+        if (f.key == "environments" || f.key == "overrides") {
+          diags.Report(Error(codes::kOverrideTarget, "`" + f.key + "` cannot be overridden per environment")
+                           .Label(f.key_span, "not allowed in an override")
+                           .Help(f.key == "environments" ? "list the environment in the tenant's top-level `environments`"
+                                                         : "overrides do not nest"));
+        }
+      }
+      t.overrides.push_back({e.key, e.key_span, std::move(e.value)});
+    }
+    return;
+  }
+}
+
+}  // namespace
+
+std::optional<Project> LoadProject(FileSystem& fs, const std::string& dir, SourceMap& sources,
+                                   Diagnostics& diags) {
+  Project p;
+  p.dir = dir;
+  if (!fs.IsDirectory(dir.empty() ? "." : dir)) {
+    diags.Report(Error(codes::kIo, "cannot read directory `" + dir + "`")
+                     .Help("pass the platform repository with -C DIR"));
+    return std::nullopt;
+  }
+  std::vector<Pending> pending;
+  if (!fs.Exists(JoinPath(dir, "eurus.yaml"))) {
+    diags.Report(Error(codes::kIo, "no eurus.yaml in `" + (dir.empty() ? "." : dir) + "`")
+                     .Help("run eurus in a platform repository, or point at one with -C DIR"));
+    return std::nullopt;
+  }
+  pending.push_back({"eurus.yaml", "eurus", 0, kNoFile, {}, {}});
+  for (int kind : {1, 2}) {
+    std::string sub = kind == 1 ? "environments" : "tenants";
+    for (const auto& name : fs.List(JoinPath(dir, sub))) {
+      std::string rel = sub + "/" + name;
+      if (EndsWith(name, ".yml")) {
+        diags.Report(Error(codes::kBadFileName, "`" + JoinPath(dir, rel) + "` is ignored: eurus reads `.yaml` files")
+                         .Help("rename it to `" + name.substr(0, name.size() - 4) + ".yaml`"));
+        continue;
+      }
+      if (!EndsWith(name, ".yaml")) continue;
+      pending.push_back({rel, name.substr(0, name.size() - 5), kind, kNoFile, {}, {}});
+    }
+  }
+  // Read sequentially (the source map is shared), parse in parallel (yaml-cpp is the
+  // slowest part of a check on a large organisation), merge diagnostics in file order.
+  for (auto& f : pending) {
+    std::string err;
+    std::string path = JoinPath(dir, f.rel);
+    auto text = fs.Read(path, &err);
+    if (!text) {
+      diags.Report(Error(codes::kIo, "cannot read `" + path + "`: " + err));
+      continue;
+    }
+    f.file = sources.Add(path, std::move(*text));
+    p.files.push_back(f.rel);
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < pending.size();) {
+      if (pending[i].file == kNoFile) continue;
+      pending[i].root = ParseYaml(sources, pending[i].file, pending[i].diags);
+    }
+  };
+  unsigned n = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  if (pending.size() < 64) n = 1;
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < n; ++i) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+
+  for (auto& f : pending) {
+    diags.Append(std::move(f.diags));
+    if (f.file == kNoFile) continue;
+    Str name;
+    name.value = f.stem;
+    name.span = name.key_span = {f.file, 0, 0};
+    name.set = true;
+    if (f.kind == 0) {
+      p.org = DecodeOrg(f.root, diags);
+    } else if (f.kind == 1) {
+      p.envs.push_back(DecodeEnv(f.root, name, diags));
+    } else {
+      TenantFile t;
+      t.name = name;
+      t.file = f.file;
+      t.base = std::move(f.root);
+      if (t.base.is_null()) t.base.span = {f.file, 0, 0};
+      SplitOverrides(t, diags);
+      t.doc = DecodeTenant(t.base, diags);
+      p.tenants.push_back(std::move(t));
+    }
+  }
+  std::sort(p.files.begin(), p.files.end());
+  return p;
+}
+
+}  // namespace eurus::config

@@ -1,0 +1,39 @@
+#pragma once
+// Loading a platform repository: eurus.yaml, environments/*.yaml, tenants/*.yaml.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/decode.h"
+#include "util/fs.h"
+
+namespace eurus::config {
+
+struct TenantFile {
+  Str name;               ///< from the file name
+  FileId file = kNoFile;
+  Node base;              ///< the document without `overrides`
+  struct Override {
+    std::string env;
+    Span key_span;
+    Node node;
+  };
+  std::vector<Override> overrides;
+  TenantDoc doc;          ///< `base` decoded (environments, apps and resources as written)
+};
+
+struct Project {
+  std::string dir;        ///< as given with -C; prefixes every path shown to the user
+  OrgDoc org;
+  std::vector<EnvDoc> envs;           ///< sorted by name
+  std::vector<TenantFile> tenants;    ///< sorted by name
+  std::vector<std::string> files;     ///< every file read, relative to `dir`, sorted
+};
+
+/// Reads and decodes every file; YAML and shape errors go to `diags`. Returns nullopt only
+/// when the directory holds no eurus.yaml (nothing else can be checked).
+std::optional<Project> LoadProject(FileSystem& fs, const std::string& dir, SourceMap& sources,
+                                   Diagnostics& diags);
+
+}  // namespace eurus::config

@@ -1,0 +1,49 @@
+#pragma once
+// The file system, behind an interface so tests can run commands on an in-memory tree
+// (ninja's DiskInterface). Only cli/ and run/ touch it on behalf of a command.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace eurus {
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  /// The file's bytes; nullopt and `err` set when it cannot be read.
+  virtual std::optional<std::string> Read(const std::string& path, std::string* err) = 0;
+  virtual bool Exists(const std::string& path) = 0;
+  virtual bool IsDirectory(const std::string& path) = 0;
+  /// Names (not paths) of the entries of a directory, sorted; empty if it does not exist.
+  virtual std::vector<std::string> List(const std::string& dir) = 0;
+  /// Writes through a temporary file in the same directory and renames it over `path`, so
+  /// readers see the old or the new content, never a mix.
+  virtual bool WriteAtomic(const std::string& path, const std::string& data, std::string* err) = 0;
+};
+
+class RealFileSystem : public FileSystem {
+ public:
+  std::optional<std::string> Read(const std::string& path, std::string* err) override;
+  bool Exists(const std::string& path) override;
+  bool IsDirectory(const std::string& path) override;
+  std::vector<std::string> List(const std::string& dir) override;
+  bool WriteAtomic(const std::string& path, const std::string& data, std::string* err) override;
+};
+
+/// An in-memory tree for tests: paths are plain strings, directories are implied.
+class MemoryFileSystem : public FileSystem {
+ public:
+  std::map<std::string, std::string> files;
+  std::optional<std::string> Read(const std::string& path, std::string* err) override;
+  bool Exists(const std::string& path) override;
+  bool IsDirectory(const std::string& path) override;
+  std::vector<std::string> List(const std::string& dir) override;
+  bool WriteAtomic(const std::string& path, const std::string& data, std::string* err) override;
+};
+
+/// `dir/name`, without a leading "./".
+std::string JoinPath(const std::string& dir, const std::string& name);
+
+}  // namespace eurus

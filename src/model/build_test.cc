@@ -1,0 +1,149 @@
+#include "model/build.h"
+
+#include <gtest/gtest.h>
+
+#include "diag/codes.h"
+#include "diag/render.h"
+
+namespace eurus::model {
+namespace {
+
+/// A small valid org in memory; tests edit one file to seed one mistake.
+struct BuildTest : ::testing::Test {
+  MemoryFileSystem fs;
+  SourceMap sources;
+  Diagnostics diags;
+  BuildResult result;
+
+  void SetUp() override {
+    fs.files["eurus.yaml"] =
+        "eurus: 1\norg: acme\nregion: eu-west-1\ndomain: acme.example.com\n"
+        "management_account: \"111111111111\"\n"
+        "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
+        "  prod: { common_account: \"333333333333\" }\n";
+    fs.files["environments/dev.yaml"] =
+        "account: \"444444444444\"\nrealm: nonprod\nnetwork:\n  cidr: 10.1.0.0/16\n"
+        "  availability_zones: [eu-west-1a, eu-west-1b]\n";
+    fs.files["environments/prod.yaml"] =
+        "account: \"555555555555\"\nrealm: prod\nnetwork:\n  cidr: 10.2.0.0/16\n"
+        "  availability_zones: [eu-west-1a, eu-west-1b, eu-west-1c]\n";
+    fs.files["tenants/shop.yaml"] =
+        "environments: [dev, prod]\n"
+        "apps:\n"
+        "  web:\n"
+        "    image: shop/web\n"
+        "    port: 8080\n"
+        "    cpu: 256\n"
+        "    memory: 512\n"
+        "    route: { host: shop }\n"
+        "    replicas: { min: 1, max: 2 }\n"
+        "    uses: [orders]\n"
+        "resources:\n"
+        "  orders: { type: postgres }\n"
+        "overrides:\n"
+        "  prod:\n"
+        "    apps:\n"
+        "      web: { replicas: { min: 3, max: 6 } }\n";
+  }
+
+  bool Run(const Lock& lock = {}, bool frozen = false) {
+    auto p = config::LoadProject(fs, ".", sources, diags);
+    if (!p) return false;
+    BuildOptions o;
+    o.frozen = frozen;
+    result = Build(*p, lock, o, diags);
+    return result.org.has_value();
+  }
+
+  /// "file:line:col code" of every diagnostic, for exact assertions.
+  std::vector<std::string> Where() {
+    std::vector<std::string> out;
+    for (const auto& d : diags.items()) {
+      Span s = d.primary();
+      LineCol lc = sources.Locate(s.file, s.begin);
+      out.push_back(sources.path(s.file) + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.column) + " " + d.code);
+    }
+    return out;
+  }
+};
+
+// Given the valid org, we should resolve overrides per environment and allocate subnets.
+TEST_F(BuildTest, ResolvesOverridesAndSubnets) {
+  ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
+  const Org& org = *result.org;
+  ASSERT_EQ(org.tenants.size(), 1u);
+  const Tenant& t = org.tenants[0];
+  ASSERT_EQ(t.deployments.size(), 2u);
+  EXPECT_EQ(t.deployments[0].env, "dev");
+  EXPECT_EQ(t.deployments[0].apps[0].replicas_min, 1);
+  EXPECT_EQ(t.deployments[1].apps[0].replicas_min, 3);
+  EXPECT_EQ(t.deployments[1].apps[0].route->host, "shop.prod.acme.example.com");
+  EXPECT_EQ(t.deployments[1].tenant_subnets.size(), 3u);
+  EXPECT_TRUE(org.environment("prod")->protection);
+  EXPECT_FALSE(org.environment("dev")->protection);
+  EXPECT_TRUE(result.lock_changed);
+  // A second run against the written lock changes nothing.
+  Lock lock = result.lock;
+  diags = {};
+  ASSERT_TRUE(Run(lock, /*frozen=*/true));
+  EXPECT_FALSE(result.lock_changed);
+}
+
+// Given a value that an override sets wrongly, we should point at the override, not the base.
+TEST_F(BuildTest, OverrideErrorPointsAtOverride) {
+  fs.files["tenants/shop.yaml"] += "      worker: { cpu: 256 }\n";
+  fs.files["tenants/shop.yaml"].replace(fs.files["tenants/shop.yaml"].find("min: 3"), 6, "min: 1");
+  EXPECT_FALSE(Run());
+  diags.Sort(sources);
+  EXPECT_EQ(Where(), (std::vector<std::string>{"tenants/shop.yaml:16:31 E0306",
+                                               "tenants/shop.yaml:17:7 E0303"}));
+}
+
+// Given several independent mistakes in different files, we should report all of them.
+TEST_F(BuildTest, ReportsEveryErrorAtOnce) {
+  fs.files["environments/dev.yaml"].replace(fs.files["environments/dev.yaml"].find("10.1.0.0/16"), 11, "10.1.0.1/16");
+  fs.files["tenants/shop.yaml"].replace(fs.files["tenants/shop.yaml"].find("memory: 512"), 11, "memory: 513");
+  fs.files["eurus.yaml"] += "tags: { owner: x }\nalerts: { emials: [a@b.c] }\n";
+  EXPECT_FALSE(Run());
+  diags.Sort(sources);
+  EXPECT_EQ(Where(), (std::vector<std::string>{"environments/dev.yaml:4:9 E0202", "eurus.yaml:10:11 E0004",
+                                               "tenants/shop.yaml:7:13 E0304"}));
+}
+
+// Given --frozen and a lock missing the new tenant, we should fail instead of writing.
+TEST_F(BuildTest, FrozenRefusesNewAllocations) {
+  EXPECT_FALSE(Run({}, /*frozen=*/true));
+  ASSERT_EQ(diags.items().size(), 1u);
+  EXPECT_EQ(diags.items()[0].code, codes::kLockFrozen);
+}
+
+// Given a too-small VPC, we should say how many more tenants fit.
+TEST_F(BuildTest, ExhaustionSaysWhatFits) {
+  fs.files["environments/dev.yaml"].replace(fs.files["environments/dev.yaml"].find("10.1.0.0/16"), 11, "10.1.0.0/23");
+  fs.files["environments/dev.yaml"] += "  platform_subnet_size: 26\n  tenant_subnet_size: 26\n  data_subnet_size: 27\n";
+  fs.files["tenants/bb.yaml"] = "environments: [dev]\n";
+  fs.files["tenants/cc.yaml"] = "environments: [dev]\n";
+  fs.files["tenants/dd.yaml"] = "environments: [dev]\n";
+  EXPECT_FALSE(Run());
+  ASSERT_EQ(Where(), (std::vector<std::string>{"environments/dev.yaml:4:9 E0209"}));
+  EXPECT_NE(diags.items()[0].message.find("no room for"), std::string::npos);
+}
+
+// Given unknown keys, we should suggest the closest field.
+TEST_F(BuildTest, UnknownKeySuggestsField) {
+  fs.files["tenants/shop.yaml"].replace(fs.files["tenants/shop.yaml"].find("replicas:"), 9, "replcias:");
+  EXPECT_FALSE(Run());
+  ASSERT_EQ(Where(), (std::vector<std::string>{"tenants/shop.yaml:9:5 E0004"}));
+  EXPECT_EQ(diags.items()[0].help, "did you mean `replicas`?");
+}
+
+// Given Fargate's table, we should accept exactly the documented pairs.
+TEST(FargateTest, Pairs) {
+  EXPECT_EQ(FargateMemoryFor(256), (std::vector<int>{512, 1024, 2048}));
+  EXPECT_EQ(FargateMemoryFor(4096).back(), 30720);
+  EXPECT_EQ(FargateMemoryFor(16384).front(), 32768);
+  EXPECT_TRUE(FargateMemoryFor(300).empty());
+}
+
+}  // namespace
+}  // namespace eurus::model

@@ -1,0 +1,142 @@
+#pragma once
+// The validated organisation: built once from the configuration, immutable afterwards.
+// Every value is resolved (defaults applied, overrides merged, subnets allocated) so later
+// passes never look at YAML again. Spans point back at the YAML for "//" comments and for
+// diagnostics raised by later passes.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diag/source.h"
+#include "ipam/cidr.h"
+
+namespace eurus::model {
+
+enum class RealmKind { kNonprod, kProd };
+enum class NatMode { kPerAz, kSingle };
+enum class ResourceType { kPostgres, kMysql, kRedis, kDocumentDb, kS3 };
+
+const char* RealmName(RealmKind r);
+const char* ResourceTypeName(ResourceType t);
+
+struct Realm {
+  RealmKind kind;
+  std::string common_account;
+  Span span;
+};
+
+struct Egress {
+  Cidr cidr;                           ///< secondary "allowed range" CIDR of the VPC
+  std::vector<Cidr> destinations;
+  std::string transit_gateway_id;      ///< empty: no next hop configured
+};
+
+struct Network {
+  Cidr cidr;
+  std::vector<std::string> azs;        ///< in configuration order
+  int platform_subnet_size = 24;
+  int tenant_subnet_size = 24;
+  int data_subnet_size = 27;
+  NatMode nat = NatMode::kPerAz;
+  bool internet_egress = false;
+  std::optional<Egress> egress;
+  bool flow_logs = true;
+  int flow_logs_retention_days = 30;
+  std::vector<Cidr> platform_subnets;  ///< one per AZ, same order as `azs`
+  std::vector<Cidr> egress_subnets;    ///< one per AZ when `egress` is set
+};
+
+struct Environment {
+  std::string name;
+  std::string account;
+  RealmKind realm = RealmKind::kNonprod;
+  Network network;
+  bool cloudfront = false;
+  bool api_gateway = false;
+  bool waf = false;
+  bool protection = false;
+  int log_retention_days = 30;
+  int rpo_hours = 4;
+  int rto_hours = 4;
+  std::string file;      ///< environments/<name>.yaml, relative to the repository
+  Span span;
+};
+
+struct Route {
+  std::string host;      ///< fully qualified
+  std::vector<std::string> paths;
+  Span span;
+};
+
+struct App {
+  std::string name;
+  std::string image;
+  std::optional<int> port;
+  int cpu = 256;
+  int memory = 512;
+  std::vector<std::string> command;
+  std::string health_check_path;       ///< empty for apps without a port
+  std::optional<Route> route;
+  bool expose_cloudfront = false;
+  bool expose_api = false;
+  int replicas_min = 1;
+  int replicas_max = 1;
+  std::optional<int> scaling_cpu, scaling_memory, scaling_requests;
+  bool spot = false;
+  std::vector<std::pair<std::string, std::string>> environment;
+  std::vector<std::string> secrets;
+  std::vector<std::string> uses;
+  Span span;
+};
+
+struct Resource {
+  std::string name;
+  ResourceType type = ResourceType::kS3;
+  std::string version;       ///< engine version (Aurora, DocumentDB); defaulted when empty
+  double min_acu = 0.5, max_acu = 2;
+  int instances = 2;
+  std::string instance_class = "db.t4g.medium";
+  bool versioning = true;
+  int expire_days = 0;
+  Span span;
+};
+
+/// A tenant as onboarded in one environment: overrides applied, subnets allocated.
+struct Deployment {
+  std::string env;
+  size_t env_index = 0;
+  std::vector<App> apps;               ///< sorted by name
+  std::vector<Resource> resources;     ///< sorted by name
+  std::vector<Cidr> tenant_subnets;    ///< one per AZ, in the environment's AZ order
+  std::vector<Cidr> data_subnets;
+};
+
+struct Tenant {
+  std::string name;
+  std::string cost_center;             ///< defaults to the tenant name
+  std::vector<std::string> contacts;
+  std::vector<Deployment> deployments; ///< in the order of the org's environments
+  std::string file;                    ///< tenants/<name>.yaml
+  Span span;
+};
+
+struct Org {
+  std::string name;
+  std::string region;
+  std::string domain;                  ///< empty: no DNS zones
+  std::string management_account;
+  std::vector<Realm> realms;           ///< nonprod, prod
+  std::vector<std::pair<std::string, std::string>> tags;
+  std::vector<std::string> alert_emails;
+  std::string github_repository;
+  std::vector<Environment> environments;   ///< sorted by name
+  std::vector<Tenant> tenants;             ///< sorted by name
+  std::vector<std::string> source_files;   ///< relative to the repository
+
+  const Realm& realm(RealmKind k) const;
+  const Environment* environment(const std::string& name) const;
+};
+
+}  // namespace eurus::model

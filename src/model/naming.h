@@ -1,0 +1,67 @@
+#pragma once
+// The naming scheme: every AWS name eurus derives, defined once. Environments live in
+// accounts of their own, so account-scoped names need not repeat the environment; names
+// that are global (S3) carry the account id. Every function here returns the name and the
+// inputs it was made from, so a name over its limit can say which inputs to shorten.
+
+#include <string>
+#include <vector>
+
+namespace eurus::naming {
+
+enum class Kind {
+  kS3Bucket,        ///< 3-63, [a-z0-9.-], letter/digit at both ends, reserved prefixes/suffixes
+  kAlb,             ///< <= 32, [A-Za-z0-9-], no hyphen at the ends, not "internal-"
+  kTargetGroup,     ///< <= 32, as ALB
+  kIamRole,         ///< <= 64, [\w+=,.@-]
+  kRdsCluster,      ///< 1-63, letter first, [a-z0-9-], no "--", no trailing hyphen (Aurora, DocumentDB)
+  kElastiCache,     ///< <= 40, as RDS
+  kLogGroup,        ///< <= 512, [A-Za-z0-9_/.#-], not "aws/"
+  kSecret,          ///< <= 512, [A-Za-z0-9/_+=.@-], not ending in hyphen + 6 characters
+  kEcsCluster,      ///< <= 255, [A-Za-z0-9_-]
+  kSecurityGroup,   ///< <= 255
+};
+
+struct Input {
+  std::string what;   ///< "tenant", "app", ...
+  std::string value;
+};
+
+struct Name {
+  Kind kind;
+  std::string value;
+  std::vector<Input> inputs;
+};
+
+/// The service-facing description and limit of a kind ("target group name", 32).
+const char* Describe(Kind kind);
+size_t Limit(Kind kind);
+
+/// Empty when `name` satisfies its kind's rules; otherwise what is wrong (lowercase).
+std::string Problem(const Name& name);
+
+// ---- the scheme ----
+// management account
+Name StateBucket(const std::string& org, const std::string& account);   // {org}-tfstate-{account}
+Name DeployerRole(const std::string& org);                              // {org}-deployer
+// environment account (shared platform)
+Name Alb(const std::string& org, const std::string& env);               // {org}-{env}
+Name AlbLogsBucket(const std::string& org, const std::string& env, const std::string& account);
+Name FlowLogGroup(const std::string& org, const std::string& env);      // /eurus/{org}/{env}/vpc-flow-logs
+// tenant, in an environment account
+Name EcsCluster(const std::string& org, const std::string& tenant);     // {org}-{tenant}
+Name TargetGroup(const std::string& org, const std::string& tenant, const std::string& app);
+Name TaskRole(const std::string& org, const std::string& tenant, const std::string& app);
+Name ExecutionRole(const std::string& org, const std::string& tenant, const std::string& app);
+Name AppLogGroup(const std::string& org, const std::string& env, const std::string& tenant,
+                 const std::string& app);
+Name AppSecurityGroup(const std::string& org, const std::string& tenant);
+Name DataSecurityGroup(const std::string& org, const std::string& tenant);
+Name Secret(const std::string& org, const std::string& tenant, const std::string& secret);
+Name AuroraCluster(const std::string& org, const std::string& tenant, const std::string& resource);
+Name DocDbCluster(const std::string& org, const std::string& tenant, const std::string& resource);
+Name Cache(const std::string& org, const std::string& tenant, const std::string& resource);
+Name Bucket(const std::string& org, const std::string& tenant, const std::string& resource,
+            const std::string& account);
+
+}  // namespace eurus::naming

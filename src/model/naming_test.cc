@@ -1,0 +1,56 @@
+#include "model/naming.h"
+
+#include <gtest/gtest.h>
+
+namespace eurus::naming {
+namespace {
+
+std::string Rep(char c, size_t n) { return std::string(n, c); }
+
+// Given the longest org/tenant/app names the contract allows, account-scoped names we chose
+// to fit by construction should fit: IAM roles (64), RDS identifiers (63), S3 buckets (63).
+TEST(NamingTest, LongestInputsFitWhereTheSchemeGuarantees) {
+  std::string org = "a" + Rep('b', 11), tenant = "t" + Rep('u', 15), app = "a" + Rep('p', 19);
+  EXPECT_EQ(Problem(TaskRole(org, tenant, app)), "");
+  EXPECT_EQ(TaskRole(org, tenant, app).value.size(), 12u + 16 + 20 + 5 + 2);
+  EXPECT_EQ(Problem(ExecutionRole(org, tenant, app)), "");
+  EXPECT_EQ(Problem(AuroraCluster(org, tenant, app)), "");
+  Name b = Bucket(org, tenant, app, "123456789012");
+  EXPECT_EQ(b.value.size(), 63u);  // exactly at S3's limit
+  EXPECT_EQ(Problem(b), "");
+  EXPECT_EQ(Problem(Alb(org, "e" + Rep('n', 15))), "");  // 29 <= 32
+}
+
+// Given names one character over a limit, we should report length; at the limit, accept.
+TEST(NamingTest, TargetGroupAndCacheLimits) {
+  // org(4) + tenant + app + 2 hyphens = 32 exactly.
+  EXPECT_EQ(Problem(TargetGroup("acme", "shop" + Rep('x', 6), Rep('w', 16))), "");
+  EXPECT_EQ(Problem(TargetGroup("acme", "shop" + Rep('x', 7), Rep('w', 16))),
+            "is 33 characters; the limit is 32");
+  EXPECT_EQ(Problem(Cache("acme", "shop", Rep('c', 29))), "");  // 4+4+29+2 = 39
+  EXPECT_EQ(Problem(Cache("acme", "shop", Rep('c', 31))), "is 41 characters; the limit is 40");
+}
+
+// Given character rules, we should reject what AWS rejects.
+TEST(NamingTest, CharacterRules) {
+  EXPECT_EQ(Problem(AuroraCluster("acme", "shop", "a--b")), "must not contain two hyphens in a row");
+  EXPECT_EQ(Problem(AuroraCluster("acme", "shop", "orders-")), "must not end with a hyphen");
+  EXPECT_EQ(Problem(Alb("internal", "dev")), "must not start with `internal-`");
+  EXPECT_NE(Problem(Bucket("sthree", "shop", "x", "123456789012")), "");
+  EXPECT_NE(Problem(Bucket("amzn", "s3", "demo-x", "123456789012")), "");
+  EXPECT_EQ(Problem(Secret("acme", "shop", "stripe-secret")),
+            "must not end with a hyphen followed by six characters");
+  EXPECT_EQ(Problem(Secret("acme", "shop", "stripe-key")), "");
+  EXPECT_EQ(Problem(StateBucket("acme", "111111111111")), "");
+}
+
+// Given a name, its inputs should name what the user can shorten.
+TEST(NamingTest, InputsNameTheirSource) {
+  Name n = TargetGroup("acme", "shop", "web");
+  ASSERT_EQ(n.inputs.size(), 3u);
+  EXPECT_EQ(n.inputs[1].what, "tenant");
+  EXPECT_EQ(n.inputs[2].value, "web");
+}
+
+}  // namespace
+}  // namespace eurus::naming

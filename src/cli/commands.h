@@ -1,0 +1,25 @@
+#pragma once
+// One function per command; main.cc only wires them to CLI11.
+
+#include "cli/common.h"
+
+namespace eurus::cli {
+
+/// `eurus check`: load + validate + allocate; one summary line on success.
+int RunCheck(FileSystem& fs, CommonOptions& opts);
+
+struct ReleaseOptions {
+  std::string env;
+  std::string tenant;
+};
+/// `eurus release ENV TENANT`: frees the subnets a removed tenant still holds.
+int RunRelease(FileSystem& fs, CommonOptions& opts, const ReleaseOptions& r);
+
+struct SchemaOptions {
+  std::string kind;     ///< eurus | environment | tenant
+  std::string out_dir;  ///< write all three files there instead
+};
+/// `eurus schema`: JSON Schema for editors' YAML language servers.
+int RunSchema(FileSystem& fs, const SchemaOptions& s);
+
+}  // namespace eurus::cli

@@ -1,0 +1,47 @@
+#pragma once
+// What every command that reads the configuration shares: -C, --format, --frozen, loading,
+// building the model, printing diagnostics and writing the lock.
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "config/load.h"
+#include "diag/render.h"
+#include "model/build.h"
+#include "util/fs.h"
+
+namespace eurus::cli {
+
+enum ExitCode { kOk = 0, kInputError = 1, kUsage = 2, kExternal = 3 };
+
+struct CommonOptions {
+  std::string dir = ".";
+  std::string format;   ///< empty: rich on a terminal, short otherwise
+  bool frozen = false;
+  bool color = false;
+  DiagFormat diag_format = DiagFormat::kShort;
+};
+
+/// Adds -C and --frozen to a subcommand that loads the configuration.
+void AddProjectOptions(CLI::App& cmd, CommonOptions& opts);
+/// Resolves --format/terminal detection; false on an unknown format (usage error).
+bool ResolveFormat(CommonOptions& opts);
+
+/// A loaded, validated organisation and everything needed to report on it.
+struct Session {
+  SourceMap sources;
+  Diagnostics diags;
+  std::optional<config::Project> project;
+  model::BuildResult build;
+  std::string lock_path;
+};
+
+/// Loads the repository, reads the lock, builds the model. Diagnostics stay in `s.diags`.
+void LoadOrg(FileSystem& fs, const CommonOptions& opts, Session& s);
+/// Prints diagnostics to stderr in the chosen format.
+void PrintDiagnostics(const CommonOptions& opts, Session& s);
+/// Writes the lock when the build changed it. Only call when there are no errors.
+bool WriteLock(FileSystem& fs, Session& s);
+
+}  // namespace eurus::cli

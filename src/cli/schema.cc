@@ -1,0 +1,7 @@
+#include "cli/commands.h"
+
+namespace eurus::cli {
+
+int RunSchema(FileSystem&, const SchemaOptions&) { return kUsage; }
+
+}  // namespace eurus::cli

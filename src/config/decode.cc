@@ -102,6 +102,10 @@ class MapIn {
   }
 
   void Missing(const std::string& key, const std::string& hint = {}) {
+    // A misspelt key was reported as unknown with this key as its suggestion: enough.
+    if (node_)
+      for (const auto& e : node_->entries)
+        if (e.key != key && ClosestMatch(e.key, {key}) == key) return;
     Diagnostic d = Error(codes::kMissingField, fmt::format("missing required field `{}` in {}", key, what_));
     d.Label(owner_, fmt::format("`{}` is required here", key));
     if (!hint.empty()) d.Help(hint);
@@ -112,6 +116,7 @@ class MapIn {
   void Locate(Field<T>& f, const Entry* e) const {
     f.span = e ? e->value.span : owner_;
     f.key_span = e ? e->key_span : owner_;
+    f.given = e != nullptr;
   }
 
   void TypeError(const Entry& e, const std::string& expected) {

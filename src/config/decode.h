@@ -19,6 +19,7 @@ struct Field {
   Span span;       ///< the value (for an absent field: the owning key, for located errors)
   Span key_span;   ///< the key
   bool set = false;
+  bool given = false;  ///< the key was written, even if its value was invalid
   explicit operator bool() const { return set; }
   const T& operator*() const { return value; }
   const T* operator->() const { return &value; }

@@ -1,6 +1,7 @@
 #include "config/load.h"
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <thread>
 
@@ -78,9 +79,23 @@ std::optional<Project> LoadProject(FileSystem& fs, const std::string& dir, Sourc
     std::string sub = kind == 1 ? "environments" : "tenants";
     for (const auto& name : fs.List(JoinPath(dir, sub))) {
       std::string rel = sub + "/" + name;
-      if (EndsWith(name, ".yml")) {
-        diags.Report(Error(codes::kBadFileName, "`" + JoinPath(dir, rel) + "` is ignored: eurus reads `.yaml` files")
-                         .Help("rename it to `" + name.substr(0, name.size() - 4) + ".yaml`"));
+      std::string lower = name;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      bool yamlish = EndsWith(lower, ".yml") || EndsWith(lower, ".yaml");
+      if (yamlish && fs.IsDirectory(JoinPath(dir, rel))) {
+        diags.Report(Error(codes::kIo, "`" + JoinPath(dir, rel) + "` is a directory, not a file")
+                         .Help("remove or rename it; " + sub + "/ holds one .yaml file per " +
+                               (kind == 1 ? "environment" : "tenant")));
+        continue;
+      }
+      if (yamlish && !EndsWith(name, ".yaml")) {
+        std::string err;
+        auto text = fs.Read(JoinPath(dir, rel), &err);
+        FileId id = sources.Add(JoinPath(dir, rel), text ? *text : std::string());
+        size_t dot = name.rfind('.');
+        diags.Report(Error(codes::kBadFileName, "`" + JoinPath(dir, rel) + "` is not read: eurus reads files ending in `.yaml`")
+                         .Label({id, 0, 0}, "this file would be ignored")
+                         .Help("rename it to `" + name.substr(0, dot) + ".yaml`"));
         continue;
       }
       if (!EndsWith(name, ".yaml")) continue;
@@ -114,8 +129,15 @@ std::optional<Project> LoadProject(FileSystem& fs, const std::string& dir, Sourc
   work();
   for (auto& t : threads) t.join();
 
+  // Checkpoint: a file that is not YAML cannot be decoded, and decoding around it would
+  // only produce follow-on errors ("is empty", missing fields, derived names).
+  bool syntax_errors = false;
   for (auto& f : pending) {
+    syntax_errors |= f.diags.has_errors();
     diags.Append(std::move(f.diags));
+  }
+  if (syntax_errors) return std::nullopt;
+  for (auto& f : pending) {
     if (f.file == kNoFile) continue;
     Str name;
     name.value = f.stem;

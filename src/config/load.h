@@ -31,8 +31,8 @@ struct Project {
   std::vector<std::string> files;     ///< every file read, relative to `dir`, sorted
 };
 
-/// Reads and decodes every file; YAML and shape errors go to `diags`. Returns nullopt only
-/// when the directory holds no eurus.yaml (nothing else can be checked).
+/// Reads and decodes every file; YAML and shape errors go to `diags`. Returns nullopt when
+/// nothing more can be checked: no eurus.yaml, or a file that is not valid YAML.
 std::optional<Project> LoadProject(FileSystem& fs, const std::string& dir, SourceMap& sources,
                                    Diagnostics& diags);
 

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstring>
 #include <unordered_map>
 
 #include "diag/codes.h"
@@ -119,15 +120,92 @@ class Converter {
 
 }  // namespace
 
+namespace {
+
+/// Mistakes yaml-cpp reports far from their cause (or not at all), found by a line scan:
+/// tabs in indentation, and a quoted scalar left open at the end of its line.
+bool ScanLines(const std::string& text, FileId file, Diagnostics& diags) {
+  bool ok = true;
+  uint32_t line_start = 0;
+  while (line_start < text.size()) {
+    uint32_t end = static_cast<uint32_t>(text.find('\n', line_start));
+    if (end == UINT32_MAX || end > text.size()) end = static_cast<uint32_t>(text.size());
+    for (uint32_t i = line_start; i < end && (text[i] == ' ' || text[i] == '\t'); ++i) {
+      if (text[i] != '\t') continue;
+      diags.Report(Error(codes::kYamlSyntax, "tab character in indentation")
+                       .Label({file, i, i + 1}, "YAML indentation must use spaces")
+                       .Help("replace the tab with spaces"));
+      ok = false;
+      break;
+    }
+    // Quotes: track whether a quoted scalar opened on this line is closed on it. Our
+    // files never need multi-line quoted strings, and yaml-cpp lets an unclosed one run
+    // to the end of the file.
+    char quote = 0;
+    uint32_t open_at = 0;
+    for (uint32_t i = line_start; i < end; ++i) {
+      char c = text[i];
+      if (!quote) {
+        if (c == '#' && (i == line_start || text[i - 1] == ' ')) break;
+        bool value_start = i == line_start || std::strchr(" [{,:-", text[i - 1]) != nullptr;
+        if ((c == '"' || c == '\'') && value_start) quote = c, open_at = i;
+      } else if (quote == '"' && c == '\\') {
+        ++i;
+      } else if (c == quote) {
+        if (quote == '\'' && i + 1 < end && text[i + 1] == '\'') { ++i; continue; }
+        quote = 0;
+      }
+    }
+    if (quote) {
+      diags.Report(Error(codes::kYamlSyntax, "quoted string is not closed on its line")
+                       .Label({file, open_at, open_at + 1}, "this quote has no closing quote")
+                       .Help(std::string("add the closing ") + quote));
+      ok = false;
+    }
+    line_start = end + 1;
+  }
+  return ok;
+}
+
+}  // namespace
+
 Node ParseYaml(const SourceMap& sources, FileId file, Diagnostics& diags) {
   const std::string& text = sources.text(file);
+  if (!ScanLines(text, file, diags)) return Node{};
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1) {
+      size_t sep = text.find("\n---");
+      uint32_t at = sep == std::string::npos ? 0 : static_cast<uint32_t>(sep + 1);
+      diags.Report(Error(codes::kYamlSyntax, "more than one YAML document in one file")
+                       .Label({file, at, at + 3}, "a second document starts here")
+                       .Help("keep one document per file; each environment and tenant has a file of its own"));
+      return Node{};
+    }
+    if (!docs.empty()) root = docs.front();
   } catch (const YAML::Exception& e) {
     uint32_t off = e.mark.is_null() ? 0
                    : sources.Offset(file, static_cast<uint32_t>(e.mark.line + 1),
                                     static_cast<uint32_t>(e.mark.column + 1));
+    // An unclosed [ or { is reported where the parser gave up (the next key); point at
+    // the bracket that was left open instead.
+    if (e.msg.find("flow not found") != std::string::npos) {
+      int depth = 0;
+      for (uint32_t i = std::min<uint32_t>(off, static_cast<uint32_t>(text.size())); i-- > 0;) {
+        char c = text[i];
+        if (c == ']' || c == '}') ++depth;
+        if (c == '[' || c == '{') {
+          if (depth == 0) { off = i; break; }
+          --depth;
+        }
+      }
+      diags.Report(Error(codes::kYamlSyntax, std::string("YAML syntax error: this ") +
+                                                 (text[off] == '[' ? "[" : "{") + " is never closed")
+                       .Label({file, off, off + 1}, "opened here")
+                       .Help(std::string("add the closing ") + (text[off] == '[' ? "]" : "}")));
+      return Node{};
+    }
     std::string msg = e.msg.empty() ? "invalid YAML" : e.msg;
     if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
     diags.Report(Error(codes::kYamlSyntax, "YAML syntax error: " + msg)

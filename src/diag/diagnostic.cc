@@ -26,6 +26,13 @@ Diagnostic Warning(std::string code, std::string message) {
 }
 
 void Diagnostics::Report(Diagnostic d) {
+  // A suggestion in a label must survive the one-line formats, which print no labels.
+  for (const auto& l : d.labels) {
+    if (!l.primary || l.text.rfind("did you mean", 0) != 0) continue;
+    if (d.help.find("did you mean") == std::string::npos)
+      d.help = d.help.empty() ? l.text : l.text + " " + d.help;
+    break;
+  }
   Span p = d.primary();
   for (const auto& o : items_)
     if (o.code == d.code && o.message == d.message && o.primary() == p) return;

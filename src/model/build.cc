@@ -257,14 +257,16 @@ class Builder {
                  .Help(o.eurus.value > 1 ? "upgrade eurus to read this repository"
                                          : "set `eurus: 1`"));
     if (o.org) {
-      if (!NameLike(o.org.value, 2, 12))
+      org_ok_ = NameLike(o.org.value, 2, 12);
+      if (!org_ok_)
         Report(Bad(codes::kBadName, fmt::format("invalid org name `{}`", o.org.value), o.org.span,
                    "must match ^[a-z][a-z0-9]{1,11}$")
                    .Help("use 2 to 12 lowercase letters and digits, starting with a letter; it prefixes every AWS name"));
       org.name = o.org.value;
     }
     if (o.region) {
-      if (!RegionName(o.region.value))
+      region_ok_ = RegionName(o.region.value);
+      if (!region_ok_)
         Report(Bad(codes::kBadRegion, fmt::format("`{}` is not an AWS region name", o.region.value),
                    o.region.span, "expected a region such as eu-west-1")
                    .Help("use the region's code, for example `eu-west-1` or `us-east-2`"));
@@ -298,8 +300,9 @@ class Builder {
         org.realms.push_back({n == "prod" ? RealmKind::kProd : RealmKind::kNonprod,
                               r.common_account.value, r.name.span});
       }
+      bool unknown = seen.size() < o.realms.value.size();  // a misspelt realm was reported
       for (const char* want : {"nonprod", "prod"})
-        if (!seen.count(want))
+        if (!seen.count(want) && !unknown)
           Report(Bad(codes::kRealms, fmt::format("realm `{}` is missing", want), o.realms.key_span,
                      fmt::format("`{}` must be defined here", want))
                      .Help(fmt::format("add `{}: {{ common_account: \"...\" }}` with its common-services account", want)));
@@ -506,9 +509,10 @@ class Builder {
                    "duplicate").Help("list each zone once"));
         continue;
       }
-      bool ok = !org.region.empty() && az.value.size() == org.region.size() + 1 &&
-                az.value.compare(0, org.region.size(), org.region) == 0 && IsLower(az.value.back());
-      if (!ok && !org.region.empty())
+      bool ok = !region_ok_ || (az.value.size() == org.region.size() + 1 &&
+                                az.value.compare(0, org.region.size(), org.region) == 0 &&
+                                IsLower(az.value.back()));
+      if (!ok)
         Report(Bad(codes::kAzRegion, fmt::format("`{}` is not an availability zone of {}", az.value, org.region),
                    az.span, fmt::format("expected {}a, {}b, ...", org.region, org.region))
                    .Help("all environments live in the org's single region; name zones like " + org.region + "a"));
@@ -585,16 +589,18 @@ class Builder {
       for (const auto& dst : dn.egress.destinations.value) {
         auto c = ParseCidr(dst, 0, 32, "the destination");
         if (!c) continue;
+        if (c->prefix == 0) {
+          Report(Bad(codes::kCidrOverlap, "0.0.0.0/0 cannot go through the private NAT gateway", dst.span,
+                     "a private NAT gives no internet access")
+                     .Help("use `internet_egress: true` for internet access"));
+          continue;
+        }
         if ((cidr_ok && c->Overlaps(n.cidr)) || (ok && c->Overlaps(eg.cidr))) {
           Report(Bad(codes::kCidrOverlap, fmt::format("egress destination {} overlaps the VPC's own addresses", c->ToString()),
                      dst.span, "routes to it would shadow local traffic")
                      .Help("list only networks outside the VPC (on-premises or other VPCs)"));
           continue;
         }
-        if (c->prefix == 0)
-          Report(Bad(codes::kCidrOverlap, "0.0.0.0/0 cannot go through the private NAT gateway", dst.span,
-                     "a private NAT gives no internet access")
-                     .Help("use `internet_egress: true` for internet access"));
         eg.destinations.push_back(*c);
       }
       if (dn.egress.destinations && dn.egress.destinations.value.empty())
@@ -625,7 +631,7 @@ class Builder {
     t.file = "tenants/" + t.name + ".yaml";
     t.span = tf.name.span;
     const config::TenantDoc& base = tf.doc;
-    if (!NameLike(t.name, 2, 16))
+    if (!NameLike(t.name, 2, 16) && bad_inputs_.insert("tenant:" + t.name).second)
       Report(Bad(codes::kBadName, fmt::format("invalid tenant name `{}` (from the file name)", t.name), tf.name.span,
                  "in this file's name")
                  .Help("rename the file: tenant names match ^[a-z][a-z0-9]{1,15}$"));
@@ -724,6 +730,10 @@ class Builder {
   }
 
   void CheckName(const naming::Name& n, Span at, const std::string& what) {
+    // An invalid input was reported already; the names built from it would only repeat it.
+    if (!org_ok_) return;
+    for (const auto& in : n.inputs)
+      if (in.value.empty() || bad_inputs_.count(in.what + ":" + in.value)) return;
     std::string problem = naming::Problem(n);
     if (problem.empty()) return;
     bool too_long = n.value.size() > naming::Limit(n.kind);
@@ -769,7 +779,7 @@ class Builder {
                      Resource& r) {
     r.name = d.name.value;
     r.span = d.name.span;
-    if (!NameLike(r.name, 1, 20, "-"))
+    if (!NameLike(r.name, 1, 20, "-") && bad_inputs_.insert("resource:" + r.name).second)
       Report(Bad(codes::kBadName, fmt::format("invalid resource name `{}`", r.name), d.name.span,
                  "must match ^[a-z][a-z0-9-]{0,19}$")
                  .Help("use up to 20 lowercase letters, digits and hyphens, starting with a letter"));
@@ -889,7 +899,7 @@ class Builder {
                 bool prod, App& a) {
     a.name = d.name.value;
     a.span = d.name.span;
-    if (!NameLike(a.name, 1, 20, "-"))
+    if (!NameLike(a.name, 1, 20, "-") && bad_inputs_.insert("app:" + a.name).second)
       Report(Bad(codes::kBadName, fmt::format("invalid app name `{}`", a.name), d.name.span,
                  "must match ^[a-z][a-z0-9-]{0,19}$")
                  .Help("use up to 20 lowercase letters, digits and hyphens, starting with a letter"));
@@ -931,7 +941,7 @@ class Builder {
     for (const auto& c : d.command.value) a.command.push_back(c.value);
     // Health check and route need a port.
     if (d.health_check_path) {
-      if (!a.port && !d.port)
+      if (!a.port && !d.port.given)
         Report(Bad(codes::kPortRequired, fmt::format("app `{}` has a health check but no port", a.name),
                    d.health_check_path.span, "health checks probe the app's port")
                    .Help("add `port:` or remove `health_check`"));
@@ -945,7 +955,7 @@ class Builder {
     if (d.route.set) {
       Route r;
       r.span = d.route.span;
-      if (!d.port)
+      if (!d.port.given)
         Report(Bad(codes::kPortRequired, fmt::format("app `{}` has a route but no port", a.name), d.route.span,
                    "the load balancer needs a port to forward to")
                    .Help("add `port:` or remove `route`"));
@@ -1066,9 +1076,15 @@ class Builder {
         Report(Bad(codes::kDuplicateItem, fmt::format("secret `{}` is listed twice", s.value), s.span, "duplicate"));
         continue;
       }
+      size_t dash = s.value.rfind('-');
       if (!NameLike(s.value, 1, 64, "-_"))
         Report(Bad(codes::kBadSecret, fmt::format("invalid secret name `{}`", s.value), s.span,
                    "lowercase letters, digits, - and _, starting with a letter, at most 64"));
+      else if (dash != std::string::npos && s.value.size() - dash - 1 == 6)
+        // Secrets Manager appends -XXXXXX to ARNs; a name already ending that way is rejected.
+        Report(Bad(codes::kBadSecret, fmt::format("secret name `{}` ends in a hyphen and six characters", s.value), s.span,
+                   "Secrets Manager rejects such names")
+                   .Help(fmt::format("rename it, for example `{}`", s.value.substr(0, dash) + "_" + s.value.substr(dash + 1))));
       else
         CheckName(naming::Secret(org.name, t.name, s.value), s.span, "secret");
       a.secrets.push_back(s.value);
@@ -1122,6 +1138,7 @@ class Builder {
       layout.platform_size = env.network.platform_subnet_size;
       layout.tenant_size = env.network.tenant_subnet_size;
       layout.data_size = env.network.data_subnet_size;
+      layout.public_nat = env.network.internet_egress;
       std::vector<std::pair<Tenant*, Deployment*>> here;
       for (auto& t : org.tenants)
         for (auto& dep : t.deployments)
@@ -1165,6 +1182,7 @@ class Builder {
       for (const auto& az : env.network.azs) {
         env.network.platform_subnets.push_back(el.platform.at(az));
         if (env.network.egress && el.egress.count(az)) env.network.egress_subnets.push_back(el.egress.at(az));
+        if (env.network.internet_egress) env.network.nat_subnets.push_back(el.nat.at(az));
       }
       for (auto [t, dep] : here) {
         const auto& tl = el.tenants.at(t->name);
@@ -1194,6 +1212,9 @@ class Builder {
   const BuildOptions& opt_;
   Diagnostics& diags_;
   std::map<std::string, bool> env_cidr_ok_;
+  bool org_ok_ = false;
+  bool region_ok_ = false;
+  std::set<std::string> bad_inputs_;  ///< "tenant:x", "app:y" whose names were rejected
   std::map<std::string, const config::EnvDoc*> env_docs_;
   std::map<std::string, std::vector<RouteUse>> routes_;
 };

@@ -88,6 +88,7 @@ std::vector<Held> AllBlocks(const EnvLock& lock) {
   std::vector<Held> out;
   for (const auto& [az, c] : lock.platform) out.push_back({c, "platform", &az, nullptr});
   for (const auto& [az, c] : lock.egress) out.push_back({c, "egress", &az, nullptr});
+  for (const auto& [az, c] : lock.nat) out.push_back({c, "nat", &az, nullptr});
   for (const auto& [name, t] : lock.tenants) {
     for (const auto& [az, c] : t.tenant) out.push_back({c, "tenant", &az, &name});
     for (const auto& [az, c] : t.data) out.push_back({c, "data", &az, &name});
@@ -199,6 +200,17 @@ AllocResult Allocate(const EnvLayout& layout, const EnvLock* previous) {
     }
     used.Insert(*c);
     lock.platform.emplace(az, *c);
+  }
+  if (layout.public_nat) {
+    for (const std::string& az : layout.azs) {
+      if (lock.nat.count(az)) continue;
+      std::optional<Cidr> c = used.FirstFit(layout.vpc, 28);
+      if (!c) {
+        return fail(fmt::format("the vpc {} has no room for a /28 NAT subnet in {}", lock.vpc, az));
+      }
+      used.Insert(*c);
+      lock.nat.emplace(az, *c);
+    }
   }
   if (layout.egress) {
     const int prefix = std::min(28, layout.egress->prefix + 2);

@@ -19,6 +19,9 @@ struct EnvLayout {
   int platform_size = 24;
   int tenant_size = 24;
   int data_size = 27;
+  /// Internet egress: one /28 per AZ for the public NAT gateway (routes to the internet
+  /// gateway; no workload ever runs there).
+  bool public_nat = false;
   std::vector<std::string> tenants;  ///< onboarded here; any order (allocated in sorted order)
 };
 

@@ -66,7 +66,7 @@ class Reader {
 
  private:
   std::optional<EnvLock> ReadEnv(const Json& j, const Path& path) {
-    if (!IsObject(j, path) || !KnownKeys(j, path, {"egress", "platform", "tenants", "vpc"})) {
+    if (!IsObject(j, path) || !KnownKeys(j, path, {"egress", "nat", "platform", "tenants", "vpc"})) {
       return std::nullopt;
     }
     EnvLock env;
@@ -82,6 +82,7 @@ class Reader {
     std::vector<Block> blocks;
     if (!ReadCidrMap(j, path, "platform", "platform", &env.platform, &blocks)) return std::nullopt;
     if (!ReadCidrMap(j, path, "egress", "egress", &env.egress, &blocks)) return std::nullopt;
+    if (!ReadCidrMap(j, path, "nat", "nat", &env.nat, &blocks)) return std::nullopt;
     auto tenants = j.find("tenants");
     if (tenants != j.end()) {
       Path tpath = Join(path, "tenants");
@@ -225,6 +226,7 @@ std::string SerializeLock(const Lock& lock) {
                   {"platform", CidrMapToJson(env.platform)},
                   {"tenants", std::move(tenants)},
                   {"vpc", env.vpc}};
+    if (!env.nat.empty()) envs[name]["nat"] = CidrMapToJson(env.nat);
   }
   Json root = {{"environments", std::move(envs)}, {"version", Lock::kVersion}};
   return root.dump(2) + "\n";

@@ -18,6 +18,8 @@ struct EnvLock {
   std::string vpc;                       ///< the VPC cidr the blocks were allocated in
   std::map<std::string, Cidr> platform;  ///< az -> platform subnet
   std::map<std::string, Cidr> egress;  ///< az -> subnet of the egress secondary cidr; may be empty
+  /// az -> /28 holding only the public NAT gateway (internet egress); may be empty
+  std::map<std::string, Cidr> nat;
   struct Tenant {
     std::map<std::string, Cidr> tenant;  ///< az -> tenant subnet
     std::map<std::string, Cidr> data;    ///< az -> data subnet

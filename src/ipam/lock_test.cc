@@ -116,8 +116,8 @@ TEST(LockTest, RejectsWrongShapes) {
   LockParseError err = Error(R"({"version": 1, "environments": {"dev": []}})");
   EXPECT_EQ(err.message, "environments.dev: expected an object, found array");
   EXPECT_EQ(err.offset, 39u);
-  err = Error(R"({"version": 1, "environments": {"dev": {"vpc": "10.0.0.0/16", "nat": {}}}})");
-  EXPECT_EQ(err.message, "environments.dev.nat: unknown key \"nat\"");
+  err = Error(R"({"version": 1, "environments": {"dev": {"vpc": "10.0.0.0/16", "natgw": {}}}})");
+  EXPECT_EQ(err.message, "environments.dev.natgw: unknown key \"natgw\"");
   EXPECT_EQ(err.offset, 62u);
   EXPECT_EQ(Error(R"({"version": 1, "environments": {"dev": {}}})").message,
             "environments.dev: missing \"vpc\"");

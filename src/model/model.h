@@ -46,6 +46,7 @@ struct Network {
   int flow_logs_retention_days = 30;
   std::vector<Cidr> platform_subnets;  ///< one per AZ, same order as `azs`
   std::vector<Cidr> egress_subnets;    ///< one per AZ when `egress` is set
+  std::vector<Cidr> nat_subnets;       ///< one /28 per AZ when `internet_egress` (public NAT only)
 };
 
 struct Environment {

@@ -85,6 +85,91 @@ bool RealFileSystem::WriteAtomic(const std::string& path, const std::string& dat
   return true;
 }
 
+namespace {
+
+namespace stdfs = std::filesystem;
+
+/// Moves what eurus did not generate from `old_root` into `new_root` at the same place.
+bool CarryOver(const stdfs::path& old_root, const stdfs::path& new_root,
+               bool (*generated)(const std::string&), std::string* err) {
+  std::error_code ec;
+  std::vector<stdfs::path> keep;
+  for (auto it = stdfs::recursive_directory_iterator(old_root, ec);
+       !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
+    const stdfs::path& p = it->path();
+    if (it->is_directory(ec)) {
+      if (p.filename() == ".terraform") {  // provider cache: keep whole
+        keep.push_back(p);
+        it.disable_recursion_pending();
+      }
+      continue;
+    }
+    if (!generated(p.filename().string())) keep.push_back(p);
+  }
+  if (ec) {
+    if (err) *err = ec.message();
+    return false;
+  }
+  for (const auto& p : keep) {
+    stdfs::path to = new_root / stdfs::relative(p, old_root);
+    stdfs::create_directories(to.parent_path(), ec);
+    if (!ec) stdfs::rename(p, to, ec);
+    if (ec) {
+      if (err) *err = "cannot keep " + p.string() + ": " + ec.message();
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool RealFileSystem::ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& files,
+                                 bool (*generated)(const std::string& name), std::string* err) {
+  std::error_code ec;
+  stdfs::path target = stdfs::absolute(dir, ec);
+  std::string pid = std::to_string(::getpid());
+  stdfs::path tmp = target.parent_path() / ("." + target.filename().string() + ".new-" + pid);
+  stdfs::path old = target.parent_path() / ("." + target.filename().string() + ".old-" + pid);
+  stdfs::remove_all(tmp, ec);
+  auto fail = [&](const std::string& what) {
+    if (err) *err = what;
+    std::error_code ignore;
+    stdfs::remove_all(tmp, ignore);
+    return false;
+  };
+  for (const auto& [rel, data] : files) {
+    stdfs::path p = tmp / rel;
+    stdfs::create_directories(p.parent_path(), ec);
+    if (ec) return fail(ec.message());
+    std::ofstream out(p, std::ios::binary);
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    out.close();
+    if (!out) return fail("cannot write " + p.string());
+  }
+  bool had_old = stdfs::exists(target, ec);
+  if (had_old && !CarryOver(target, tmp, generated, err)) {
+    // Whatever was carried over already sits in tmp: put it back before giving up.
+    std::string ignore;
+    CarryOver(tmp, target, [](const std::string&) { return true; }, &ignore);
+    std::error_code e2;
+    stdfs::remove_all(tmp, e2);
+    return false;
+  }
+  if (had_old) {
+    stdfs::rename(target, old, ec);
+    if (ec) return fail(ec.message());
+  }
+  stdfs::rename(tmp, target, ec);
+  if (ec) {
+    std::error_code e2;
+    if (had_old) stdfs::rename(old, target, e2);
+    return fail(ec.message());
+  }
+  if (had_old) stdfs::remove_all(old, ec);
+  return true;
+}
+
 std::optional<std::string> MemoryFileSystem::Read(const std::string& path, std::string* err) {
   auto it = files.find(path);
   if (it == files.end()) {
@@ -119,6 +204,23 @@ std::vector<std::string> MemoryFileSystem::List(const std::string& dir) {
 bool MemoryFileSystem::WriteAtomic(const std::string& path, const std::string& data,
                                    std::string*) {
   files[path] = data;
+  return true;
+}
+
+}  // namespace eurus
+
+namespace eurus {
+
+bool MemoryFileSystem::ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& tree,
+                                   bool (*generated)(const std::string& name), std::string*) {
+  std::string prefix = dir + "/";
+  for (auto it = this->files.begin(); it != this->files.end();) {
+    bool inside = it->first.compare(0, prefix.size(), prefix) == 0;
+    std::string name = it->first.substr(it->first.rfind('/') + 1);
+    if (inside && generated(name)) it = this->files.erase(it);
+    else ++it;
+  }
+  for (const auto& [rel, data] : tree) files[prefix + rel] = data;
   return true;
 }
 

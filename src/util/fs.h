@@ -21,6 +21,12 @@ class FileSystem {
   /// Writes through a temporary file in the same directory and renames it over `path`, so
   /// readers see the old or the new content, never a mix.
   virtual bool WriteAtomic(const std::string& path, const std::string& data, std::string* err) = 0;
+  /// Replaces directory `dir` with exactly `files` (relative path → bytes), atomically: the
+  /// tree is written beside it and renamed into place, so a failure leaves the old tree.
+  /// Files in the old tree that eurus does not generate (`generated` says which names it
+  /// does) are carried over: local state, .terraform/ caches and saved plans are never lost.
+  virtual bool ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& files,
+                           bool (*generated)(const std::string& name), std::string* err) = 0;
 };
 
 class RealFileSystem : public FileSystem {
@@ -30,6 +36,8 @@ class RealFileSystem : public FileSystem {
   bool IsDirectory(const std::string& path) override;
   std::vector<std::string> List(const std::string& dir) override;
   bool WriteAtomic(const std::string& path, const std::string& data, std::string* err) override;
+  bool ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& files,
+                   bool (*generated)(const std::string& name), std::string* err) override;
 };
 
 /// An in-memory tree for tests: paths are plain strings, directories are implied.
@@ -41,6 +49,8 @@ class MemoryFileSystem : public FileSystem {
   bool IsDirectory(const std::string& path) override;
   std::vector<std::string> List(const std::string& dir) override;
   bool WriteAtomic(const std::string& path, const std::string& data, std::string* err) override;
+  bool ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& files,
+                   bool (*generated)(const std::string& name), std::string* err) override;
 };
 
 /// `dir/name`, without a leading "./".

@@ -1,0 +1,127 @@
+#pragma once
+// The Terraform JSON document builder. A Unit is one OpenTofu root module. Blocks are added
+// through the Unit, which hands back a Ref; references are only made from Refs, so a
+// reference can never name a block that was not declared (a dangling reference is a
+// programming error caught at synth time, not a `tofu validate` failure later).
+
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace eurus::tf {
+
+/// std::map-backed JSON: keys come out sorted, so output is deterministic.
+using Json = nlohmann::json;
+
+/// Where a block came from: "tenants/shop.yaml:12". Written as the block's "//" entry.
+using Origin = std::string;
+
+class Unit;
+
+/// A declared resource, data source, variable, local, or an upstream unit's remote state.
+class Ref {
+ public:
+  /// "${aws_vpc.main.id}": the attribute as an interpolation.
+  std::string operator[](std::string_view attr) const { return "${" + Expr(attr) + "}"; }
+  /// "aws_vpc.main.id": the attribute as a bare expression, to build larger expressions.
+  std::string Expr(std::string_view attr) const;
+  /// "${aws_subnet.tenant[0].id}"-style access for counted blocks is not used: eurus
+  /// unrolls every block so each one has a stable name and its own "//" origin.
+
+  /// For a remote-state Ref: "${data.terraform_remote_state.network.outputs.vpc_id}".
+  /// Throws std::logic_error when the upstream unit declares no such output.
+  std::string Output(std::string_view name) const;
+
+  const std::string& type() const { return type_; }
+  const std::string& name() const { return name_; }
+  /// "aws_vpc.main", "data.aws_region.current", "var.x", "local.y".
+  std::string Address() const;
+
+ private:
+  friend class Unit;
+  enum class Kind { kResource, kData, kVariable, kLocal, kRemoteState };
+  Ref(Kind k, std::string type, std::string name) : kind_(k), type_(std::move(type)), name_(std::move(name)) {}
+  Kind kind_;
+  std::string type_;
+  std::string name_;
+  std::shared_ptr<const std::set<std::string>> outputs_;  ///< remote state: upstream outputs
+};
+
+struct Provider {
+  std::string alias;                 ///< empty: the default provider
+  std::string region;
+  std::string account;               ///< allowed_account_ids
+  std::string role_arn;              ///< assume_role; empty: the caller's own credentials
+  std::map<std::string, std::string> default_tags;
+};
+
+struct Backend {
+  bool local = false;                ///< local state (bootstrap before migration)
+  std::string bucket;
+  std::string key;
+  std::string region;
+  std::string role_arn;
+};
+
+class Unit {
+ public:
+  /// `account` names the output directory (out/<account>/<name>), e.g. "dev" or "management".
+  Unit(std::string account, std::string name) : account_(std::move(account)), name_(std::move(name)) {}
+
+  const std::string& account() const { return account_; }
+  const std::string& name() const { return name_; }
+  /// "dev/network": the unit's id in the manifest and its directory under out/.
+  std::string id() const { return account_ + "/" + name_; }
+
+  /// Adds a block; `body` is the block's arguments. Throws std::logic_error on a duplicate
+  /// address (two blocks with one name would silently merge in Terraform JSON).
+  Ref Resource(const std::string& type, const std::string& name, Json body, const Origin& origin);
+  Ref Data(const std::string& type, const std::string& name, Json body, const Origin& origin);
+  Ref Variable(const std::string& name, Json body);
+  Ref Local(const std::string& name, Json value);
+  void Output(const std::string& name, Json value, const std::string& description, bool sensitive = false);
+  /// Reads another unit's outputs through its S3 state; records the dependency edge.
+  Ref RemoteState(const Unit& upstream, const Backend& upstream_backend);
+
+  /// The body of a declared block, to amend it after creation (e.g. add depends_on).
+  Json& Body(const Ref& ref);
+  bool Has(const std::string& type, const std::string& name) const;
+
+  std::vector<Provider> providers;
+  Backend backend;
+  /// Units that must be applied before this one (ids), for terragrunt.hcl and the manifest.
+  std::set<std::string> dependencies;
+  /// Configuration files that fed this unit (relative paths), for the manifest.
+  std::set<std::string> sources;
+
+  const std::set<std::string>& outputs() const { return *outputs_; }
+  /// Counts of resources by type, for summaries.
+  std::map<std::string, int> ResourceCounts() const;
+  size_t resource_count() const;
+
+  /// The three files of the unit, deterministic: same unit → same bytes.
+  std::string MainJson() const;
+  std::string ProvidersJson() const;
+  /// `dependencies { paths = [...] }` relative to this unit's directory.
+  std::string TerragruntHcl() const;
+
+ private:
+  std::string account_;
+  std::string name_;
+  Json resources_ = Json::object();
+  Json data_ = Json::object();
+  Json variables_ = Json::object();
+  Json locals_ = Json::object();
+  Json outputs_json_ = Json::object();
+  std::shared_ptr<std::set<std::string>> outputs_ = std::make_shared<std::set<std::string>>();
+};
+
+/// The provider and OpenTofu versions every unit pins; part of each unit's content hash.
+inline constexpr char kAwsProviderSource[] = "hashicorp/aws";
+inline constexpr char kAwsProviderVersion[] = "~> 6.25";
+inline constexpr char kTofuVersion[] = ">= 1.10.0";
+
+}  // namespace eurus::tf

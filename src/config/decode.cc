@@ -447,7 +447,8 @@ ResourceDoc DecodeResource(const Entry& entry, Diagnostics& diags) {
       bool is_field = std::find(keys::kResource.begin(), keys::kResource.end(), e.key) != keys::kResource.end();
       if (is_field && std::find(valid.begin(), valid.end(), e.key) == valid.end()) {
         diags.Report(Error(codes::kResourceField,
-                           fmt::format("`{}` does not apply to a {} resource", e.key, r.type.value))
+                           fmt::format("`{}` does not apply to {} {} resource", e.key,
+                                       r.type.value == "s3" ? "an" : "a", r.type.value))
                          .Label(e.key_span, "not a " + r.type.value + " field")
                          .Help(valid.empty() ? "a " + r.type.value + " resource takes no fields besides `type`"
                                              : "a " + r.type.value + " resource takes: " + Quote(valid)));

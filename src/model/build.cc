@@ -1149,6 +1149,12 @@ class Builder {
       auto prev_it = previous_.environments.find(env.name);
       const EnvLock* prev = prev_it == previous_.environments.end() ? nullptr : &prev_it->second;
       AllocResult ar = eurus::Allocate(layout, prev);
+      if (!ar.problem.empty() && (!prev || ar.problem.find("no room") != std::string::npos)) {
+        Report(Bad(codes::kVpcExhausted, fmt::format("environment `{}` has no room for its shared subnets: {}", env.name, ar.problem),
+                   d.network.cidr.span, fmt::format("VPC {} is too small", env.network.cidr.ToString()))
+                   .Help("use a larger VPC CIDR, or smaller platform_subnet_size/tenant_subnet_size/data_subnet_size"));
+        continue;
+      }
       if (!ar.problem.empty()) {
         Report(Bad(codes::kLockConflict, fmt::format("the subnets recorded for environment `{}` no longer fit: {}", env.name, ar.problem),
                    d.network.cidr.span, "changed since the allocations were made")
@@ -1175,7 +1181,7 @@ class Builder {
       if (ar.changed) {
         for (const auto& tn : ar.allocated)
           result.lock_changes.push_back(fmt::format("allocated subnets for {}/{}", env.name, tn));
-        if (ar.allocated.empty()) result.lock_changes.push_back(fmt::format("allocated platform subnets for {}", env.name));
+        if (ar.allocated.empty()) result.lock_changes.push_back(fmt::format("allocated shared subnets for {}", env.name));
       }
       // Resolve the subnets into the model, in the environment's AZ order.
       const EnvLock& el = ar.lock;

@@ -127,6 +127,8 @@ std::string Unit::ProvidersJson() const {
     Json s3 = {{"bucket", backend.bucket}, {"key", backend.key}, {"region", backend.region},
                {"encrypt", true}, {"use_lockfile", true}};
     if (!backend.role_arn.empty()) s3["assume_role"] = {{"role_arn", backend.role_arn}};
+    // Without kms_key_id the backend writes state with SSE-S3, overriding the bucket's KMS default.
+    if (!backend.kms_key_id.empty()) s3["kms_key_id"] = backend.kms_key_id;
     tf["backend"] = {{"s3", s3}};
   }
   Json aws = Json::array();

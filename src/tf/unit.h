@@ -64,6 +64,7 @@ struct Backend {
   std::string key;
   std::string region;
   std::string role_arn;
+  std::string kms_key_id;            ///< state encrypted with the account's state key
 };
 
 class Unit {

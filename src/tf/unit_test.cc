@@ -34,7 +34,7 @@ TEST(UnitTest, RemoteStateOutputsCannotDangle) {
   Unit net("dev", "network");
   net.Output("vpc_id", "x", "the VPC");
   Unit tenant("dev", "tenant-shop");
-  Ref rs = tenant.RemoteState(net, {false, "b", "network/terraform.tfstate", "eu-west-1", ""});
+  Ref rs = tenant.RemoteState(net, {false, "b", "network/terraform.tfstate", "eu-west-1", "", ""});
   EXPECT_EQ(rs.Output("vpc_id"), "${data.terraform_remote_state.network.outputs.vpc_id}");
   EXPECT_THROW(rs.Output("subnet_ids"), std::logic_error);
   EXPECT_EQ(tenant.dependencies, (std::set<std::string>{"dev/network"}));
@@ -47,7 +47,7 @@ TEST(UnitTest, RemoteStateOutputsCannotDangle) {
 TEST(UnitTest, ProvidersPinAndLock) {
   Unit u("dev", "network");
   u.backend = {false, "acme-tfstate-444444444444", "network/terraform.tfstate", "eu-west-1",
-               "arn:aws:iam::444444444444:role/acme-deployer"};
+               "arn:aws:iam::444444444444:role/acme-deployer", ""};
   u.providers.push_back({"", "eu-west-1", "444444444444", "arn:aws:iam::444444444444:role/acme-deployer",
                          {{"eurus:org", "acme"}}});
   Json p = Json::parse(u.ProvidersJson());

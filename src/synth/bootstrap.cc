@@ -1,0 +1,350 @@
+// management/bootstrap: what every other unit stands on. In each account of the org (the
+// management account, each realm's common account, each environment account) it creates
+// the state bucket with its KMS key, and the deployer role the other units' providers and
+// backends assume. It keeps local state: it creates the buckets, so it cannot start in one
+// (docs/HowToUse.md migrates it into the management account's bucket afterwards).
+//
+// It runs with the management account's credentials and reaches each member account through
+// OrganizationAccountAccessRole, the role AWS Organizations creates in accounts it creates:
+// the deployer roles do not exist yet, so the bootstrap cannot assume them.
+
+#include <fmt/format.h>
+
+#include "model/naming.h"
+#include "synth/synth.h"
+
+namespace eurus::synth {
+namespace {
+
+using tf::Json;
+
+/// Created by AWS Organizations in every account it creates, trusting the management account.
+constexpr char kMemberAccessRole[] = "OrganizationAccountAccessRole";
+constexpr char kGitHubOidcHost[] = "token.actions.githubusercontent.com";
+constexpr char kPolicyVersion[] = "2012-10-17";
+constexpr char kUnitName[] = "bootstrap";
+
+/// One account the bootstrap reaches, with the provider alias that reaches it.
+struct Account {
+  std::string alias;  ///< provider alias and block-name suffix: management, common_prod, env_dev
+  std::string id;
+  std::string environment;  ///< eurus:environment tag: management, the realm, or the environment
+  tf::Origin origin;        ///< where the account id was written
+};
+
+/// Management first, then the realms' common accounts, then the environments (sorted).
+std::vector<Account> Accounts(const Context& ctx) {
+  const model::Org& org = ctx.org;
+  std::vector<Account> out;
+  out.push_back({"management", org.management_account, "management", "eurus.yaml"});
+  for (const auto& r : org.realms) {
+    std::string realm = model::RealmName(r.kind);
+    tf::Origin origin = ctx.Origin(r.span);
+    out.push_back(
+        {"common_" + realm, r.common_account, realm, origin.empty() ? "eurus.yaml" : origin});
+  }
+  for (const auto& e : org.environments) {
+    tf::Origin origin = ctx.Origin(e.span);
+    out.push_back({"env_" + e.name, e.account, e.name, origin.empty() ? e.file : origin});
+  }
+  return out;
+}
+
+std::string Provider(const Account& a) { return "aws." + a.alias; }
+
+/// A policy document as literal JSON (not jsonencode), so scanners can read it.
+std::string Policy(Json statements) {
+  return Json{{"Version", kPolicyVersion}, {"Statement", std::move(statements)}}.dump();
+}
+
+/// The customer-managed key that encrypts the account's state objects.
+tf::Ref AddStateKey(const Context& ctx, tf::Unit& unit, const Account& a, const tf::Ref& deployer) {
+  const std::string& org = ctx.org.name;
+  Json statements = Json::array({
+      // The default key policy: IAM policies in the account decide who may use the key.
+      {{"Sid", "AccountRootManagesKey"},
+       {"Effect", "Allow"},
+       {"Principal", {{"AWS", fmt::format("arn:aws:iam::{}:root", a.id)}}},
+       {"Action", "kms:*"},
+       {"Resource", "*"}},
+      {{"Sid", "DeployerUsesKey"},
+       {"Effect", "Allow"},
+       {"Principal", {{"AWS", ctx.DeployerRoleArn(a.id)}}},
+       {"Action",
+        {"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
+         "kms:ReEncrypt*"}},
+       {"Resource", "*"}},
+  });
+  tf::Ref key =
+      unit.Resource("aws_kms_key", "state_" + a.alias,
+                    {{"provider", Provider(a)},
+                     {"description", fmt::format("{} OpenTofu state in {}", org, a.id)},
+                     {"enable_key_rotation", true},
+                     {"deletion_window_in_days", 30},
+                     {"policy", Policy(std::move(statements))},
+                     // KMS rejects a key policy naming a principal that does not exist yet.
+                     {"depends_on", {deployer.Address()}}},
+                    a.origin);
+  unit.Resource("aws_kms_alias", "state_" + a.alias,
+                {{"provider", Provider(a)},
+                 {"name", fmt::format("alias/{}-tfstate", org)},
+                 {"target_key_id", key["key_id"]}},
+                a.origin);
+  return key;
+}
+
+/// The account's state bucket: versioned, KMS-encrypted, private, TLS-only, never destroyed.
+tf::Ref AddStateBucket(const Context& ctx, tf::Unit& unit, const Account& a, const tf::Ref& key) {
+  const std::string name = naming::StateBucket(ctx.org.name, a.id).value;
+  const std::string suffix = "state_" + a.alias;
+  tf::Ref bucket = unit.Resource(
+      "aws_s3_bucket", suffix,
+      {{"provider", Provider(a)}, {"bucket", name}, {"lifecycle", {{"prevent_destroy", true}}}},
+      a.origin);
+  tf::Ref versioning = unit.Resource("aws_s3_bucket_versioning", suffix,
+                                     {{"provider", Provider(a)},
+                                      {"bucket", bucket["id"]},
+                                      {"versioning_configuration", {{"status", "Enabled"}}}},
+                                     a.origin);
+  unit.Resource(
+      "aws_s3_bucket_server_side_encryption_configuration", suffix,
+      {{"provider", Provider(a)},
+       {"bucket", bucket["id"]},
+       {"rule", Json::array({{{"apply_server_side_encryption_by_default",
+                               {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
+                              {"bucket_key_enabled", true}}})}},
+      a.origin);
+  tf::Ref public_access = unit.Resource("aws_s3_bucket_public_access_block", suffix,
+                                        {{"provider", Provider(a)},
+                                         {"bucket", bucket["id"]},
+                                         {"block_public_acls", true},
+                                         {"block_public_policy", true},
+                                         {"ignore_public_acls", true},
+                                         {"restrict_public_buckets", true}},
+                                        a.origin);
+  unit.Resource("aws_s3_bucket_ownership_controls", suffix,
+                {{"provider", Provider(a)},
+                 {"bucket", bucket["id"]},
+                 {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}},
+                a.origin);
+  const std::string arn = "arn:aws:s3:::" + name;
+  Json resources = {arn, arn + "/*"};
+  Json statements = Json::array({
+      {{"Sid", "DenyInsecureTransport"},
+       {"Effect", "Deny"},
+       {"Principal", "*"},
+       {"Action", "s3:*"},
+       {"Resource", resources},
+       {"Condition", {{"Bool", {{"aws:SecureTransport", "false"}}}}}},
+      {{"Sid", "DenyOutdatedTls"},
+       {"Effect", "Deny"},
+       {"Principal", "*"},
+       {"Action", "s3:*"},
+       {"Resource", resources},
+       {"Condition", {{"NumericLessThan", {{"s3:TlsVersion", "1.2"}}}}}},
+  });
+  unit.Resource("aws_s3_bucket_policy", suffix,
+                {{"provider", Provider(a)},
+                 {"bucket", bucket["id"]},
+                 {"policy", Policy(std::move(statements))},
+                 // S3 refuses concurrent bucket-policy and public-access-block changes.
+                 {"depends_on", {public_access.Address()}}},
+                a.origin);
+  // Lock files (use_lockfile) come and go on every run: their noncurrent versions and the
+  // delete markers left behind must expire too, or the bucket grows forever.
+  unit.Resource(
+      "aws_s3_bucket_lifecycle_configuration", suffix,
+      {{"provider", Provider(a)},
+       {"bucket", bucket["id"]},
+       {"rule",
+        Json::array({{{"id", "expire-noncurrent-state"},
+                      {"status", "Enabled"},
+                      {"filter", Json::array({Json::object()})},
+                      {"noncurrent_version_expiration", Json::array({{{"noncurrent_days", 90}}})},
+                      {"expiration", Json::array({{{"expired_object_delete_marker", true}}})},
+                      {"abort_incomplete_multipart_upload",
+                       Json::array({{{"days_after_initiation", 7}}})}}})},
+       {"depends_on", {versioning.Address()}}},
+      a.origin);
+  return bucket;
+}
+
+/// IAM actions the deployer may use on the org's own roles (`<org>-*`).
+Json RoleActions() {
+  return {"iam:AttachRolePolicy",
+          "iam:CreateRole",
+          "iam:DeleteRole",
+          "iam:DeleteRolePermissionsBoundary",
+          "iam:DeleteRolePolicy",
+          "iam:DetachRolePolicy",
+          "iam:GetRole",
+          "iam:GetRolePolicy",
+          "iam:ListAttachedRolePolicies",
+          "iam:ListInstanceProfilesForRole",
+          "iam:ListRolePolicies",
+          "iam:ListRoleTags",
+          "iam:PutRolePermissionsBoundary",
+          "iam:PutRolePolicy",
+          "iam:TagRole",
+          "iam:UntagRole",
+          "iam:UpdateAssumeRolePolicy",
+          "iam:UpdateRole",
+          "iam:UpdateRoleDescription"};
+}
+
+/// The role every other unit's provider and backend assumes in this account.
+tf::Ref AddDeployerRole(const Context& ctx, tf::Unit& unit, const Account& a) {
+  const model::Org& org = ctx.org;
+  const std::string role_name = naming::DeployerRole(org.name).value;
+  const std::string own_roles = fmt::format("arn:aws:iam::{}:role/{}-*", a.id, org.name);
+
+  // Trust: the management account (which delegates to its own IAM policies), and GitHub
+  // Actions runs of the platform repository when ci.github_repository is set.
+  Json trust = Json::array(
+      {{{"Sid", "ManagementAccount"},
+        {"Effect", "Allow"},
+        {"Principal", {{"AWS", fmt::format("arn:aws:iam::{}:root", org.management_account)}}},
+        {"Action", "sts:AssumeRole"}}});
+  Json role_body = {
+      {"provider", Provider(a)},
+      {"name", role_name},
+      {"description", fmt::format("Deploys the {} platform with OpenTofu (eurus)", org.name)},
+      {"max_session_duration", 3600}};
+  if (!org.github_repository.empty()) {
+    tf::Ref oidc = unit.Resource("aws_iam_openid_connect_provider", "github_" + a.alias,
+                                 {{"provider", Provider(a)},
+                                  {"url", fmt::format("https://{}", kGitHubOidcHost)},
+                                  {"client_id_list", {"sts.amazonaws.com"}}},
+                                 a.origin);
+    trust.push_back(
+        {{"Sid", "GitHubActions"},
+         {"Effect", "Allow"},
+         {"Principal",
+          {{"Federated", fmt::format("arn:aws:iam::{}:oidc-provider/{}", a.id, kGitHubOidcHost)}}},
+         {"Action", "sts:AssumeRoleWithWebIdentity"},
+         {"Condition",
+          {{"StringEquals", {{fmt::format("{}:aud", kGitHubOidcHost), "sts.amazonaws.com"}}},
+           {"StringLike",
+            {{fmt::format("{}:sub", kGitHubOidcHost),
+              fmt::format("repo:{}:*", org.github_repository)}}}}}});
+    // IAM rejects a trust policy naming an identity provider that does not exist yet.
+    role_body["depends_on"] = {oidc.Address()};
+  }
+  role_body["assume_role_policy"] = Policy(std::move(trust));
+  tf::Ref role =
+      unit.Resource("aws_iam_role", "deployer_" + a.alias, std::move(role_body), a.origin);
+
+  // Everything but IAM, Organizations and Account management.
+  unit.Resource("aws_iam_role_policy_attachment", "deployer_power_user_" + a.alias,
+                {{"provider", Provider(a)},
+                 {"role", role["name"]},
+                 {"policy_arn", "arn:aws:iam::aws:policy/PowerUserAccess"}},
+                a.origin);
+
+  // The IAM the platform needs, scoped to the org's own names.
+  Json iam = Json::array({
+      {{"Sid", "ManageOrgRoles"},
+       {"Effect", "Allow"},
+       {"Action", RoleActions()},
+       {"Resource", own_roles}},
+      {{"Sid", "PassOrgRoles"},
+       {"Effect", "Allow"},
+       {"Action", "iam:PassRole"},
+       {"Resource", own_roles}},
+      {{"Sid", "ManageOrgPolicies"},
+       {"Effect", "Allow"},
+       {"Action",
+        {"iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy",
+         "iam:DeletePolicyVersion", "iam:GetPolicy", "iam:GetPolicyVersion",
+         "iam:ListEntitiesForPolicy", "iam:ListPolicyTags", "iam:ListPolicyVersions",
+         "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"}},
+       {"Resource", fmt::format("arn:aws:iam::{}:policy/{}-*", a.id, org.name)}},
+      {{"Sid", "ReadAwsManagedPolicies"},
+       {"Effect", "Allow"},
+       {"Action", {"iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"}},
+       {"Resource", "arn:aws:iam::aws:policy/*"}},
+      {{"Sid", "ServiceLinkedRoles"},
+       {"Effect", "Allow"},
+       {"Action",
+        {"iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole",
+         "iam:GetServiceLinkedRoleDeletionStatus"}},
+       {"Resource", fmt::format("arn:aws:iam::{}:role/aws-service-role/*", a.id)}},
+      {{"Sid", "ManageOidcProviders"},
+       {"Effect", "Allow"},
+       {"Action",
+        {"iam:AddClientIDToOpenIDConnectProvider", "iam:CreateOpenIDConnectProvider",
+         "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
+         "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:TagOpenIDConnectProvider",
+         "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint"}},
+       {"Resource", fmt::format("arn:aws:iam::{}:oidc-provider/*", a.id)}},
+      {{"Sid", "ListOidcProviders"},
+       {"Effect", "Allow"},
+       {"Action", "iam:ListOpenIDConnectProviders"},
+       {"Resource", "*"}},
+      // The deployer matches `<org>-*` itself: it must not widen its own permissions or trust.
+      {{"Sid", "DenySelfModification"},
+       {"Effect", "Deny"},
+       {"Action",
+        {"iam:AttachRolePolicy", "iam:DeleteRole", "iam:DeleteRolePermissionsBoundary",
+         "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PassRole",
+         "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy",
+         "iam:UpdateRole"}},
+       {"Resource", ctx.DeployerRoleArn(a.id)}},
+      // PowerUserAccess allows sts:AssumeRole, and every member account's
+      // OrganizationAccountAccessRole trusts the management account: without this, the
+      // management deployer (and whoever can assume it) would be administrator everywhere.
+      {{"Sid", "DenyOrganizationAccessRole"},
+       {"Effect", "Deny"},
+       {"Action", "sts:AssumeRole"},
+       {"Resource", fmt::format("arn:aws:iam::*:role/{}", kMemberAccessRole)}},
+  });
+  unit.Resource("aws_iam_role_policy", "deployer_iam_" + a.alias,
+                {{"provider", Provider(a)},
+                 {"name", "eurus-iam"},
+                 {"role", role["name"]},
+                 {"policy", Policy(std::move(iam))}},
+                a.origin);
+  return role;
+}
+
+}  // namespace
+
+void AddBootstrap(const Context& ctx, std::vector<tf::Unit>& units) {
+  const model::Org& org = ctx.org;
+  tf::Unit unit(kManagementDir, kUnitName);
+  unit.backend.local = true;
+  unit.sources.insert("eurus.yaml");
+  for (const auto& e : org.environments) unit.sources.insert(e.file);
+
+  std::vector<Account> accounts = Accounts(ctx);
+  for (const auto& a : accounts) {
+    tf::Provider p =
+        ctx.ProviderFor(a.id, a.environment, tags::kPlatform, kUnitName, tags::kPlatform);
+    p.alias = a.alias;
+    p.role_arn = a.alias == "management"
+                     ? std::string()  // the operator's own management-account credentials
+                     : fmt::format("arn:aws:iam::{}:role/{}", a.id, kMemberAccessRole);
+    if (a.alias == "management") {
+      tf::Provider fallback = p;  // some tools insist on a default provider
+      fallback.alias.clear();
+      unit.providers.push_back(std::move(fallback));
+    }
+    unit.providers.push_back(std::move(p));
+  }
+
+  Json buckets = Json::object(), roles = Json::object(), keys = Json::object();
+  for (const auto& a : accounts) {
+    tf::Ref role = AddDeployerRole(ctx, unit, a);
+    tf::Ref key = AddStateKey(ctx, unit, a, role);
+    tf::Ref bucket = AddStateBucket(ctx, unit, a, key);
+    buckets[a.alias] = bucket["bucket"];
+    roles[a.alias] = role["arn"];
+    keys[a.alias] = key["arn"];
+  }
+  unit.Output("state_buckets", buckets, "state bucket name per account (provider alias)");
+  unit.Output("deployer_role_arns", roles, "deployer role ARN per account (provider alias)");
+  unit.Output("state_kms_key_arns", keys, "state KMS key ARN per account (provider alias)");
+  units.push_back(std::move(unit));
+}
+
+}  // namespace eurus::synth

@@ -1,0 +1,73 @@
+#include "synth/manifest.h"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+
+#include <nlohmann/json.hpp>
+
+#include "version.h"
+
+namespace eurus::synth {
+
+std::map<std::string, std::string> UnitFiles(const tf::Unit& unit) {
+  std::string dir = unit.id() + "/";
+  return {{dir + "main.tf.json", unit.MainJson()},
+          {dir + "providers.tf.json", unit.ProvidersJson()},
+          {dir + "terragrunt.hcl", unit.TerragruntHcl()}};
+}
+
+std::string ContentHash(const std::map<std::string, std::string>& files) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  auto feed = [&](const std::string& s) {
+    // Length-prefixed, so "ab"+"c" and "a"+"bc" hash differently.
+    std::string len = std::to_string(s.size()) + ":";
+    EVP_DigestUpdate(ctx, len.data(), len.size());
+    EVP_DigestUpdate(ctx, s.data(), s.size());
+  };
+  feed(tf::kAwsProviderSource);
+  feed(tf::kAwsProviderVersion);
+  feed(tf::kTofuVersion);
+  for (const auto& [name, data] : files) {
+    feed(name.substr(name.rfind('/') + 1));
+    feed(data);
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(ctx, md, &n);
+  EVP_MD_CTX_free(ctx);
+  std::string hex = "sha256:";
+  for (unsigned int i = 0; i < n; ++i) hex += fmt::format("{:02x}", md[i]);
+  return hex;
+}
+
+bool IsGeneratedName(const std::string& f) {
+  return f == "main.tf.json" || f == "providers.tf.json" || f == "terragrunt.hcl" ||
+         f == "eurus.manifest.json";
+}
+
+std::string ManifestJson(const std::vector<tf::Unit>& units, const std::vector<std::string>& accounts,
+                         const std::map<std::string, std::string>& files) {
+  nlohmann::json m;
+  m["version"] = kManifestVersion;
+  m["generator"] = std::string("eurus ") + EURUS_VERSION;
+  m["pins"] = {{"aws_provider", tf::kAwsProviderVersion}, {"tofu", tf::kTofuVersion}};
+  nlohmann::json us = nlohmann::json::object();
+  for (size_t i = 0; i < units.size(); ++i) {
+    const tf::Unit& u = units[i];
+    std::map<std::string, std::string> mine;
+    for (const auto& [name, data] : files)
+      if (name.compare(0, u.id().size() + 1, u.id() + "/") == 0) mine[name] = data;
+    us[u.id()] = {{"account", accounts[i]},
+                  {"dir", u.id()},
+                  {"dependencies", u.dependencies},
+                  {"hash", ContentHash(mine)},
+                  {"sources", u.sources},
+                  {"resources", u.resource_count()},
+                  {"state", u.backend.local ? "local" : "s3://" + u.backend.bucket + "/" + u.backend.key}};
+  }
+  m["units"] = std::move(us);
+  return m.dump(2) + "\n";
+}
+
+}  // namespace eurus::synth

@@ -1,0 +1,30 @@
+#pragma once
+// out/eurus.manifest.json: every unit with its account, dependencies, content hash and the
+// configuration files that fed it. Versioned; readers that see another version start over.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tf/unit.h"
+
+namespace eurus::synth {
+
+inline constexpr int kManifestVersion = 1;
+
+/// The generated files of one unit, relative to out/ ("dev/network/main.tf.json" → bytes).
+std::map<std::string, std::string> UnitFiles(const tf::Unit& unit);
+/// "sha256:<hex>" over the unit's files (names and bytes) and the version pins.
+std::string ContentHash(const std::map<std::string, std::string>& files);
+/// Names eurus writes into out/; anything else found there (state, .terraform, plans) is kept.
+bool IsGeneratedName(const std::string& file_name);
+
+struct UnitAccount {
+  std::string id;       ///< "dev/network"
+  std::string account;  ///< AWS account id
+};
+/// The manifest JSON for `units` (whose files are in `files`).
+std::string ManifestJson(const std::vector<tf::Unit>& units, const std::vector<std::string>& accounts,
+                         const std::map<std::string, std::string>& files);
+
+}  // namespace eurus::synth

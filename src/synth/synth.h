@@ -1,0 +1,74 @@
+#pragma once
+// model::Org → OpenTofu units. One file per feature (bootstrap, network, tenant, ...), each
+// a free function that adds units or blocks; Synthesize() lists them in order (mold-style).
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "diag/source.h"
+#include "model/model.h"
+#include "tf/unit.h"
+
+namespace eurus::synth {
+
+/// Output directory names of the non-environment accounts.
+inline constexpr char kManagementDir[] = "management";
+std::string CommonDir(model::RealmKind realm);  ///< "common-nonprod" / "common-prod"
+
+/// Tag keys eurus sets on every resource (through the providers' default_tags).
+namespace tags {
+inline constexpr char kOrg[] = "eurus:org";
+inline constexpr char kEnvironment[] = "eurus:environment";
+inline constexpr char kTenant[] = "eurus:tenant";
+inline constexpr char kUnit[] = "eurus:unit";
+inline constexpr char kCostCenter[] = "eurus:cost-center";
+inline constexpr char kApp[] = "eurus:app";
+/// Tenant of shared platform resources.
+inline constexpr char kPlatform[] = "platform";
+}  // namespace tags
+
+class Context {
+ public:
+  Context(const model::Org& o, const SourceMap& sources, std::string repo_dir)
+      : org(o), sources_(sources), repo_dir_(std::move(repo_dir)) {}
+
+  const model::Org& org;
+
+  /// "tenants/shop.yaml:12": where a block came from, relative to the repository.
+  tf::Origin Origin(Span span) const;
+  /// "environments/dev.yaml" etc. of a span, relative to the repository.
+  std::string File(Span span) const;
+
+  /// arn:aws:iam::<account>:role/<org>-deployer
+  std::string DeployerRoleArn(const std::string& account) const;
+  /// The S3 backend of `unit` in `account` (the account's own state bucket).
+  tf::Backend BackendFor(const std::string& account, const std::string& unit) const;
+  /// A default provider for a unit in `account`, assuming its deployer role, with tags.
+  tf::Provider ProviderFor(const std::string& account, const std::string& environment,
+                           const std::string& tenant, const std::string& unit,
+                           const std::string& cost_center) const;
+  /// Starts a unit in an account: backend, provider, default tags.
+  tf::Unit NewUnit(const std::string& dir, const std::string& account, const std::string& environment,
+                   const std::string& tenant, const std::string& unit_name,
+                   const std::string& cost_center) const;
+
+ private:
+  const SourceMap& sources_;
+  std::string repo_dir_;
+};
+
+/// Every unit of the organisation, in a stable order (management, commons, environments).
+std::vector<tf::Unit> Synthesize(const Context& ctx);
+
+// ---- features (one file each) ----
+/// management/bootstrap: state buckets and deployer roles in every account (local state).
+void AddBootstrap(const Context& ctx, std::vector<tf::Unit>& units);
+/// <env>/network: the VPC, platform and egress subnets, NAT, endpoints, flow logs.
+/// Returns the index of the network unit in `units`.
+size_t AddNetwork(const Context& ctx, const model::Environment& env, std::vector<tf::Unit>& units);
+/// <env>/tenant-<name>: the tenant's subnets, routes and security groups (reads network).
+void AddTenantNetwork(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,
+                      const model::Deployment& dep, const tf::Unit& network, tf::Unit& unit);
+
+}  // namespace eurus::synth

@@ -1,0 +1,116 @@
+#pragma once
+// CDK-style assertions over a synthesized unit, for tests only:
+//
+//   EXPECT_TRUE(HasResource(unit, "aws_flow_log", R"({"traffic_type":"ALL"})"));
+//
+// Header-only on purpose: CMake globs every non-test src/**/*.cc into the eurus library,
+// and test helpers (and gtest) have no place in the shipped binary.
+//
+// Matching (Matches below) is a partial deep match of a pattern against a block body:
+// - object: every key of the pattern is in the body and its value matches; other keys of
+//   the body are ignored;
+// - array: an empty pattern array matches only an empty array; otherwise every pattern
+//   element matches some element of the body's array (a subset, in any order; two pattern
+//   elements may match the same element). For an exact array, also assert its size;
+// - anything else: equal (so "1" does not match 1).
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tf/unit.h"
+
+namespace eurus::synth::testing {
+
+using Json = nlohmann::json;
+
+/// Empty when `actual` matches `pattern`; otherwise where and why it does not
+/// ("ingress: expected [] but got [...]").
+inline std::string Mismatch(const Json& pattern, const Json& actual, const std::string& path = "") {
+  const std::string at = path.empty() ? "" : path + ": ";
+  if (pattern.is_object()) {
+    if (!actual.is_object()) return at + "expected an object but got " + actual.dump();
+    for (const auto& [k, v] : pattern.items()) {
+      std::string sub = path.empty() ? k : path + "." + k;
+      if (!actual.contains(k)) return sub + ": missing";
+      std::string why = Mismatch(v, actual.at(k), sub);
+      if (!why.empty()) return why;
+    }
+    return "";
+  }
+  if (pattern.is_array()) {
+    if (!actual.is_array()) return at + "expected an array but got " + actual.dump();
+    if (pattern.empty() && !actual.empty()) return at + "expected [] but got " + actual.dump();
+    for (const Json& want : pattern) {
+      bool found = false;
+      for (const Json& have : actual) found = found || Mismatch(want, have).empty();
+      if (!found) return at + "no element matches " + want.dump() + " in " + actual.dump();
+    }
+    return "";
+  }
+  if (pattern != actual) return at + "expected " + pattern.dump() + " but got " + actual.dump();
+  return "";
+}
+
+inline bool Matches(const Json& pattern, const Json& actual) {
+  return Mismatch(pattern, actual).empty();
+}
+
+/// The parsed main.tf.json of `unit`.
+inline Json Main(const tf::Unit& unit) { return Json::parse(unit.MainJson()); }
+
+/// Bodies of the resources of `type` by block name (empty when there are none).
+inline std::map<std::string, Json> ResourcesByName(const tf::Unit& unit, const std::string& type) {
+  std::map<std::string, Json> out;
+  Json doc = Main(unit);
+  if (!doc.contains("resource") || !doc["resource"].contains(type)) return out;
+  for (const auto& [name, body] : doc["resource"][type].items()) out.emplace(name, body);
+  return out;
+}
+
+/// Bodies of the resources of `type`, in block-name order.
+inline std::vector<Json> Resources(const tf::Unit& unit, const std::string& type) {
+  std::vector<Json> out;
+  for (auto& [name, body] : ResourcesByName(unit, type)) out.push_back(std::move(body));
+  return out;
+}
+
+inline int ResourceCount(const tf::Unit& unit, const std::string& type) {
+  return static_cast<int>(ResourcesByName(unit, type).size());
+}
+
+/// The body of resource `type`.`name`; a null Json when the unit has no such block.
+inline Json Resource(const tf::Unit& unit, const std::string& type, const std::string& name) {
+  auto all = ResourcesByName(unit, type);
+  auto it = all.find(name);
+  return it == all.end() ? Json() : it->second;
+}
+
+/// Success when some resource of `type` matches `partial_json`; the failure message says,
+/// for every resource of that type, why it does not.
+inline ::testing::AssertionResult HasResource(const tf::Unit& unit, const std::string& type,
+                                              const std::string& partial_json) {
+  Json pattern = Json::parse(partial_json);
+  auto all = ResourcesByName(unit, type);
+  if (all.empty()) return ::testing::AssertionFailure() << unit.id() << " has no " << type;
+  std::string why;
+  for (const auto& [name, body] : all) {
+    std::string m = Mismatch(pattern, body);
+    if (m.empty()) return ::testing::AssertionSuccess();
+    why += "\n  " + type + "." + name + ": " + m;
+  }
+  return ::testing::AssertionFailure()
+         << "no " << type << " in " << unit.id() << " matches " << pattern.dump() << why;
+}
+
+/// The value of output `name`; a null Json when the unit does not declare it.
+inline Json OutputValue(const tf::Unit& unit, const std::string& name) {
+  Json doc = Main(unit);
+  if (!doc.contains("output") || !doc["output"].contains(name)) return Json();
+  return doc["output"][name]["value"];
+}
+
+}  // namespace eurus::synth::testing

@@ -1,0 +1,29 @@
+#pragma once
+// Diagnostic codes of `eurus validate` (E07xx): the generated OpenTofu tree checked offline
+// against the hashicorp/aws provider schema. Same rules as diag/codes.h: a code is stable and
+// never reused for a different mistake.
+
+namespace eurus::codes {
+
+// E07xx: generated OpenTofu (out/) against the provider schema
+inline constexpr char kSchemaMissing[] = "E0701";  // the provider schema file cannot be read
+inline constexpr char kSchemaInvalid[] = "E0702";  // the schema file is not an extracted schema
+inline constexpr char kNoUnits[] = "E0703";        // out/ missing, empty, or a unit lacks a file
+inline constexpr char kTfJson[] =
+    "E0704";  // a .tf.json file that does not parse or has a bad shape
+inline constexpr char kUnknownType[] =
+    "E0705";  // resource/data source type unknown to the provider
+inline constexpr char kUnknownArgument[] = "E0706";  // an argument or block the type does not have
+inline constexpr char kMissingArgument[] = "E0707";  // a required argument or block is absent
+inline constexpr char kArgumentShape[] =
+    "E0708";  // block given as a value, value as an object, ...
+inline constexpr char kTooManyBlocks[] = "E0709";  // more than one of a block allowed once
+inline constexpr char kUndeclared[] = "E0710";  // reference to something the unit does not declare
+inline constexpr char kUnknownAttribute[] =
+    "E0711";  // reference to an attribute the type does not have
+inline constexpr char kBadInterpolation[] =
+    "E0712";                                    // an unterminated `${` or a malformed traversal
+inline constexpr char kProviders[] = "E0713";   // required_providers.aws or backend missing
+inline constexpr char kDependency[] = "E0714";  // terragrunt.hcl names a unit that does not exist
+
+}  // namespace eurus::codes

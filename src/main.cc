@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/validate.h"
 #include "version.h"
 
 int main(int argc, char** argv) {
@@ -22,6 +23,18 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "load and validate the configuration, allocate subnets into eurus.lock.json");
   AddProjectOptions(*check, opts);
 
+  SynthOptions syn;
+  auto* synth = app.add_subcommand("synth", "check, then write one OpenTofu unit per deployment unit into OUT");
+  AddProjectOptions(*synth, opts);
+  synth->add_option("-o,--out", syn.out_dir, "output directory (default: DIR/out)");
+  synth->add_flag("-q,--quiet", syn.quiet, "no per-unit summary");
+
+  ValidateOptions val;
+  auto* validate = app.add_subcommand("validate", "check every generated unit against the AWS provider schema, offline");
+  validate->add_option("-C,--dir", opts.dir, "the platform repository (OUT is relative to it)")->capture_default_str();
+  validate->add_option("out", val.out_dir, "the generated tree")->capture_default_str();
+  validate->add_option("--schema", val.schema_path, "the extracted provider schema (default: $EURUS_AWS_SCHEMA, else aws-schema.json beside eurus)");
+
   ReleaseOptions rel;
   auto* release = app.add_subcommand("release", "free the subnets still reserved for a tenant removed from an environment");
   AddProjectOptions(*release, opts);
@@ -32,7 +45,7 @@ int main(int argc, char** argv) {
   auto* sch = app.add_subcommand("schema", "print the JSON Schema of eurus.yaml, environment or tenant files");
   sch->add_option("kind", schema.kind, "eurus, environment or tenant")
       ->check(CLI::IsMember({"eurus", "environment", "tenant"}));
-  sch->add_option("-o,--out", schema.out_dir, "write all three schemas into this directory");
+  sch->add_option("-o,--out", schema.out_dir, "write the schemas (all three, or KIND's) into this existing directory");
 
   try {
     app.parse(argc, argv);
@@ -42,6 +55,8 @@ int main(int argc, char** argv) {
   }
   if (!ResolveFormat(opts)) return kUsage;
   if (*check) return RunCheck(fs, opts);
+  if (*synth) return RunSynth(fs, opts, syn);
+  if (*validate) return RunValidate(fs, opts, val);
   if (*release) return RunRelease(fs, opts, rel);
   if (*sch) return RunSchema(fs, schema);
   return kUsage;

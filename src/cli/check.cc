@@ -9,12 +9,7 @@ namespace eurus::cli {
 int RunCheck(FileSystem& fs, CommonOptions& opts) {
   auto start = std::chrono::steady_clock::now();
   Session s;
-  LoadOrg(fs, opts, s);
-  // Checkpoint: nothing is written unless the whole run is clean.
-  if (s.diags.has_errors() || !s.build.org) {
-    PrintDiagnostics(opts, s);
-    return kInputError;
-  }
+  if (!LoadValidOrg(fs, opts, s)) return kInputError;  // nothing written
   if (!WriteLock(fs, s)) {
     PrintDiagnostics(opts, s);
     return kInputError;

@@ -8,6 +8,13 @@ namespace eurus::cli {
 /// `eurus check`: load + validate + allocate; one summary line on success.
 int RunCheck(FileSystem& fs, CommonOptions& opts);
 
+struct SynthOptions {
+  std::string out_dir;  ///< empty: <dir>/out
+  bool quiet = false;   ///< no per-unit table
+};
+/// `eurus synth`: check, then write every unit to the output tree atomically.
+int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& s);
+
 struct ReleaseOptions {
   std::string env;
   std::string tenant;

@@ -57,6 +57,13 @@ void LoadOrg(FileSystem& fs, const CommonOptions& opts, Session& s) {
   s.build = model::Build(*s.project, previous, bo, s.diags);
 }
 
+bool LoadValidOrg(FileSystem& fs, const CommonOptions& opts, Session& s) {
+  LoadOrg(fs, opts, s);
+  if (!s.diags.has_errors() && s.build.org) return true;
+  PrintDiagnostics(opts, s);
+  return false;
+}
+
 void PrintDiagnostics(const CommonOptions& opts, Session& s) {
   s.diags.Sort(s.sources);
   std::string out = RenderAll(s.diags, s.sources, opts.diag_format, opts.color);

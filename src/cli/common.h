@@ -39,6 +39,9 @@ struct Session {
 
 /// Loads the repository, reads the lock, builds the model. Diagnostics stay in `s.diags`.
 void LoadOrg(FileSystem& fs, const CommonOptions& opts, Session& s);
+/// LoadOrg, then the checkpoint every command shares: on errors, print them and return
+/// false (the command exits 1 having written nothing).
+bool LoadValidOrg(FileSystem& fs, const CommonOptions& opts, Session& s);
 /// Prints diagnostics to stderr in the chosen format.
 void PrintDiagnostics(const CommonOptions& opts, Session& s);
 /// Writes the lock when the build changed it. Only call when there are no errors.

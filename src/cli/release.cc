@@ -8,11 +8,7 @@ namespace eurus::cli {
 
 int RunRelease(FileSystem& fs, CommonOptions& opts, const ReleaseOptions& r) {
   Session s;
-  LoadOrg(fs, opts, s);
-  if (s.diags.has_errors() || !s.build.org) {
-    PrintDiagnostics(opts, s);
-    return kInputError;
-  }
+  if (!LoadValidOrg(fs, opts, s)) return kInputError;  // nothing written
   const model::Org& org = *s.build.org;
   for (const auto& t : org.tenants) {
     if (t.name != r.tenant) continue;

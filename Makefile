@@ -6,8 +6,11 @@ ifdef CI
 CMAKE_FLAGS += -DEURUS_WERROR=ON
 endif
 EURUS := $(BUILD)/eurus
+SCHEMA := $(BUILD)/aws-schema.json
+export EURUS_AWS_SCHEMA := $(abspath $(SCHEMA))
+EXAMPLES := $(wildcard examples/*/eurus.yaml)
 
-.PHONY: all setup configure build test demo bench format clean
+.PHONY: all setup configure build schema test demo bench golden format clean
 
 all: build
 
@@ -22,15 +25,29 @@ configure: setup $(BUILD)/build.ninja
 build: configure
 	cmake --build $(BUILD)
 
-test: build
+# The hashicorp/aws 6.25 schema, extracted from the pinned npm package (cached).
+schema: setup
+	@mkdir -p $(BUILD)
+	node scripts/extract-aws-schema.mjs $(SCHEMA)
+
+test: build schema
 	$(BUILD)/eurus_tests --gtest_brief=1
 	tests/corpus/run $(EURUS)
+	tests/examples/run $(EURUS)
+	tests/validate/run $(EURUS) $(SCHEMA)
+	tests/golden/run $(EURUS)
 
-demo: build
+demo: build schema
 	$(EURUS) check -C examples/acme
+	$(EURUS) synth -C examples/acme -o $(BUILD)/demo/acme
+	$(EURUS) validate $(BUILD)/demo/acme
 
 bench: build
 	bench/check_bench $(EURUS)
+
+# Regenerates the golden snapshot of examples/minimal after an intended change.
+golden: build
+	tests/golden/run $(EURUS) --update
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'bench/*.cc')

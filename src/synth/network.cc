@@ -17,8 +17,8 @@ namespace {
 using tf::Json;
 
 /// The interface endpoints Fargate tasks need without internet (AWS-NOTES, Network).
-constexpr const char* kInterfaceEndpoints[] = {"ecr.api", "ecr.dkr", "logs", "secretsmanager",
-                                               "ssm",     "xray",    "sts"};
+constexpr const char* kInterfaceEndpoints[] = {"ecr.api", "ecr.dkr", "logs",       "secretsmanager",
+                                               "ssm",     "xray",    "sts", "monitoring"};
 
 /// "eu-west-1a" → "eu_west_1a", "192.168.0.0/16" → "192_168_0_0_16": block-name parts.
 std::string Key(std::string s) {

@@ -270,7 +270,8 @@ TEST_F(NetworkTest, Endpoints) {
   std::sort(services.begin(), services.end());
   EXPECT_EQ(services, (std::vector<std::string>{
                           "com.amazonaws.eu-west-1.ecr.api", "com.amazonaws.eu-west-1.ecr.dkr",
-                          "com.amazonaws.eu-west-1.logs", "com.amazonaws.eu-west-1.s3",
+                          "com.amazonaws.eu-west-1.logs", "com.amazonaws.eu-west-1.monitoring",
+                          "com.amazonaws.eu-west-1.s3",
                           "com.amazonaws.eu-west-1.secretsmanager", "com.amazonaws.eu-west-1.ssm",
                           "com.amazonaws.eu-west-1.sts", "com.amazonaws.eu-west-1.xray"}));
   EXPECT_TRUE(HasResource(

@@ -28,13 +28,15 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   std::map<std::string, std::string> dir_account = {{synth::kManagementDir, org.management_account}};
   for (const auto& r : org.realms) dir_account[synth::CommonDir(r.kind)] = r.common_account;
   for (const auto& e : org.environments) dir_account[e.name] = e.account;
-  std::map<std::string, std::string> files;
+  std::vector<std::map<std::string, std::string>> per_unit;
   std::vector<std::string> accounts;
   for (const auto& u : units) {
-    for (auto& [name, data] : synth::UnitFiles(u)) files[name] = std::move(data);
+    per_unit.push_back(synth::UnitFiles(u));
     accounts.push_back(dir_account[u.account()]);
   }
-  files["eurus.manifest.json"] = synth::ManifestJson(units, accounts, files);
+  std::map<std::string, std::string> files;
+  files["eurus.manifest.json"] = synth::ManifestJson(units, accounts, per_unit);
+  for (auto& m : per_unit) files.merge(m);
 
   std::string out = so.out_dir.empty() ? JoinPath(opts.dir, "out") : so.out_dir;
   std::string err;

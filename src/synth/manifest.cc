@@ -47,7 +47,7 @@ bool IsGeneratedName(const std::string& f) {
 }
 
 std::string ManifestJson(const std::vector<tf::Unit>& units, const std::vector<std::string>& accounts,
-                         const std::map<std::string, std::string>& files) {
+                         const std::vector<std::map<std::string, std::string>>& files) {
   nlohmann::json m;
   m["version"] = kManifestVersion;
   m["generator"] = std::string("eurus ") + EURUS_VERSION;
@@ -55,13 +55,10 @@ std::string ManifestJson(const std::vector<tf::Unit>& units, const std::vector<s
   nlohmann::json us = nlohmann::json::object();
   for (size_t i = 0; i < units.size(); ++i) {
     const tf::Unit& u = units[i];
-    std::map<std::string, std::string> mine;
-    for (const auto& [name, data] : files)
-      if (name.compare(0, u.id().size() + 1, u.id() + "/") == 0) mine[name] = data;
     us[u.id()] = {{"account", accounts[i]},
                   {"dir", u.id()},
                   {"dependencies", u.dependencies},
-                  {"hash", ContentHash(mine)},
+                  {"hash", ContentHash(files[i])},
                   {"sources", u.sources},
                   {"resources", u.resource_count()},
                   {"state", u.backend.local ? "local" : "s3://" + u.backend.bucket + "/" + u.backend.key}};

@@ -19,12 +19,8 @@ std::string ContentHash(const std::map<std::string, std::string>& files);
 /// Names eurus writes into out/; anything else found there (state, .terraform, plans) is kept.
 bool IsGeneratedName(const std::string& file_name);
 
-struct UnitAccount {
-  std::string id;       ///< "dev/network"
-  std::string account;  ///< AWS account id
-};
-/// The manifest JSON for `units` (whose files are in `files`).
+/// The manifest JSON for `units`; `files[i]` are the generated files of `units[i]`.
 std::string ManifestJson(const std::vector<tf::Unit>& units, const std::vector<std::string>& accounts,
-                         const std::map<std::string, std::string>& files);
+                         const std::vector<std::map<std::string, std::string>>& files);
 
 }  // namespace eurus::synth

@@ -1,5 +1,9 @@
 #include <fmt/format.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "cli/commands.h"
@@ -9,9 +13,26 @@
 
 namespace eurus::cli {
 
+namespace {
+
+/// mold-style pass timing, printed to stderr with EURUS_PERF=1.
+struct PassTimer {
+  bool on = std::getenv("EURUS_PERF") != nullptr;
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  void Mark(const char* pass) {
+    auto now = std::chrono::steady_clock::now();
+    if (on) fmt::print(stderr, "perf: {:<10} {:8.1f} ms\n", pass, std::chrono::duration<double, std::milli>(now - last).count());
+    last = now;
+  }
+};
+
+}  // namespace
+
 int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
+  PassTimer perf;
   Session s;
   if (!LoadValidOrg(fs, opts, s)) return kInputError;  // nothing written
+  perf.Mark("check");
   const model::Org& org = *s.build.org;
   synth::Context ctx(org, s.sources, opts.dir);
   std::vector<tf::Unit> units;
@@ -24,20 +45,29 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
     PrintDiagnostics(opts, s);
     return kInputError;
   }
+  perf.Mark("synth");
   // The account id of each unit's directory.
   std::map<std::string, std::string> dir_account = {{synth::kManagementDir, org.management_account}};
   for (const auto& r : org.realms) dir_account[synth::CommonDir(r.kind)] = r.common_account;
   for (const auto& e : org.environments) dir_account[e.name] = e.account;
-  std::vector<std::map<std::string, std::string>> per_unit;
   std::vector<std::string> accounts;
-  for (const auto& u : units) {
-    per_unit.push_back(synth::UnitFiles(u));
-    accounts.push_back(dir_account[u.account()]);
-  }
+  for (const auto& u : units) accounts.push_back(dir_account[u.account()]);
+  // Rendering JSON is the costly part of synth on a large org; units are independent.
+  std::vector<std::map<std::string, std::string>> per_unit(units.size());
+  std::atomic<size_t> next{0};
+  auto render = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < units.size();) per_unit[i] = synth::UnitFiles(units[i]);
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < std::min(4u, std::thread::hardware_concurrency()) && units.size() > 64; ++t)
+    workers.emplace_back(render);
+  render();
+  for (auto& w : workers) w.join();
   std::map<std::string, std::string> files;
   files["eurus.manifest.json"] = synth::ManifestJson(units, accounts, per_unit);
   for (auto& m : per_unit) files.merge(m);
 
+  perf.Mark("render");
   std::string out = so.out_dir.empty() ? JoinPath(opts.dir, "out") : so.out_dir;
   std::string err;
   // Lock first: if the tree cannot be written the lock holds allocations for nothing new,
@@ -47,6 +77,7 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
     PrintDiagnostics(opts, s);
     return kInputError;
   }
+  perf.Mark("write");
   PrintDiagnostics(opts, s);  // warnings
   if (!so.quiet) {
     fmt::print("{:<28} {:<13} {:>9}  {}\n", "unit", "account", "resources", "by type");

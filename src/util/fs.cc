@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -89,9 +90,31 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
+/// Renames done while assembling a new tree; undone in reverse if anything fails, so the old
+/// tree is left exactly as it was.
+struct Journal {
+  std::vector<std::pair<stdfs::path, stdfs::path>> moves;
+  bool Move(const stdfs::path& from, const stdfs::path& to, std::string* err) {
+    std::error_code ec;
+    stdfs::create_directories(to.parent_path(), ec);
+    if (!ec) stdfs::rename(from, to, ec);
+    if (ec) {
+      if (err) *err = "cannot move " + from.string() + ": " + ec.message();
+      return false;
+    }
+    moves.emplace_back(from, to);
+    return true;
+  }
+  void Undo() {
+    std::error_code ec;
+    for (auto it = moves.rbegin(); it != moves.rend(); ++it) stdfs::rename(it->second, it->first, ec);
+    moves.clear();
+  }
+};
+
 /// Moves what eurus did not generate from `old_root` into `new_root` at the same place.
 bool CarryOver(const stdfs::path& old_root, const stdfs::path& new_root,
-               bool (*generated)(const std::string&), std::string* err) {
+               bool (*generated)(const std::string&), Journal& journal, std::string* err) {
   std::error_code ec;
   std::vector<stdfs::path> keep;
   for (auto it = stdfs::recursive_directory_iterator(old_root, ec);
@@ -110,14 +133,32 @@ bool CarryOver(const stdfs::path& old_root, const stdfs::path& new_root,
     if (err) *err = ec.message();
     return false;
   }
-  for (const auto& p : keep) {
-    stdfs::path to = new_root / stdfs::relative(p, old_root);
-    stdfs::create_directories(to.parent_path(), ec);
-    if (!ec) stdfs::rename(p, to, ec);
-    if (ec) {
-      if (err) *err = "cannot keep " + p.string() + ": " + ec.message();
-      return false;
+  for (const auto& p : keep)
+    if (!journal.Move(p, new_root / stdfs::relative(p, old_root), err)) return false;
+  return true;
+}
+
+/// True when `dir` holds exactly the generated `want` files with the same bytes (plus
+/// anything eurus does not generate), so the whole directory can move into the new tree.
+bool SameGenerated(const stdfs::path& dir, const std::vector<std::pair<std::string, const std::string*>>& want,
+                   bool (*generated)(const std::string&)) {
+  std::error_code ec;
+  if (!stdfs::is_directory(dir, ec)) return false;
+  size_t seen = 0;
+  for (const auto& e : stdfs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (e.is_directory(ec)) {
+      if (name != ".terraform") return false;  // a nested unit: handle file by file
+      continue;
     }
+    if (generated(name)) ++seen;
+  }
+  if (ec || seen != want.size()) return false;
+  for (const auto& [name, data] : want) {
+    std::ifstream in(dir / name, std::ios::binary);
+    if (!in) return false;
+    std::string have((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (have != *data) return false;
   }
   return true;
 }
@@ -132,30 +173,42 @@ bool RealFileSystem::ReplaceTree(const std::string& dir, const std::map<std::str
   stdfs::path tmp = target.parent_path() / ("." + target.filename().string() + ".new-" + pid);
   stdfs::path old = target.parent_path() / ("." + target.filename().string() + ".old-" + pid);
   stdfs::remove_all(tmp, ec);
+  Journal journal;
   auto fail = [&](const std::string& what) {
-    if (err) *err = what;
+    if (err && !what.empty()) *err = what;
+    journal.Undo();
     std::error_code ignore;
     stdfs::remove_all(tmp, ignore);
     return false;
   };
+  stdfs::create_directories(tmp, ec);
+  if (ec) return fail(ec.message());
+  const bool had_old = stdfs::is_directory(target, ec);
+  // Group files by directory. A directory whose generated files are unchanged moves into
+  // the new tree whole (one rename instead of rewriting its files): a synth that changes
+  // one unit touches one unit's files.
+  std::map<std::string, std::vector<std::pair<std::string, const std::string*>>> by_dir;
   for (const auto& [rel, data] : files) {
-    stdfs::path p = tmp / rel;
-    stdfs::create_directories(p.parent_path(), ec);
+    size_t slash = rel.rfind('/');
+    by_dir[slash == std::string::npos ? "" : rel.substr(0, slash)].emplace_back(
+        slash == std::string::npos ? rel : rel.substr(slash + 1), &data);
+  }
+  for (const auto& [sub, list] : by_dir) {
+    if (had_old && !sub.empty() && SameGenerated(target / sub, list, generated)) {
+      if (!journal.Move(target / sub, tmp / sub, err)) return fail("");
+      continue;
+    }
+    stdfs::create_directories(tmp / sub, ec);
     if (ec) return fail(ec.message());
-    std::ofstream out(p, std::ios::binary);
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    out.close();
-    if (!out) return fail("cannot write " + p.string());
+    for (const auto& [name, data] : list) {
+      stdfs::path p = tmp / sub / name;
+      std::ofstream out(p, std::ios::binary);
+      out.write(data->data(), static_cast<std::streamsize>(data->size()));
+      out.close();
+      if (!out) return fail("cannot write " + p.string());
+    }
   }
-  bool had_old = stdfs::exists(target, ec);
-  if (had_old && !CarryOver(target, tmp, generated, err)) {
-    // Whatever was carried over already sits in tmp: put it back before giving up.
-    std::string ignore;
-    CarryOver(tmp, target, [](const std::string&) { return true; }, &ignore);
-    std::error_code e2;
-    stdfs::remove_all(tmp, e2);
-    return false;
-  }
+  if (had_old && !CarryOver(target, tmp, generated, journal, err)) return fail("");
   if (had_old) {
     stdfs::rename(target, old, ec);
     if (ec) return fail(ec.message());

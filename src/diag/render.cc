@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 namespace eurus {
@@ -57,13 +58,24 @@ std::string RenderRich(const Diagnostic& d, const SourceMap& sources, bool color
   const std::string pad(std::to_string(max_line).size(), ' ');
   const std::string bar = st("1;34", "|");
 
+  // Source order within a file (the primary label's file first), as a reader scans it.
+  std::vector<SpanLabel> labels = d.labels;
+  FileId primary_file = d.primary().file;
+  std::stable_sort(labels.begin(), labels.end(), [&](const SpanLabel& a, const SpanLabel& b) {
+    auto key = [&](const SpanLabel& l) {
+      return std::make_tuple(l.span.file != primary_file, l.span.file, l.span.begin);
+    };
+    return key(a) < key(b);
+  });
   FileId last_file = kNoFile;
   bool first = true;
-  for (const auto& l : d.labels) {
+  for (const auto& l : labels) {
     if (!l.span.valid()) continue;
     LineCol lc = sources.Locate(l.span.file, l.span.begin);
     if (l.span.file != last_file) {
-      out += fmt::format("{}{} {}\n", pad, st("1;34", first ? "-->" : ":::"), Where(sources, l.span));
+      // The header names the primary location even when a secondary label comes first.
+      Span head = first && d.primary().valid() ? d.primary() : l.span;
+      out += fmt::format("{}{} {}\n", pad, st("1;34", first ? "-->" : ":::"), Where(sources, head));
       out += fmt::format("{} {}\n", pad, bar);
       last_file = l.span.file;
     }
@@ -82,9 +94,12 @@ std::string RenderRich(const Diagnostic& d, const SourceMap& sources, bool color
     out += fmt::format("{} {} {}{}\n", pad, bar, indent,
                        st(l.primary ? SeverityColor(d.severity) : "1;34", marks));
   }
-  if (!d.labels.empty() && (!d.notes.empty() || !d.help.empty())) out += fmt::format("{} {}\n", pad, bar);
+  bool help_shown = std::any_of(d.labels.begin(), d.labels.end(), [&](const SpanLabel& l) { return l.text == d.help; });
+  if (!d.labels.empty() && (!d.notes.empty() || (!d.help.empty() && !help_shown))) out += fmt::format("{} {}\n", pad, bar);
   for (const auto& n : d.notes) out += fmt::format("{} {} note: {}\n", pad, st("1;34", "="), n);
-  if (!d.help.empty()) out += fmt::format("{} {} help: {}\n", pad, st("1;34", "="), d.help);
+  // A suggestion already shown under the caret is not repeated as help.
+  bool shown = std::any_of(d.labels.begin(), d.labels.end(), [&](const SpanLabel& l) { return l.text == d.help; });
+  if (!d.help.empty() && !shown) out += fmt::format("{} {} help: {}\n", pad, st("1;34", "="), d.help);
   return out;
 }
 

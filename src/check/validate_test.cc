@@ -164,9 +164,7 @@ TEST_F(ValidateTest, UnknownArgumentWithDidYouMean) {
             " --> out/dev/network/main.tf.json:6:9\n"
             "  |\n"
             "6 |         \"cidr_blok\": \"10.0.0.0/16\"\n"
-            "  |         ^^^^^^^^^^^ did you mean `cidr_block`?\n"
-            "  |\n"
-            "  = help: did you mean `cidr_block`?\n");
+            "  |         ^^^^^^^^^^^ did you mean `cidr_block`?\n");
 }
 
 // Given a subnet without its required vpc_id, we should report the missing argument at the

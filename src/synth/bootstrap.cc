@@ -1,8 +1,9 @@
 // management/bootstrap: what every other unit stands on. In each account of the org (the
 // management account, each realm's common account, each environment account) it creates
-// the state bucket with its KMS key, and the deployer role the other units' providers and
-// backends assume. It keeps local state: it creates the buckets, so it cannot start in one
-// (docs/HowToUse.md migrates it into the management account's bucket afterwards).
+// the state bucket with its KMS key and the bucket for its access logs, and the deployer
+// role the other units' providers and backends assume. It keeps local state: it creates the
+// buckets, so it cannot start in one (docs/HowToUse.md migrates it into the management
+// account's bucket afterwards).
 //
 // It runs with the management account's credentials and reaches each member account through
 // OrganizationAccountAccessRole, the role AWS Organizations creates in accounts it creates:
@@ -52,6 +53,36 @@ std::vector<Account> Accounts(const Context& ctx) {
 
 std::string Provider(const Account& a) { return "aws." + a.alias; }
 
+/// The service principal that delivers S3 server access logs.
+constexpr char kLogDeliveryService[] = "logging.s3.amazonaws.com";
+/// How long the state buckets' access logs are kept (the audit trail of who read state).
+constexpr int kAccessLogDays = 365;
+
+/// `<org>-tfstate-logs-<account>`: at most 12 + 14 + 12 characters (the org name has at
+/// most 12), so always a valid bucket name when the state bucket's name is.
+std::string AccessLogBucket(const std::string& org, const std::string& account) {
+  return fmt::format("{}-tfstate-logs-{}", org, account);
+}
+
+/// Deny requests without TLS or below TLS 1.2 on `arn` and its objects.
+Json DenyInsecureTransport(const std::string& arn) {
+  Json resources = {arn, arn + "/*"};
+  return Json::array({
+      {{"Sid", "DenyInsecureTransport"},
+       {"Effect", "Deny"},
+       {"Principal", "*"},
+       {"Action", "s3:*"},
+       {"Resource", resources},
+       {"Condition", {{"Bool", {{"aws:SecureTransport", "false"}}}}}},
+      {{"Sid", "DenyOutdatedTls"},
+       {"Effect", "Deny"},
+       {"Principal", "*"},
+       {"Action", "s3:*"},
+       {"Resource", resources},
+       {"Condition", {{"NumericLessThan", {{"s3:TlsVersion", "1.2"}}}}}},
+  });
+}
+
 /// A policy document as literal JSON (not jsonencode), so scanners can read it.
 std::string Policy(Json statements) {
   return Json{{"Version", kPolicyVersion}, {"Statement", std::move(statements)}}.dump();
@@ -60,6 +91,7 @@ std::string Policy(Json statements) {
 /// The customer-managed key that encrypts the account's state objects.
 tf::Ref AddStateKey(const Context& ctx, tf::Unit& unit, const Account& a, const tf::Ref& deployer) {
   const std::string& org = ctx.org.name;
+  const std::string log_bucket_arn = "arn:aws:s3:::" + AccessLogBucket(org, a.id);
   Json statements = Json::array({
       // The default key policy: IAM policies in the account decide who may use the key.
       {{"Sid", "AccountRootManagesKey"},
@@ -74,6 +106,16 @@ tf::Ref AddStateKey(const Context& ctx, tf::Unit& unit, const Account& a, const 
         {"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
          "kms:ReEncrypt*"}},
        {"Resource", "*"}},
+      // S3 server access logs of the state bucket land SSE-KMS-encrypted in the access-log
+      // bucket; the log delivery service needs a data key, for that bucket's objects only.
+      {{"Sid", "AccessLogDeliveryEncrypts"},
+       {"Effect", "Allow"},
+       {"Principal", {{"Service", kLogDeliveryService}}},
+       {"Action", "kms:GenerateDataKey"},
+       {"Resource", "*"},
+       {"Condition",
+        {{"StringLike",
+          {{"kms:EncryptionContext:aws:s3:arn", {log_bucket_arn, log_bucket_arn + "/*"}}}}}}},
   });
   tf::Ref key =
       unit.Resource("aws_kms_key", "state_" + a.alias,
@@ -93,10 +135,12 @@ tf::Ref AddStateKey(const Context& ctx, tf::Unit& unit, const Account& a, const 
   return key;
 }
 
-/// The account's state bucket: versioned, KMS-encrypted, private, TLS-only, never destroyed.
-tf::Ref AddStateBucket(const Context& ctx, tf::Unit& unit, const Account& a, const tf::Ref& key) {
-  const std::string name = naming::StateBucket(ctx.org.name, a.id).value;
-  const std::string suffix = "state_" + a.alias;
+/// A private bucket of the account: versioned, SSE-KMS with `key` and a bucket key, all
+/// four public-access blocks, ACLs disabled, and a policy of `statements` plus TLS-only.
+/// Returns the bucket and its versioning (the lifecycle rules wait for the latter).
+std::pair<tf::Ref, tf::Ref> AddPrivateBucket(tf::Unit& unit, const Account& a,
+                                             const std::string& suffix, const std::string& name,
+                                             const tf::Ref& key, Json statements) {
   tf::Ref bucket = unit.Resource(
       "aws_s3_bucket", suffix,
       {{"provider", Provider(a)}, {"bucket", name}, {"lifecycle", {{"prevent_destroy", true}}}},
@@ -127,28 +171,67 @@ tf::Ref AddStateBucket(const Context& ctx, tf::Unit& unit, const Account& a, con
                  {"bucket", bucket["id"]},
                  {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}},
                 a.origin);
-  const std::string arn = "arn:aws:s3:::" + name;
-  Json resources = {arn, arn + "/*"};
-  Json statements = Json::array({
-      {{"Sid", "DenyInsecureTransport"},
-       {"Effect", "Deny"},
-       {"Principal", "*"},
-       {"Action", "s3:*"},
-       {"Resource", resources},
-       {"Condition", {{"Bool", {{"aws:SecureTransport", "false"}}}}}},
-      {{"Sid", "DenyOutdatedTls"},
-       {"Effect", "Deny"},
-       {"Principal", "*"},
-       {"Action", "s3:*"},
-       {"Resource", resources},
-       {"Condition", {{"NumericLessThan", {{"s3:TlsVersion", "1.2"}}}}}},
-  });
+  for (Json& s : DenyInsecureTransport("arn:aws:s3:::" + name)) statements.push_back(std::move(s));
   unit.Resource("aws_s3_bucket_policy", suffix,
                 {{"provider", Provider(a)},
                  {"bucket", bucket["id"]},
                  {"policy", Policy(std::move(statements))},
                  // S3 refuses concurrent bucket-policy and public-access-block changes.
                  {"depends_on", {public_access.Address()}}},
+                a.origin);
+  return {bucket, versioning};
+}
+
+/// The account's state bucket and the bucket that receives its S3 server access logs (who
+/// read or wrote which state object, kept kAccessLogDays). Both: versioned, KMS-encrypted
+/// with the state key, private, TLS-only, never destroyed.
+tf::Ref AddStateBucket(const Context& ctx, tf::Unit& unit, const Account& a, const tf::Ref& key) {
+  const std::string name = naming::StateBucket(ctx.org.name, a.id).value;
+  const std::string log_name = AccessLogBucket(ctx.org.name, a.id);
+  const std::string suffix = "state_" + a.alias;
+  const std::string log_suffix = "state_logs_" + a.alias;
+
+  // Log delivery writes objects for the state bucket of this account only; with
+  // BucketOwnerEnforced the grant is this policy, not an ACL.
+  Json log_statements = Json::array({
+      {{"Sid", "AccessLogDelivery"},
+       {"Effect", "Allow"},
+       {"Principal", {{"Service", kLogDeliveryService}}},
+       {"Action", "s3:PutObject"},
+       {"Resource", fmt::format("arn:aws:s3:::{}/{}/*", log_name, name)},
+       {"Condition",
+        {{"ArnLike", {{"aws:SourceArn", "arn:aws:s3:::" + name}}},
+         {"StringEquals", {{"aws:SourceAccount", a.id}}}}}},
+  });
+  auto [log_bucket, log_versioning] =
+      AddPrivateBucket(unit, a, log_suffix, log_name, key, std::move(log_statements));
+  unit.Resource(
+      "aws_s3_bucket_lifecycle_configuration", log_suffix,
+      {{"provider", Provider(a)},
+       {"bucket", log_bucket["id"]},
+       {"rule",
+        Json::array({{{"id", "expire-access-logs"},
+                      {"status", "Enabled"},
+                      {"filter", Json::array({Json::object()})},
+                      {"expiration", Json::array({{{"days", kAccessLogDays}}})},
+                      {"noncurrent_version_expiration", Json::array({{{"noncurrent_days", 30}}})},
+                      {"abort_incomplete_multipart_upload",
+                       Json::array({{{"days_after_initiation", 7}}})}},
+                     // Expiring a current version leaves a delete marker; once its noncurrent
+                     // version is gone too, the marker is removed (S3 rejects both in one rule).
+                     {{"id", "remove-expired-delete-markers"},
+                      {"status", "Enabled"},
+                      {"filter", Json::array({Json::object()})},
+                      {"expiration", Json::array({{{"expired_object_delete_marker", true}}})}}})},
+       {"depends_on", {log_versioning.Address()}}},
+      a.origin);
+
+  auto [bucket, versioning] = AddPrivateBucket(unit, a, suffix, name, key, Json::array());
+  unit.Resource("aws_s3_bucket_logging", suffix,
+                {{"provider", Provider(a)},
+                 {"bucket", bucket["id"]},
+                 {"target_bucket", log_bucket["id"]},
+                 {"target_prefix", name + "/"}},
                 a.origin);
   // Lock files (use_lockfile) come and go on every run: their noncurrent versions and the
   // delete markers left behind must expire too, or the bucket grows forever.

@@ -62,7 +62,7 @@ const std::vector<std::string> kAccounts = {"111111111111", "222222222222", "333
 TEST_F(BootstrapTest, OneHardenedStateBucketPerAccount) {
   Synth();
   EXPECT_EQ(units[0].id(), "management/bootstrap");
-  ASSERT_EQ(Resources("aws_s3_bucket").size(), 5u);
+  ASSERT_EQ(Resources("aws_s3_bucket").size(), 10u);  // state and its access logs, per account
   for (size_t i = 0; i < kAliases.size(); ++i) {
     SCOPED_TRACE(kAliases[i]);
     const std::string n = "state_" + kAliases[i];
@@ -115,6 +115,69 @@ TEST_F(BootstrapTest, OneHardenedStateBucketPerAccount) {
     EXPECT_EQ(rule["filter"], Json::array({Json::object()}));
     EXPECT_EQ(rule["noncurrent_version_expiration"][0]["noncurrent_days"], 90);
     EXPECT_EQ(rule["abort_incomplete_multipart_upload"][0]["days_after_initiation"], 7);
+  }
+}
+
+// Given a state bucket, its S3 server access logs should land in a bucket of the same
+// account that is hardened like it, that only log delivery for that state bucket may write
+// to, and that keeps them a year.
+TEST_F(BootstrapTest, StateBucketAccessLogs) {
+  Synth();
+  for (size_t i = 0; i < kAliases.size(); ++i) {
+    SCOPED_TRACE(kAliases[i]);
+    const std::string n = "state_" + kAliases[i], ln = "state_logs_" + kAliases[i];
+    const std::string bucket = "acme-tfstate-" + kAccounts[i];
+    const std::string logs = "acme-tfstate-logs-" + kAccounts[i];
+    const std::string provider = "aws." + kAliases[i];
+
+    const Json& logging = Resources("aws_s3_bucket_logging")[n];
+    EXPECT_EQ(logging["provider"], provider);
+    EXPECT_EQ(logging["bucket"], "${aws_s3_bucket." + n + ".id}");
+    EXPECT_EQ(logging["target_bucket"], "${aws_s3_bucket." + ln + ".id}");
+    EXPECT_EQ(logging["target_prefix"], bucket + "/");
+
+    const Json& b = Resources("aws_s3_bucket")[ln];
+    EXPECT_EQ(b["bucket"], logs);
+    EXPECT_EQ(b["provider"], provider);
+    EXPECT_EQ(b["lifecycle"], Json({{"prevent_destroy", true}}));
+    EXPECT_EQ(Resources("aws_s3_bucket_versioning")[ln]["versioning_configuration"]["status"],
+              "Enabled");
+    const Json& sse =
+        Resources("aws_s3_bucket_server_side_encryption_configuration")[ln]["rule"][0];
+    EXPECT_EQ(sse["apply_server_side_encryption_by_default"]["sse_algorithm"], "aws:kms");
+    EXPECT_EQ(sse["apply_server_side_encryption_by_default"]["kms_master_key_id"],
+              "${aws_kms_key." + n + ".arn}");
+    const Json& pab = Resources("aws_s3_bucket_public_access_block")[ln];
+    for (const char* k : {"block_public_acls", "block_public_policy", "ignore_public_acls",
+                          "restrict_public_buckets"})
+      EXPECT_EQ(pab[k], true) << k;
+    EXPECT_EQ(Resources("aws_s3_bucket_ownership_controls")[ln]["rule"]["object_ownership"],
+              "BucketOwnerEnforced");
+
+    Json policy = PolicyOf("aws_s3_bucket_policy", ln);
+    ASSERT_EQ(policy["Statement"].size(), 3u);
+    const Json& delivery = policy["Statement"][0];
+    EXPECT_EQ(delivery["Effect"], "Allow");
+    EXPECT_EQ(delivery["Principal"], Json({{"Service", "logging.s3.amazonaws.com"}}));
+    EXPECT_EQ(delivery["Action"], "s3:PutObject");
+    EXPECT_EQ(delivery["Resource"], "arn:aws:s3:::" + logs + "/" + bucket + "/*");
+    EXPECT_EQ(delivery["Condition"]["ArnLike"]["aws:SourceArn"], "arn:aws:s3:::" + bucket);
+    EXPECT_EQ(delivery["Condition"]["StringEquals"]["aws:SourceAccount"], kAccounts[i]);
+    EXPECT_EQ(policy["Statement"][1]["Sid"], "DenyInsecureTransport");
+    EXPECT_EQ(policy["Statement"][2]["Sid"], "DenyOutdatedTls");
+
+    const Json& rules = Resources("aws_s3_bucket_lifecycle_configuration")[ln]["rule"];
+    ASSERT_EQ(rules.size(), 2u);
+    EXPECT_EQ(rules[0]["expiration"][0]["days"], 365);
+    EXPECT_EQ(rules[1]["expiration"][0]["expired_object_delete_marker"], true);
+
+    // The state key lets log delivery encrypt, for the log bucket's objects only.
+    Json kp = PolicyOf("aws_kms_key", n);
+    const Json& enc = kp["Statement"][2];
+    EXPECT_EQ(enc["Principal"], Json({{"Service", "logging.s3.amazonaws.com"}}));
+    EXPECT_EQ(enc["Action"], "kms:GenerateDataKey");
+    EXPECT_EQ(enc["Condition"]["StringLike"]["kms:EncryptionContext:aws:s3:arn"],
+              Json({"arn:aws:s3:::" + logs, "arn:aws:s3:::" + logs + "/*"}));
   }
 }
 
@@ -273,8 +336,8 @@ TEST_F(BootstrapTest, NoPolicyAllowsEverythingOnEverything) {
               << type << "." << name << ": " << s.dump();
         }
       }
-  // Per account: key policy, bucket policy, trust policy, deployer inline policy.
-  EXPECT_EQ(documents, 5u * 4u);
+  // Per account: key policy, two bucket policies, trust policy, deployer inline policy.
+  EXPECT_EQ(documents, 5u * 5u);
 }
 
 // Given the account list, the unit should output bucket names and role ARNs per alias.

@@ -10,7 +10,7 @@ SCHEMA := $(BUILD)/aws-schema.json
 export EURUS_AWS_SCHEMA := $(abspath $(SCHEMA))
 EXAMPLES := $(wildcard examples/*/eurus.yaml)
 
-.PHONY: all setup configure build schema test demo bench golden format clean
+.PHONY: all setup configure build schema test scan demo bench golden format clean
 
 all: build
 
@@ -36,6 +36,11 @@ test: build schema
 	tests/examples/run $(EURUS)
 	tests/validate/run $(EURUS) $(SCHEMA)
 	tests/golden/run $(EURUS)
+
+# checkov (pinned, installed into .venv/) over every example's synthesized tree; skips and
+# their reasons in .checkov.yaml and docs/Security-checkov.md; SARIF in $(BUILD)/scan/.
+scan: build
+	SCAN_OUT=$(abspath $(BUILD))/scan scripts/scan $(EURUS)
 
 demo: build schema
 	$(EURUS) check -C examples/acme

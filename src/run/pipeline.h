@@ -1,0 +1,81 @@
+#pragma once
+// `eurus plan|apply` after synth: tofu over the selected units as a DAG, in a worker pool
+// of -j slots, the longest recorded unit first among the ready ones (ninja's model: one
+// thread, a CommandRunner, a status line). Apply plans every unit first and refuses
+// destructive plans before applying anything (the destroy guard).
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "run/plan_summary.h"
+#include "run/runner.h"
+
+namespace eurus::run {
+
+enum class Mode { kPlan, kApply };
+
+/// One unit to run, from out/eurus.manifest.json or from the applied record.
+struct RunUnit {
+  std::string id;  ///< "dev/network"
+  std::string dir;  ///< absolute directory holding its .tf.json files
+  std::string hash;
+  std::vector<std::string> dependencies;  ///< unit ids it reads from
+  /// In .eurus/applied.json but no longer in the manifest: planned with -destroy from its
+  /// last applied copy (.eurus/applied/<id>/), and apply needs --allow-destroy for it.
+  bool removed = false;
+};
+
+/// The units of out/eurus.manifest.json (dir made absolute under `out_dir`); nullopt and
+/// `err` when it is missing or of another version.
+std::optional<std::vector<RunUnit>> ReadManifestUnits(const std::string& out_dir, std::string* err);
+
+struct RunOptions {
+  Mode mode = Mode::kPlan;
+  std::string repo_dir;  ///< absolute; .eurus/ lives here
+  /// Unit ids to run; empty: every unit in the manifest plus every removed unit. The
+  /// dependencies of a selected unit are not added (they order the run when selected too).
+  std::vector<std::string> selected;
+  unsigned jobs = 0;  ///< 0: the number of CPUs
+  std::set<std::string> allow_destroy;
+  std::string tofu = "tofu";  ///< $EURUS_TOFU
+  bool smart_terminal = false;  ///< overprint the status line
+  std::FILE* out = stdout;
+};
+
+enum class UnitStatus {
+  kNotRun,       ///< interrupted before it started
+  kOk,
+  kFailed,       ///< a tofu command failed; its log was printed
+  kSkipped,      ///< a dependency failed (or was refused / left by an interrupt)
+  kRefused,      ///< apply: the destroy guard stopped it (nothing was applied)
+  kInterrupted,  ///< running when the run was interrupted
+};
+const char* StatusName(UnitStatus s);
+
+struct UnitReport {
+  std::string id;
+  bool removed = false;
+  UnitStatus status = UnitStatus::kNotRun;
+  std::optional<PlanSummary> plan;
+  double seconds = 0;  ///< plan (+ apply) wall time
+  std::string detail;  ///< why it failed, was skipped or refused
+};
+
+struct RunReport {
+  /// 0; 2 when a selected unit does not exist; 3 when a unit failed or was refused;
+  /// 130 when interrupted.
+  int exit_code = 0;
+  std::vector<UnitReport> units;  ///< the selected units, by id
+};
+
+/// Runs tofu over the selected units. Never throws for tofu failures: they are in the report.
+RunReport RunUnits(CommandRunner& runner, const std::vector<RunUnit>& manifest, const RunOptions& o);
+
+/// The per-unit table: adds, changes, destroys, duration, status; then a totals line.
+void PrintSummary(std::FILE* out, Mode mode, const RunReport& r);
+
+}  // namespace eurus::run

@@ -1,0 +1,340 @@
+#include "run/pipeline.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "run/state.h"
+
+namespace eurus::run {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Call {
+  std::string event;
+  int pid;
+  double time;
+  std::string unit;
+  std::string cwd;
+  std::string args;  ///< start: argv; end: "<cmd> <exit>"
+  std::string tf_data_dir;
+};
+
+/// A temporary repository with a hand-written manifest, run through the real runner and
+/// tests/fake-tofu.
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/eurus-run-XXXXXX";
+    repo_ = mkdtemp(tmpl);
+    setenv("FAKE_TOFU_LOG", (repo_ + "/tofu.log").c_str(), 1);
+    for (const char* v : {"FAKE_TOFU_SLEEP", "FAKE_TOFU_FAIL", "FAKE_TOFU_FAIL_CMD"}) unsetenv(v);
+  }
+  void TearDown() override {
+    for (const auto& v : env_) unsetenv(v.c_str());
+    unsetenv("FAKE_TOFU_LOG");
+    fs::remove_all(repo_);
+  }
+  void Env(const std::string& k, const std::string& v) {
+    setenv(k.c_str(), v.c_str(), 1);
+    env_.push_back(k);
+  }
+  /// Writes out/<id>/{main,providers}.tf.json and the manifest: id → dependencies.
+  void Units(const std::map<std::string, std::vector<std::string>>& units) {
+    nlohmann::json us = nlohmann::json::object();
+    for (const auto& [id, deps] : units) {
+      WriteFileAtomic(repo_ + "/out/" + id + "/main.tf.json", "{\"resource\":{}}\n");
+      WriteFileAtomic(repo_ + "/out/" + id + "/providers.tf.json", providers_);
+      us[id] = {{"dir", id}, {"dependencies", deps}, {"hash", "sha256:" + id}, {"account", "1"}};
+    }
+    fs::remove_all(repo_ + "/out.keep");
+    WriteFileAtomic(repo_ + "/out/eurus.manifest.json", nlohmann::json{{"version", 1}, {"units", us}}.dump());
+  }
+  RunReport Run(RunOptions o = {}) {
+    o.repo_dir = repo_;
+    o.tofu = std::string(EURUS_SOURCE_DIR) + "/tests/fake-tofu";
+    if (!o.jobs) o.jobs = 4;
+    char* buf = nullptr;
+    size_t len = 0;
+    std::FILE* f = open_memstream(&buf, &len);
+    o.out = f;
+    PosixCommandRunner runner(std::chrono::milliseconds(2000));
+    RunReport r = RunUnits(runner, *ReadManifestUnits(repo_ + "/out", nullptr), o);
+    std::fclose(f);
+    output_ = std::string(buf, len);
+    free(buf);
+    return r;
+  }
+  std::vector<Call> Calls() {
+    std::vector<Call> calls;
+    std::istringstream in(ReadFileOr(repo_ + "/tofu.log"));
+    for (std::string line; std::getline(in, line);) {
+      std::vector<std::string> f;
+      std::istringstream ls(line);
+      for (std::string x; std::getline(ls, x, '\t');) f.push_back(x);
+      f.resize(8);
+      calls.push_back({f[0], std::stoi(f[1]), std::stod(f[2]), f[3], f[4], f[5], f[6]});
+    }
+    return calls;
+  }
+  std::vector<std::string> Commands(const std::string& sub) {
+    std::vector<std::string> units;
+    for (const auto& c : Calls())
+      if (c.event == "start" && c.args.rfind(sub + " ", 0) == 0) units.push_back(c.unit);
+    return units;
+  }
+  static const UnitReport& Unit(const RunReport& r, const std::string& id) {
+    for (const auto& u : r.units)
+      if (u.id == id) return u;
+    static UnitReport none;
+    ADD_FAILURE() << "no unit " << id;
+    return none;
+  }
+
+  std::string repo_, output_;
+  std::string providers_ = "{\"terraform\":{}}\n";
+  std::vector<std::string> env_;
+};
+
+// Given a network and two tenants reading from it, we should plan the tenants only after
+// the network is done, with init, plan and show in the unit's directory.
+TEST_F(PipelineTest, OrderRespectsDependencies) {
+  Units({{"dev/network", {}}, {"dev/tenant-a", {"dev/network"}}, {"dev/tenant-b", {"dev/network"}}});
+  RunReport r = Run();
+  EXPECT_EQ(r.exit_code, 0) << output_;
+  double network_end = 0;
+  for (const auto& c : Calls())
+    if (c.unit == "dev/network" && c.event == "end") network_end = std::max(network_end, c.time);
+  for (const auto& c : Calls()) {
+    if (c.unit != "dev/network") {
+      EXPECT_GT(c.time, network_end) << c.unit << " " << c.args;
+    }
+    EXPECT_EQ(c.cwd, repo_ + "/out/" + c.unit);
+    EXPECT_EQ(c.tf_data_dir, repo_ + "/.eurus/tfdata/" + c.unit);
+  }
+  EXPECT_EQ(Commands("init").size(), 3u);
+  EXPECT_EQ(Commands("show").size(), 3u);
+  ASSERT_EQ(Unit(r, "dev/tenant-a").plan.has_value(), true);
+  EXPECT_EQ(Unit(r, "dev/tenant-a").plan->adds, 1);
+  EXPECT_TRUE(fs::exists(repo_ + "/.eurus/plans/dev/tenant-a.tfplan"));
+  EXPECT_NE(ReadFileOr(repo_ + "/.eurus/logs/dev/tenant-a.log").find("$ "), std::string::npos);
+}
+
+// Given six independent slow units and -j 2, we should never run more than two plans at
+// once, and should run two at once (a pool, not one at a time).
+TEST_F(PipelineTest, ParallelismBoundHolds) {
+  Units({{"a/u1", {}}, {"a/u2", {}}, {"a/u3", {}}, {"a/u4", {}}, {"a/u5", {}}, {"a/u6", {}}});
+  Env("FAKE_TOFU_SLEEP", "0.2");
+  RunOptions o;
+  o.jobs = 2;
+  EXPECT_EQ(Run(o).exit_code, 0) << output_;
+  std::vector<std::pair<double, int>> edges;
+  for (const auto& c : Calls()) edges.push_back({c.time, c.event == "start" ? 1 : -1});
+  std::sort(edges.begin(), edges.end());  // an end before a start at the same instant
+  int now = 0, most = 0;
+  for (const auto& [t, d] : edges) most = std::max(most, now += d);
+  EXPECT_EQ(most, 2);
+}
+
+// Given a failing network in dev, we should skip dev's tenant, still plan prod, exit 3 and
+// print the failed unit's log.
+TEST_F(PipelineTest, FailureSkipsDependentsAndLetsOthersFinish) {
+  Units({{"dev/network", {}}, {"dev/tenant-a", {"dev/network"}}, {"prod/network", {}}, {"prod/tenant-a", {"prod/network"}}});
+  Env("FAKE_TOFU_FAIL", "dev/net*");
+  RunReport r = Run();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(Unit(r, "dev/network").status, UnitStatus::kFailed);
+  EXPECT_EQ(Unit(r, "dev/tenant-a").status, UnitStatus::kSkipped);
+  EXPECT_EQ(Unit(r, "dev/tenant-a").detail, "dependency dev/network failed");
+  EXPECT_EQ(Unit(r, "prod/tenant-a").status, UnitStatus::kOk);
+  for (const auto& c : Calls()) EXPECT_NE(c.unit, "dev/tenant-a");
+  EXPECT_NE(output_.find("FAILED: "), std::string::npos);
+  EXPECT_NE(output_.find("Error: fake failure in dev/network (plan)"), std::string::npos) << output_;
+}
+
+// Given a selection of one unit, we should run only it (its dependencies are not added).
+TEST_F(PipelineTest, RunsOnlySelectedUnits) {
+  Units({{"dev/network", {}}, {"dev/tenant-a", {"dev/network"}}});
+  RunOptions o;
+  o.selected = {"dev/tenant-a"};
+  RunReport r = Run(o);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(Commands("plan"), std::vector<std::string>{"dev/tenant-a"});
+  o.selected = {"dev/nope"};
+  EXPECT_EQ(Run(o).exit_code, 2);
+}
+
+const char* kRdsDelete =
+    R"([{"address":"aws_rds_cluster.db","type":"aws_rds_cluster","change":{"actions":["delete","create"]}},)"
+    R"({"address":"aws_security_group.db","type":"aws_security_group","change":{"actions":["update"]}}])";
+
+// Given a plan that replaces an Aurora cluster, apply should refuse before applying
+// anything, and apply it when --allow-destroy names the unit.
+TEST_F(PipelineTest, DestroyGuardBlocksDataStoreDeletes) {
+  Units({{"dev/network", {}}, {"dev/tenant-a", {"dev/network"}}});
+  Env("FAKE_TOFU_PLAN_dev_tenant_a", kRdsDelete);
+  RunOptions o;
+  o.mode = Mode::kApply;
+  RunReport r = Run(o);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(Unit(r, "dev/tenant-a").status, UnitStatus::kRefused);
+  EXPECT_TRUE(Commands("apply").empty());  // not even the network
+  EXPECT_NE(output_.find("refusing to apply dev/tenant-a: the plan deletes or replaces aws_rds_cluster.db"),
+            std::string::npos)
+      << output_;
+  ASSERT_TRUE(Unit(r, "dev/tenant-a").plan);
+  EXPECT_EQ(Unit(r, "dev/tenant-a").plan->adds, 1);
+  EXPECT_EQ(Unit(r, "dev/tenant-a").plan->changes, 1);
+  EXPECT_EQ(Unit(r, "dev/tenant-a").plan->destroys, 1);
+
+  o.allow_destroy = {"dev/tenant-a"};
+  r = Run(o);
+  EXPECT_EQ(r.exit_code, 0) << output_;
+  EXPECT_EQ(Commands("apply"), (std::vector<std::string>{"dev/network", "dev/tenant-a"}));
+  Applied a = LoadApplied(repo_ + "/.eurus/applied.json");
+  EXPECT_EQ(a["dev/tenant-a"].hash, "sha256:dev/tenant-a");
+  EXPECT_TRUE(fs::exists(repo_ + "/.eurus/applied/dev/tenant-a/main.tf.json"));
+}
+
+// Given a unit applied earlier and since removed from the configuration, we should plan
+// its destroy from its last applied files, and apply it only with --allow-destroy.
+TEST_F(PipelineTest, RemovedUnitIsPlannedAsDestroyAndGuarded) {
+  Units({{"dev/network", {}}, {"dev/tenant-a", {"dev/network"}}});
+  RunOptions o;
+  o.mode = Mode::kApply;
+  ASSERT_EQ(Run(o).exit_code, 0) << output_;
+  Units({{"dev/network", {}}});
+  fs::remove_all(repo_ + "/out/dev/tenant-a");
+  RunReport r = Run(o);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(Unit(r, "dev/tenant-a").status, UnitStatus::kRefused);
+  EXPECT_TRUE(Unit(r, "dev/tenant-a").removed);
+  bool destroy_planned = false;
+  for (const auto& c : Calls())
+    if (c.unit == "dev/tenant-a" && c.args.find("-destroy") != std::string::npos) {
+      destroy_planned = true;
+      EXPECT_EQ(c.cwd, repo_ + "/.eurus/applied/dev/tenant-a");
+    }
+  EXPECT_TRUE(destroy_planned);
+  o.allow_destroy = {"dev/tenant-a"};
+  r = Run(o);
+  EXPECT_EQ(r.exit_code, 0) << output_;
+  EXPECT_EQ(Unit(r, "dev/tenant-a").plan->destroys, 1);
+  EXPECT_EQ(LoadApplied(repo_ + "/.eurus/applied.json").count("dev/tenant-a"), 0u);
+  EXPECT_FALSE(fs::exists(repo_ + "/.eurus/applied/dev/tenant-a"));
+}
+
+// Given a second run with unchanged providers, we should skip init; after the providers
+// change, we should init again.
+TEST_F(PipelineTest, InitSkippedWhenStampIsCurrent) {
+  Units({{"dev/network", {}}});
+  ASSERT_EQ(Run().exit_code, 0);
+  ASSERT_EQ(Commands("init").size(), 1u);
+  ASSERT_EQ(Run().exit_code, 0);
+  EXPECT_EQ(Commands("init").size(), 1u);
+  EXPECT_EQ(Commands("plan").size(), 2u);
+  providers_ = "{\"terraform\":{\"required_version\":\"x\"}}\n";
+  Units({{"dev/network", {}}});
+  ASSERT_EQ(Run().exit_code, 0);
+  EXPECT_EQ(Commands("init").size(), 2u);
+}
+
+// Given recorded durations and one slot, we should start the longest unit first; a
+// corrupt durations file is ignored (ids in order).
+TEST_F(PipelineTest, DurationsDriveTheOrder) {
+  Units({{"a/u1", {}}, {"a/u2", {}}, {"a/u3", {}}});
+  SaveDurations(repo_ + "/.eurus/durations.json", {{"plan", {{"a/u1", 1.0}, {"a/u2", 9.0}, {"a/u3", 5.0}}}});
+  RunOptions o;
+  o.jobs = 1;
+  ASSERT_EQ(Run(o).exit_code, 0);
+  EXPECT_EQ(Commands("plan"), (std::vector<std::string>{"a/u2", "a/u3", "a/u1"}));
+  fs::remove(repo_ + "/tofu.log");
+  WriteFileAtomic(repo_ + "/.eurus/durations.json", "{\"version\":1,\"plan\":");
+  ASSERT_EQ(Run(o).exit_code, 0);
+  EXPECT_EQ(Commands("plan"), (std::vector<std::string>{"a/u1", "a/u2", "a/u3"}));
+  EXPECT_EQ(LoadDurations(repo_ + "/.eurus/durations.json")["plan"].size(), 3u);  // rewritten
+}
+
+void ExpectNoOrphans(const std::vector<Call>& calls) {
+  ASSERT_FALSE(calls.empty());
+  for (const auto& c : calls) {
+    errno = 0;
+    EXPECT_EQ(kill(c.pid, 0), -1) << "process " << c.pid << " (" << c.unit << ") still exists";
+    EXPECT_EQ(errno, ESRCH);
+  }
+}
+
+// Given slow plans and a SIGINT, we should terminate every child (no orphans), report the
+// units left and exit 130, without waiting for the plans.
+TEST_F(PipelineTest, InterruptLeavesNoOrphans) {
+  Units({{"a/u1", {}}, {"a/u2", {}}, {"a/u3", {}}, {"a/u4", {}}});
+  Env("FAKE_TOFU_SLEEP", "30");
+  RunOptions o;
+  o.jobs = 2;
+  auto start = std::chrono::steady_clock::now();
+  std::thread ctrl_c([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    kill(getpid(), SIGINT);
+  });
+  RunReport r = Run(o);
+  ctrl_c.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  EXPECT_EQ(r.exit_code, 130);
+  int interrupted = 0, not_run = 0;
+  for (const auto& u : r.units) {
+    interrupted += u.status == UnitStatus::kInterrupted;
+    not_run += u.status == UnitStatus::kNotRun;
+  }
+  EXPECT_EQ(interrupted, 2);
+  EXPECT_EQ(not_run, 2);
+  EXPECT_NE(output_.find("eurus: interrupted; left: a/u1 a/u2 a/u3 a/u4"), std::string::npos) << output_;
+  ExpectNoOrphans(Calls());
+}
+
+// Given a runner aborted from another thread, we should stop the same way.
+TEST_F(PipelineTest, AbortLeavesNoOrphans) {
+  Units({{"a/u1", {}}, {"a/u2", {}}, {"b/u1", {"a/u1"}}});
+  Env("FAKE_TOFU_SLEEP", "30");
+  RunOptions o;
+  o.repo_dir = repo_;
+  o.tofu = std::string(EURUS_SOURCE_DIR) + "/tests/fake-tofu";
+  o.out = fopen("/dev/null", "w");
+  PosixCommandRunner runner(std::chrono::milliseconds(2000));
+  std::thread stop([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    runner.Abort();
+  });
+  RunReport r = RunUnits(runner, *ReadManifestUnits(repo_ + "/out", nullptr), o);
+  stop.join();
+  std::fclose(o.out);
+  EXPECT_EQ(r.exit_code, 130);
+  EXPECT_EQ(Unit(r, "b/u1").status, UnitStatus::kNotRun);
+  ExpectNoOrphans(Calls());
+}
+
+TEST(PlanSummaryTest, CountsActionsLikeTofu) {
+  auto s = SummarizePlan(
+      R"({"resource_changes":[{"type":"aws_s3_bucket","address":"aws_s3_bucket.b","change":{"actions":["delete"]}},)"
+      R"({"type":"aws_iam_role","address":"aws_iam_role.r","change":{"actions":["create","delete"]}},)"
+      R"({"type":"aws_kms_key","address":"aws_kms_key.k","change":{"actions":["no-op"]}}]})",
+      nullptr);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->adds, 1);
+  EXPECT_EQ(s->changes, 0);
+  EXPECT_EQ(s->destroys, 2);
+  EXPECT_EQ(s->guarded_deletes, std::vector<std::string>{"aws_s3_bucket.b"});
+  EXPECT_FALSE(SummarizePlan("not json", nullptr));
+  EXPECT_TRUE(SummarizePlan("{}", nullptr)->empty());
+}
+
+}  // namespace
+}  // namespace eurus::run

@@ -5,6 +5,9 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/changes.h"
+#include "cli/ci_github.h"
+#include "cli/plan.h"
 #include "cli/validate.h"
 #include "version.h"
 
@@ -47,6 +50,25 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"eurus", "environment", "tenant"}));
   sch->add_option("-o,--out", schema.out_dir, "write the schemas (all three, or KIND's) into this existing directory");
 
+  PlanOptions plan_opts, apply_opts;
+  apply_opts.apply = true;
+  auto* plan = AddPlanCommand(app, opts, plan_opts);
+  auto* apply = AddPlanCommand(app, opts, apply_opts);
+
+  ChangesOptions chg;
+  auto* changes = app.add_subcommand("changes", "units added, changed and removed since a git ref (or since the last apply)");
+  changes->add_option("-C,--dir", opts.dir, "the platform repository (holds eurus.yaml)")->capture_default_str();
+  changes->add_option("--base", chg.base, "a commit, branch or tag: compare with the configuration there");
+  changes->add_option("--applied", chg.applied, "compare with what `eurus apply` recorded (.eurus/applied.json)");
+  changes->add_flag("--json", chg.json, "print one JSON object");
+
+  CiGithubOptions cig;
+  auto* ci = app.add_subcommand("ci", "write CI workflows");
+  ci->require_subcommand(1);
+  auto* ci_github = ci->add_subcommand("github", "write GitHub Actions workflows: plan on pull requests, apply on main");
+  ci_github->add_option("-C,--dir", opts.dir, "the platform repository (holds eurus.yaml)")->capture_default_str();
+  ci_github->add_option("-o,--out", cig.out_dir, "where to write (default: .github/workflows at the top of the git work tree)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -59,5 +81,9 @@ int main(int argc, char** argv) {
   if (*validate) return RunValidate(fs, opts, val);
   if (*release) return RunRelease(fs, opts, rel);
   if (*sch) return RunSchema(fs, schema);
+  if (*changes) return RunChanges(fs, opts, chg);
+  if (*ci_github) return RunCiGithub(fs, opts, cig);
+  if (*plan) return RunPlan(fs, opts, plan_opts);
+  if (*apply) return RunPlan(fs, opts, apply_opts);
   return kUsage;
 }

@@ -1,0 +1,320 @@
+#include "cli/ci_github.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include "diag/codes.h"
+#include "model/naming.h"
+#include "run/changes.h"
+#include "synth/synth.h"
+#include "tf/unit.h"
+#include "version.h"
+
+namespace eurus::cli {
+
+namespace {
+
+/// One step: `uses` or `run`, with optional `with`/`env`/`if`/`id`.
+struct Step {
+  std::string name{};
+  std::string uses{};
+  std::string run{};
+  std::vector<std::pair<std::string, std::string>> with{};
+  std::vector<std::pair<std::string, std::string>> env{};
+  std::string if_{};
+  std::string id{};
+  std::string comment{};  ///< emitted above the step
+};
+
+struct Job {
+  std::string id{};
+  std::string name{};
+  std::vector<std::string> needs{};
+  std::string if_{};
+  std::string environment{};
+  std::vector<std::pair<std::string, std::string>> outputs{};
+  std::vector<Step> steps{};
+};
+
+void EmitPairs(YAML::Emitter& y, const char* key, const std::vector<std::pair<std::string, std::string>>& kv) {
+  if (kv.empty()) return;
+  y << YAML::Key << key << YAML::Value << YAML::BeginMap;
+  for (const auto& [k, v] : kv) y << YAML::Key << k << YAML::Value << v;
+  y << YAML::EndMap;
+}
+
+void EmitStep(YAML::Emitter& y, const Step& s) {
+  if (!s.comment.empty()) y << YAML::Comment(s.comment);
+  y << YAML::BeginMap;
+  if (!s.name.empty()) y << YAML::Key << "name" << YAML::Value << s.name;
+  if (!s.id.empty()) y << YAML::Key << "id" << YAML::Value << s.id;
+  if (!s.if_.empty()) y << YAML::Key << "if" << YAML::Value << s.if_;
+  if (!s.uses.empty()) y << YAML::Key << "uses" << YAML::Value << s.uses;
+  EmitPairs(y, "with", s.with);
+  EmitPairs(y, "env", s.env);
+  if (!s.run.empty()) {
+    y << YAML::Key << "run" << YAML::Value;
+    if (s.run.find('\n') != std::string::npos)
+      y << YAML::Literal << s.run;
+    else
+      y << s.run;
+  }
+  y << YAML::EndMap;
+}
+
+void EmitJob(YAML::Emitter& y, const Job& j) {
+  y << YAML::Key << j.id << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "name" << YAML::Value << j.name;
+  if (!j.needs.empty()) y << YAML::Key << "needs" << YAML::Value << YAML::Flow << j.needs;
+  if (!j.if_.empty()) y << YAML::Key << "if" << YAML::Value << j.if_;
+  y << YAML::Key << "runs-on" << YAML::Value << "ubuntu-latest";
+  if (!j.environment.empty()) y << YAML::Key << "environment" << YAML::Value << j.environment;
+  y << YAML::Key << "timeout-minutes" << YAML::Value << 120;
+  EmitPairs(y, "outputs", j.outputs);
+  y << YAML::Key << "steps" << YAML::Value << YAML::BeginSeq;
+  for (const auto& s : j.steps) EmitStep(y, s);
+  y << YAML::EndSeq << YAML::EndMap;
+}
+
+/// Header shared by both workflows: name, triggers, permissions, concurrency, defaults.
+void EmitHead(YAML::Emitter& y, const std::string& name, const std::function<void()>& on,
+              const std::string& group, bool cancel, const std::string& workdir) {
+  y << YAML::Key << "name" << YAML::Value << name;
+  y << YAML::Key << "on" << YAML::Value;
+  on();
+  y << YAML::Key << "permissions" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "id-token" << YAML::Value << "write" << YAML::Comment("OIDC: aws-actions/configure-aws-credentials");
+  y << YAML::Key << "contents" << YAML::Value << "read" << YAML::EndMap;
+  y << YAML::Key << "concurrency" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "group" << YAML::Value << group;
+  y << YAML::Key << "cancel-in-progress" << YAML::Value << cancel << YAML::EndMap;
+  y << YAML::Key << "defaults" << YAML::Value << YAML::BeginMap << YAML::Key << "run" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "shell" << YAML::Value << "bash";
+  y << YAML::Key << "working-directory" << YAML::Value << workdir << YAML::EndMap << YAML::EndMap;
+}
+
+std::string Sanitize(const std::string& s) {
+  std::string o;
+  for (char c : s)
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '.') o += c;
+  return o;
+}
+
+/// The steps every job starts with: checkout, eurus, tofu.
+std::vector<Step> Setup() {
+  Step checkout{.name = "Checkout (full history: eurus changes reads the base commit)",
+                .uses = "actions/checkout@v4",
+                .with = {{"fetch-depth", "0"}}};
+  Step install{
+      .name = "Install eurus (EDIT this step to match how you ship eurus)",
+      .run = "# EDIT: how this runner gets eurus. By default, a release archive holding `eurus`\n"
+             "# and `aws-schema.json` (for eurus validate) at the URL in the repository\n"
+             "# variable EURUS_DOWNLOAD_URL. To build from source instead: clone eurus-aws,\n"
+             "# `make build schema`, and put build/ on $GITHUB_PATH.\n"
+             "if [ -z \"$EURUS_DOWNLOAD_URL\" ]; then\n"
+             "  echo '::error::set the repository variable EURUS_DOWNLOAD_URL (see docs/Pipelines.md)'\n"
+             "  exit 1\n"
+             "fi\n"
+             "mkdir -p \"$RUNNER_TEMP/eurus\"\n"
+             "curl -fsSL \"$EURUS_DOWNLOAD_URL\" | tar -xz -C \"$RUNNER_TEMP/eurus\"\n"
+             "echo \"$RUNNER_TEMP/eurus\" >> \"$GITHUB_PATH\"\n"
+             "echo \"EURUS_AWS_SCHEMA=$RUNNER_TEMP/eurus/aws-schema.json\" >> \"$GITHUB_ENV\"\n",
+      .env = {{"EURUS_DOWNLOAD_URL", "${{ vars.EURUS_DOWNLOAD_URL }}"},
+              {"EURUS_VERSION", EURUS_VERSION}}};
+  Step tofu{.name = "Install OpenTofu",
+            .uses = "opentofu/setup-opentofu@v1",
+            .with = {{"tofu_version", Sanitize(tf::kTofuVersion).insert(0, ">=")}, {"tofu_wrapper", "false"}}};
+  return {checkout, install, tofu};
+}
+
+/// OIDC into the management deployer role (it can assume every account's deployer role,
+/// which each unit's provider does), and the provider plugin cache.
+std::vector<Step> Cloud(const model::Org& org, const std::string& prefix, const std::string& session) {
+  Step creds{.name = "AWS credentials (OIDC)",
+             .uses = "aws-actions/configure-aws-credentials@v4",
+             .with = {{"role-to-assume", fmt::format("arn:aws:iam::{}:role/{}", org.management_account,
+                                                     naming::DeployerRole(org.name).value)},
+                      {"role-session-name", session},
+                      {"aws-region", org.region}}};
+  Step cache{.name = "Provider plugin cache",
+             .uses = "actions/cache@v4",
+             .with = {{"path", prefix + ".eurus/plugin-cache"},
+                      {"key", fmt::format("eurus-plugins-${{{{ runner.os }}}}-{}-{}-tofu-{}",
+                                          Sanitize(tf::kAwsProviderSource), Sanitize(tf::kAwsProviderVersion),
+                                          Sanitize(tf::kTofuVersion))}}};
+  return {creds, cache};
+}
+
+std::string Document(const std::function<void(YAML::Emitter&)>& body) {
+  YAML::Emitter y;
+  y.SetIndent(2);
+  y << YAML::Comment("Written by `eurus ci github`. Re-run it after adding an environment; edit only the\n"
+                     "steps marked EDIT. docs/Pipelines.md describes both workflows.");
+  y << YAML::BeginMap;
+  body(y);
+  y << YAML::EndMap;
+  return std::string(y.c_str()) + "\n";
+}
+
+std::string PlanWorkflow(const model::Org& org, const std::string& prefix) {
+  std::string workdir = prefix.empty() ? "." : prefix.substr(0, prefix.size() - 1);
+  Job plan{.id = "plan", .name = "check, synth, validate, plan the changed units"};
+  plan.steps = Setup();
+  plan.steps.push_back({.name = "Check (annotations on the YAML)", .run = "eurus check --frozen --format github"});
+  plan.steps.push_back({.name = "Synth", .run = "eurus synth --frozen --quiet --format github"});
+  plan.steps.push_back({.name = "Validate against the provider schema", .run = "eurus validate --format github"});
+  for (auto& s : Cloud(org, prefix, "eurus-plan-${{ github.run_id }}")) plan.steps.push_back(std::move(s));
+  plan.steps.push_back(
+      {.name = "Plan the units that differ from the merge base",
+       .run = "set -o pipefail\n"
+              "base=$(git merge-base \"$BASE_SHA\" HEAD)\n"
+              "eurus plan --changed --base \"$base\" --format github 2>&1 | tee \"$RUNNER_TEMP/plan.txt\"\n",
+       .env = {{"BASE_SHA", "${{ github.event.pull_request.base.sha }}"}},
+       .id = "plan"});
+  plan.steps.push_back({.name = "Plan summary",
+                        .run = "{\n"
+                               "  echo '## eurus plan'\n"
+                               "  echo '```'\n"
+                               "  cat \"$RUNNER_TEMP/plan.txt\"\n"
+                               "  echo '```'\n"
+                               "} >> \"$GITHUB_STEP_SUMMARY\"\n",
+                        .if_ = "${{ always() && steps.plan.outcome != 'skipped' }}"});
+  return Document([&](YAML::Emitter& y) {
+    EmitHead(
+        y, "eurus plan",
+        [&] {
+          y << YAML::BeginMap << YAML::Key << "pull_request" << YAML::Value << YAML::BeginMap;
+          y << YAML::Key << "branches" << YAML::Value << YAML::Flow << std::vector<std::string>{"main"};
+          y << YAML::EndMap << YAML::EndMap;
+        },
+        "eurus-plan-${{ github.event.pull_request.number }}", true, workdir);
+    y << YAML::Key << "jobs" << YAML::Value << YAML::BeginMap;
+    EmitJob(y, plan);
+    y << YAML::EndMap;
+  });
+}
+
+std::string ApplyWorkflow(const model::Org& org, const std::string& prefix) {
+  std::string workdir = prefix.empty() ? "." : prefix.substr(0, prefix.size() - 1);
+  // Account directories in the order they are applied: management, then each realm's
+  // common account, then its environments; prod after every nonprod environment.
+  struct Acct {
+    std::string dir;
+    bool prod;
+    std::vector<std::string> needs;
+  };
+  std::vector<Acct> accts;
+  accts.push_back({synth::kManagementDir, false, {}});
+  std::vector<std::string> nonprod_jobs;
+  for (auto realm : {model::RealmKind::kNonprod, model::RealmKind::kProd}) {
+    bool prod = realm == model::RealmKind::kProd;
+    std::string common = synth::CommonDir(realm);
+    accts.push_back({common, prod, {"apply-" + std::string(synth::kManagementDir)}});
+    for (const auto& e : org.environments) {
+      if (e.realm != realm) continue;
+      std::vector<std::string> needs = {"apply-" + common};
+      if (prod) needs.insert(needs.end(), nonprod_jobs.begin(), nonprod_jobs.end());
+      accts.push_back({e.name, prod, needs});
+      if (!prod) nonprod_jobs.push_back("apply-" + e.name);
+    }
+  }
+  Job changes{.id = "changes", .name = "changed units per account"};
+  changes.steps = Setup();
+  changes.steps.resize(2);  // no tofu needed
+  changes.steps.push_back({.name = "Check", .run = "eurus check --frozen --format github"});
+  std::string script =
+      "base=\"$BEFORE\"\n"
+      "if [ -z \"$base\" ] || ! git cat-file -e \"$base^{commit}\" 2>/dev/null; then\n"
+      "  # first push or rewritten history: compare with nothing, so every unit is applied\n"
+      "  base=$(git hash-object -t tree /dev/null)\n"
+      "fi\n"
+      "eurus synth --frozen --quiet --format github\n"
+      "eurus changes --base \"$base\" --json | tee \"$RUNNER_TEMP/changes.json\"\n"
+      "removed=$(jq -r '.removed | join(\" \")' \"$RUNNER_TEMP/changes.json\")\n"
+      "if [ -n \"$removed\" ]; then\n"
+      "  echo \"::warning::units removed, not destroyed by this workflow: $removed (destroy them with eurus apply --allow-destroy)\"\n"
+      "fi\n"
+      "# units with local state (management/bootstrap) are applied by a person, not by CI\n"
+      "for account in";
+  for (const auto& a : accts) script += " " + a.dir;
+  script +=
+      "; do\n"
+      "  units=$(jq -r --arg a \"$account/\" --slurpfile m out/eurus.manifest.json \\\n"
+      "    '[.apply[] | select(startswith($a)) | select($m[0].units[.].state != \"local\")] | join(\" \")' \\\n"
+      "    \"$RUNNER_TEMP/changes.json\")\n"
+      "  echo \"$account=$units\" >> \"$GITHUB_OUTPUT\"\n"
+      "done\n";
+  changes.steps.push_back({.name = "Units to apply, per account",
+                           .run = script,
+                           .env = {{"BEFORE", "${{ github.event.before }}"}},
+                           .id = "changes"});
+  std::vector<Job> jobs = {changes};
+  for (const auto& a : accts) {
+    changes.outputs.push_back({a.dir, "${{ steps.changes.outputs." + a.dir + " }}"});
+    Job j{.id = "apply-" + a.dir, .name = "apply " + a.dir};
+    j.needs = {"changes"};
+    j.needs.insert(j.needs.end(), a.needs.begin(), a.needs.end());
+    // Skipped upstream jobs (nothing changed there) must not skip this one; failed ones must.
+    j.if_ = "${{ !cancelled() && !failure() && needs.changes.outputs." + a.dir + " != '' }}";
+    if (a.prod) j.environment = "prod";
+    j.steps = Setup();
+    for (auto& s : Cloud(org, prefix, "eurus-apply-${{ github.run_id }}")) j.steps.push_back(std::move(s));
+    j.steps.push_back({.name = "Apply the changed units and their dependents",
+                       .run = "# word splitting of $UNITS is intended: one argument per unit\n"
+                              "eurus apply --format github $UNITS\n",
+                       .env = {{"UNITS", "${{ needs.changes.outputs." + a.dir + " }}"}}});
+    jobs.push_back(std::move(j));
+  }
+  jobs[0] = changes;
+  return Document([&](YAML::Emitter& y) {
+    EmitHead(
+        y, "eurus apply",
+        [&] {
+          y << YAML::BeginMap << YAML::Key << "push" << YAML::Value << YAML::BeginMap;
+          y << YAML::Key << "branches" << YAML::Value << YAML::Flow << std::vector<std::string>{"main"};
+          y << YAML::EndMap;
+          y << YAML::Key << "workflow_dispatch" << YAML::Value << YAML::BeginMap << YAML::EndMap;
+          y << YAML::EndMap;
+        },
+        "eurus-apply", false, workdir);
+    y << YAML::Key << "jobs" << YAML::Value << YAML::BeginMap;
+    for (const auto& j : jobs) EmitJob(y, j);
+    y << YAML::EndMap;
+  });
+}
+
+}  // namespace
+
+std::map<std::string, std::string> GithubWorkflows(const model::Org& org, const std::string& prefix) {
+  return {{"eurus-plan.yml", PlanWorkflow(org, prefix)}, {"eurus-apply.yml", ApplyWorkflow(org, prefix)}};
+}
+
+int RunCiGithub(FileSystem& fs, CommonOptions& opts, const CiGithubOptions& o) {
+  Session s;
+  if (!LoadValidOrg(fs, opts, s)) return kInputError;
+  std::string gerr;
+  auto loc = run::LocateInGit(opts.dir.empty() ? "." : opts.dir, &gerr);
+  std::string prefix = loc ? loc->prefix : "";
+  std::string out = !o.out_dir.empty() ? o.out_dir
+                    : loc              ? JoinPath(loc->toplevel, ".github/workflows")
+                                       : JoinPath(opts.dir, ".github/workflows");
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);  // WriteAtomic reports a failure
+  for (const auto& [name, text] : GithubWorkflows(*s.build.org, prefix)) {
+    std::string path = JoinPath(out, name), err;
+    if (!fs.WriteAtomic(path, text, &err)) {
+      s.diags.Report(Error(codes::kIo, "cannot write `" + path + "`: " + err));
+      PrintDiagnostics(opts, s);
+      return kInputError;
+    }
+    fmt::print("eurus: wrote {}\n", path);
+  }
+  PrintDiagnostics(opts, s);  // warnings
+  return kOk;
+}
+
+}  // namespace eurus::cli

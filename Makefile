@@ -38,7 +38,7 @@ test: build schema
 	tests/golden/run $(EURUS)
 
 # checkov (pinned, installed into .venv/) over every example's synthesized tree; skips and
-# their reasons in .checkov.yaml and docs/Security-checkov.md; SARIF in $(BUILD)/scan/.
+# their reasons in .checkov.yaml and docs/Security.md (section "checkov"); SARIF in $(BUILD)/scan/.
 scan: build
 	SCAN_OUT=$(abspath $(BUILD))/scan scripts/scan $(EURUS)
 

@@ -26,4 +26,19 @@ inline constexpr char kBadInterpolation[] =
 inline constexpr char kProviders[] = "E0713";   // required_providers.aws or backend missing
 inline constexpr char kDependency[] = "E0714";  // terragrunt.hcl names a unit that does not exist
 
+// E08xx: platform policy on the generated units (check/policy.h, docs/Security.md)
+inline constexpr char kPolicyAzSpread[] = "E0801";    // a workload or data store in too few AZs
+inline constexpr char kPolicyPublic[] = "E0802";      // a public IP or an internet-facing resource
+inline constexpr char kPolicyInternetRoute[] =
+    "E0803";  // a route to an internet gateway from outside the public NAT subnets
+inline constexpr char kPolicyEncryption[] =
+    "E0804";  // a data store not encrypted with a customer-managed KMS key
+inline constexpr char kPolicyBackup[] = "E0805";      // a data store without a backup meeting the RPO
+inline constexpr char kPolicyTags[] = "E0806";        // a taggable resource without the eurus tags
+inline constexpr char kPolicyIamWildcard[] = "E0807"; // an IAM policy allowing `*` on `*`
+inline constexpr char kPolicyTenantIsolation[] =
+    "E0808";  // a security group admitting another tenant's traffic
+inline constexpr char kPolicyDeletionProtection[] =
+    "E0809";  // a data store without deletion protection where it is required
+
 }  // namespace eurus::codes

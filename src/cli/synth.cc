@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "check/policy.h"
 #include "cli/commands.h"
 #include "diag/codes.h"
 #include "synth/manifest.h"
@@ -56,6 +57,20 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
     return kInputError;
   }
   perf.Mark("synth");
+  // Platform policy (docs/Security.md) on the units as they are about to be written: a
+  // finding is an error, and nothing is written.
+  {
+    check::PolicyContext policy = check::ContextFromOrg(org);
+    std::vector<check::PolicyUnit> view;
+    view.reserve(units.size());
+    for (const auto& u : units) view.push_back(check::FromUnit(u));
+    check::CheckPolicy(view, policy, &s.sources, s.diags);
+    perf.Mark("policy");
+    if (s.diags.has_errors()) {
+      PrintDiagnostics(opts, s);
+      return kInputError;
+    }
+  }
   // The account id of each unit's directory.
   std::map<std::string, std::string> dir_account = {{synth::kManagementDir, org.management_account}};
   for (const auto& r : org.realms) dir_account[synth::CommonDir(r.kind)] = r.common_account;

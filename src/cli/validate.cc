@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "check/codes.h"
+#include "check/policy.h"
 #include "check/schema.h"
 #include "check/validate.h"
 
@@ -73,6 +74,10 @@ int RunValidate(FileSystem& fs, CommonOptions& opts, const ValidateOptions& v) {
       v.out_dir.empty() || v.out_dir[0] == '/' ? v.out_dir : JoinPath(opts.dir, v.out_dir);
   if (out_dir.empty()) out_dir = JoinPath(opts.dir, "out");
   check::ValidateStats stats = check::ValidateTree(fs, out_dir, *schema, sources, diags);
+  // Then the platform policy over the same files (docs/Security.md); both are reported.
+  check::PolicyContext policy;
+  policy.schema = &*schema;
+  check::CheckTree(fs, out_dir, sources, std::move(policy), diags);
   Print(opts, sources, diags);  // errors, or warnings on success
   if (diags.has_errors()) return kInputError;
   fmt::print("eurus: validated {}, {} ({}), {}, {}: 0 errors\n", Plural(stats.units, "unit"),

@@ -99,6 +99,12 @@ class Unit {
   std::set<std::string> sources;
 
   const std::set<std::string>& outputs() const { return *outputs_; }
+  /// The declared blocks as main.tf.json writes them (type → name → body; name → value;
+  /// name → {"value", ...}), for passes that read a unit without rendering it (check/policy).
+  const Json& resources() const { return resources_; }
+  const Json& data() const { return data_; }
+  const Json& locals() const { return locals_; }
+  const Json& output_blocks() const { return outputs_json_; }
   /// Counts of resources by type, for summaries.
   std::map<std::string, int> ResourceCounts() const;
   size_t resource_count() const;

@@ -90,7 +90,17 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   render();
   for (auto& w : workers) w.join();
   std::map<std::string, std::string>& files = run.files;
-  files["eurus.manifest.json"] = synth::ManifestJson(units, accounts, per_unit);
+  // What `eurus validate` needs to check RPO and deletion protection on the tree alone.
+  nlohmann::json envs = nlohmann::json::object();
+  for (const auto& r : org.realms)
+    envs[synth::CommonDir(r.kind)] = {{"account", r.common_account},
+                                      {"deletion_protection", r.kind == model::RealmKind::kProd}};
+  for (const auto& e : org.environments)
+    envs[e.name] = {{"account", e.account},
+                    {"azs", e.network.azs.size()},
+                    {"rpo_hours", e.rpo_hours},
+                    {"deletion_protection", e.realm == model::RealmKind::kProd || e.protection}};
+  files["eurus.manifest.json"] = synth::ManifestJson(units, accounts, per_unit, envs);
   for (auto& m : per_unit) files.merge(m);
 
   perf.Mark("render");

@@ -47,7 +47,8 @@ bool IsGeneratedName(const std::string& f) {
 }
 
 std::string ManifestJson(const std::vector<tf::Unit>& units, const std::vector<std::string>& accounts,
-                         const std::vector<std::map<std::string, std::string>>& files) {
+                         const std::vector<std::map<std::string, std::string>>& files,
+                         const nlohmann::json& environments) {
   nlohmann::json m;
   m["version"] = kManifestVersion;
   m["generator"] = std::string("eurus ") + EURUS_VERSION;
@@ -64,6 +65,7 @@ std::string ManifestJson(const std::vector<tf::Unit>& units, const std::vector<s
                   {"state", u.backend.local ? "local" : "s3://" + u.backend.bucket + "/" + u.backend.key}};
   }
   m["units"] = std::move(us);
+  if (environments.is_object() && !environments.empty()) m["environments"] = environments;
   return m.dump(2) + "\n";
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tf/unit.h"
 
 namespace eurus::synth {
@@ -20,7 +22,10 @@ std::string ContentHash(const std::map<std::string, std::string>& files);
 bool IsGeneratedName(const std::string& file_name);
 
 /// The manifest JSON for `units`; `files[i]` are the generated files of `units[i]`.
+/// `environments` (optional) describes each account for `eurus validate`'s policy rules:
+/// {"<env>": {"account", "azs", "rpo_hours", "deletion_protection"}}.
 std::string ManifestJson(const std::vector<tf::Unit>& units, const std::vector<std::string>& accounts,
-                         const std::vector<std::map<std::string, std::string>>& files);
+                         const std::vector<std::map<std::string, std::string>>& files,
+                         const nlohmann::json& environments = nlohmann::json());
 
 }  // namespace eurus::synth

@@ -2,6 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+
 #include "model/naming.h"
 
 namespace eurus::synth {
@@ -67,19 +73,58 @@ tf::Unit Context::NewUnit(const std::string& dir, const std::string& account, co
 std::vector<tf::Unit> Synthesize(const Context& ctx) {
   std::vector<tf::Unit> units;
   AddBootstrap(ctx, units);
-  for (const auto& env : ctx.org.environments) {
-    size_t net = AddNetwork(ctx, env, units);
-    for (const auto& t : ctx.org.tenants) {
-      for (const auto& dep : t.deployments) {
-        if (dep.env != env.name) continue;
-        std::string unit_name = "tenant-" + t.name;
-        tf::Unit u = ctx.NewUnit(env.name, env.account, env.name, t.name, unit_name, t.cost_center);
+  // Environment units first (each tenant unit reads its network unit's outputs), then the
+  // tenant units, which are independent of each other: built on all cores, then placed in
+  // the fixed order (environment, then its tenants) so output does not depend on timing.
+  struct EnvUnits {
+    std::vector<tf::Unit> units;
+    size_t network = 0;
+  };
+  std::vector<EnvUnits> envs(ctx.org.environments.size());
+  struct Job {
+    size_t env;
+    const model::Tenant* tenant;
+    const model::Deployment* dep;
+  };
+  std::vector<Job> jobs;
+  for (size_t i = 0; i < ctx.org.environments.size(); ++i) {
+    const auto& env = ctx.org.environments[i];
+    envs[i].network = AddNetwork(ctx, env, envs[i].units);
+    for (const auto& t : ctx.org.tenants)
+      for (const auto& dep : t.deployments)
+        if (dep.env == env.name) jobs.push_back({i, &t, &dep});
+  }
+  std::vector<std::optional<tf::Unit>> built(jobs.size());
+  std::atomic<size_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_mu;
+  auto work = [&] {
+    for (size_t j; (j = next.fetch_add(1)) < jobs.size();) {
+      try {
+        const Job& job = jobs[j];
+        const model::Environment& env = ctx.org.environments[job.env];
+        const model::Tenant& t = *job.tenant;
+        tf::Unit u = ctx.NewUnit(env.name, env.account, env.name, t.name, "tenant-" + t.name, t.cost_center);
         u.sources.insert(env.file);
         u.sources.insert(t.file);
-        AddTenantNetwork(ctx, env, t, dep, units[net], u);
-        units.push_back(std::move(u));
+        AddTenantNetwork(ctx, env, t, *job.dep, envs[job.env].units[envs[job.env].network], u);
+        built[j] = std::move(u);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mu);
+        if (!error) error = std::current_exception();
       }
     }
+  };
+  std::vector<std::thread> threads;
+  unsigned n = jobs.size() > 64 ? std::min(4u, std::max(1u, std::thread::hardware_concurrency())) : 1;
+  for (unsigned i = 1; i < n; ++i) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  if (error) std::rethrow_exception(error);
+  size_t j = 0;
+  for (size_t i = 0; i < envs.size(); ++i) {
+    for (auto& u : envs[i].units) units.push_back(std::move(u));
+    for (; j < jobs.size() && jobs[j].env == i; ++j) units.push_back(std::move(*built[j]));
   }
   return units;
 }

@@ -12,6 +12,7 @@
 #include "diag/codes.h"
 #include "synth/manifest.h"
 #include "synth/synth.h"
+#include "util/parallel.h"
 
 namespace eurus::cli {
 
@@ -36,15 +37,7 @@ std::optional<run::Manifest> SynthManifest(FileSystem& fs, const std::string& di
   for (const auto& e : org.environments) dir_account[e.name] = e.account;
   // The hash is the one synth writes into the manifest: same files, same function.
   std::vector<std::string> hashes(units.size());
-  std::atomic<size_t> next{0};
-  auto hash = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < units.size();) hashes[i] = synth::ContentHash(synth::UnitFiles(units[i]));
-  };
-  std::vector<std::thread> workers;
-  for (unsigned t = 1; t < std::min(4u, std::thread::hardware_concurrency()) && units.size() > 64; ++t)
-    workers.emplace_back(hash);
-  hash();
-  for (auto& w : workers) w.join();
+  ParallelFor(units.size(), [&](size_t i) { hashes[i] = synth::ContentHash(synth::UnitFiles(units[i])); });
   run::Manifest m;
   for (size_t i = 0; i < units.size(); ++i) {
     run::ManifestUnit& mu = m.units[units[i].id()];

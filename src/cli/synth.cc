@@ -11,6 +11,7 @@
 #include "diag/codes.h"
 #include "synth/manifest.h"
 #include "synth/synth.h"
+#include "util/parallel.h"
 
 namespace eurus::cli {
 
@@ -80,15 +81,7 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   // Rendering JSON is the costly part of synth on a large org; units are independent.
   std::vector<std::map<std::string, std::string>>& per_unit = run.per_unit;
   per_unit.resize(units.size());
-  std::atomic<size_t> next{0};
-  auto render = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < units.size();) per_unit[i] = synth::UnitFiles(units[i]);
-  };
-  std::vector<std::thread> workers;
-  for (unsigned t = 1; t < std::min(4u, std::thread::hardware_concurrency()) && units.size() > 64; ++t)
-    workers.emplace_back(render);
-  render();
-  for (auto& w : workers) w.join();
+  ParallelFor(units.size(), [&](size_t i) { per_unit[i] = synth::UnitFiles(units[i]); });
   std::map<std::string, std::string>& files = run.files;
   // What `eurus validate` needs to check RPO and deletion protection on the tree alone.
   nlohmann::json envs = nlohmann::json::object();

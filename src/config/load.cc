@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "diag/codes.h"
+#include "util/parallel.h"
 
 namespace eurus::config {
 
@@ -115,19 +116,9 @@ std::optional<Project> LoadProject(FileSystem& fs, const std::string& dir, Sourc
     f.file = sources.Add(path, std::move(*text));
     p.files.push_back(f.rel);
   }
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < pending.size();) {
-      if (pending[i].file == kNoFile) continue;
-      pending[i].root = ParseYaml(sources, pending[i].file, pending[i].diags);
-    }
-  };
-  unsigned n = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
-  if (pending.size() < 64) n = 1;
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < n; ++i) threads.emplace_back(work);
-  work();
-  for (auto& t : threads) t.join();
+  ParallelFor(pending.size(), [&](size_t i) {
+    if (pending[i].file != kNoFile) pending[i].root = ParseYaml(sources, pending[i].file, pending[i].diags);
+  });
 
   // Checkpoint: a file that is not YAML cannot be decoded, and decoding around it would
   // only produce follow-on errors ("is empty", missing fields, derived names).

@@ -2,13 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
-#include <exception>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include "model/naming.h"
+#include "util/parallel.h"
 
 namespace eurus::synth {
 
@@ -95,32 +92,16 @@ std::vector<tf::Unit> Synthesize(const Context& ctx) {
         if (dep.env == env.name) jobs.push_back({i, &t, &dep});
   }
   std::vector<std::optional<tf::Unit>> built(jobs.size());
-  std::atomic<size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mu;
-  auto work = [&] {
-    for (size_t j; (j = next.fetch_add(1)) < jobs.size();) {
-      try {
-        const Job& job = jobs[j];
-        const model::Environment& env = ctx.org.environments[job.env];
-        const model::Tenant& t = *job.tenant;
-        tf::Unit u = ctx.NewUnit(env.name, env.account, env.name, t.name, "tenant-" + t.name, t.cost_center);
-        u.sources.insert(env.file);
-        u.sources.insert(t.file);
-        AddTenantNetwork(ctx, env, t, *job.dep, envs[job.env].units[envs[job.env].network], u);
-        built[j] = std::move(u);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mu);
-        if (!error) error = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  unsigned n = jobs.size() > 64 ? std::min(4u, std::max(1u, std::thread::hardware_concurrency())) : 1;
-  for (unsigned i = 1; i < n; ++i) threads.emplace_back(work);
-  work();
-  for (auto& t : threads) t.join();
-  if (error) std::rethrow_exception(error);
+  ParallelFor(jobs.size(), [&](size_t j) {
+    const Job& job = jobs[j];
+    const model::Environment& env = ctx.org.environments[job.env];
+    const model::Tenant& t = *job.tenant;
+    tf::Unit u = ctx.NewUnit(env.name, env.account, env.name, t.name, "tenant-" + t.name, t.cost_center);
+    u.sources.insert(env.file);
+    u.sources.insert(t.file);
+    AddTenantNetwork(ctx, env, t, *job.dep, envs[job.env].units[envs[job.env].network], u);
+    built[j] = std::move(u);
+  });
   size_t j = 0;
   for (size_t i = 0; i < envs.size(); ++i) {
     for (auto& u : envs[i].units) units.push_back(std::move(u));

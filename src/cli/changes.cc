@@ -3,11 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
-#include <thread>
 
 #include "diag/codes.h"
 #include "synth/manifest.h"
@@ -32,16 +30,14 @@ std::optional<run::Manifest> SynthManifest(FileSystem& fs, const std::string& di
                        .Help("please report this with the configuration that triggers it"));
     return std::nullopt;
   }
-  std::map<std::string, std::string> dir_account = {{synth::kManagementDir, org.management_account}};
-  for (const auto& r : org.realms) dir_account[synth::CommonDir(r.kind)] = r.common_account;
-  for (const auto& e : org.environments) dir_account[e.name] = e.account;
+  const std::map<std::string, std::string> dir_account = synth::AccountByDir(org);
   // The hash is the one synth writes into the manifest: same files, same function.
   std::vector<std::string> hashes(units.size());
   ParallelFor(units.size(), [&](size_t i) { hashes[i] = synth::ContentHash(synth::UnitFiles(units[i])); });
   run::Manifest m;
   for (size_t i = 0; i < units.size(); ++i) {
     run::ManifestUnit& mu = m.units[units[i].id()];
-    mu.account = dir_account[units[i].account()];
+    mu.account = dir_account.at(units[i].account());
     mu.dependencies.assign(units[i].dependencies.begin(), units[i].dependencies.end());
     mu.hash = std::move(hashes[i]);
   }

@@ -1,8 +1,6 @@
 #include <fmt/format.h>
 
-#include <atomic>
 #include <chrono>
-#include <thread>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -73,11 +71,9 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
     }
   }
   // The account id of each unit's directory.
-  std::map<std::string, std::string> dir_account = {{synth::kManagementDir, org.management_account}};
-  for (const auto& r : org.realms) dir_account[synth::CommonDir(r.kind)] = r.common_account;
-  for (const auto& e : org.environments) dir_account[e.name] = e.account;
+  const std::map<std::string, std::string> dir_account = synth::AccountByDir(org);
   std::vector<std::string> accounts;
-  for (const auto& u : units) accounts.push_back(dir_account[u.account()]);
+  for (const auto& u : units) accounts.push_back(dir_account.at(u.account()));
   // Rendering JSON is the costly part of synth on a large org; units are independent.
   std::vector<std::map<std::string, std::string>>& per_unit = run.per_unit;
   per_unit.resize(units.size());

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <atomic>
-#include <thread>
 
 #include "diag/codes.h"
 #include "util/parallel.h"

@@ -20,12 +20,6 @@ using tf::Json;
 constexpr const char* kInterfaceEndpoints[] = {"ecr.api", "ecr.dkr", "logs",       "secretsmanager",
                                                "ssm",     "xray",    "sts", "monitoring"};
 
-/// "eu-west-1a" → "eu_west_1a", "192.168.0.0/16" → "192_168_0_0_16": block-name parts.
-std::string Key(std::string s) {
-  for (char& c : s)
-    if (c == '-' || c == '.' || c == '/') c = '_';
-  return s;
-}
 
 Json NameTag(const std::string& name) { return {{"Name", name}}; }
 
@@ -111,14 +105,14 @@ size_t AddNetwork(const Context& ctx, const model::Environment& env, std::vector
   Json platform_subnet_ids = Json::array();
   for (size_t i = 0; i < net.azs.size(); ++i) {
     const std::string& az = net.azs[i];
-    tf::Ref s = u.Resource("aws_subnet", "platform_" + Key(az),
+    tf::Ref s = u.Resource("aws_subnet", "platform_" + BlockKey(az),
                            {{"vpc_id", vpc["id"]},
                             {"cidr_block", net.platform_subnets.at(i).ToString()},
                             {"availability_zone", az},
                             {"map_public_ip_on_launch", false},
                             {"tags", NameTag(fmt::format("{}-platform-{}", base, az))}},
                            o);
-    u.Resource("aws_route_table_association", "platform_" + Key(az),
+    u.Resource("aws_route_table_association", "platform_" + BlockKey(az),
                {{"subnet_id", s["id"]}, {"route_table_id", platform_rt["id"]}}, o);
     platform_subnet_ids.push_back(s["id"]);
   }
@@ -136,21 +130,21 @@ size_t AddNetwork(const Context& ctx, const model::Environment& env, std::vector
     for (size_t i = 0; i < net.azs.size(); ++i) {
       const std::string& az = net.azs[i];
       // vpc_id through the association: the subnet waits for the secondary CIDR.
-      tf::Ref s = u.Resource("aws_subnet", "egress_" + Key(az),
+      tf::Ref s = u.Resource("aws_subnet", "egress_" + BlockKey(az),
                              {{"vpc_id", assoc["vpc_id"]},
                               {"cidr_block", net.egress_subnets.at(i).ToString()},
                               {"availability_zone", az},
                               {"map_public_ip_on_launch", false},
                               {"tags", NameTag(fmt::format("{}-egress-{}", base, az))}},
                              o);
-      u.Resource("aws_route_table_association", "egress_" + Key(az),
+      u.Resource("aws_route_table_association", "egress_" + BlockKey(az),
                  {{"subnet_id", s["id"]}, {"route_table_id", egress_rt["id"]}}, o);
       egress_subnets.emplace(az, s);
       egress_subnet_ids.push_back(s["id"]);
     }
     Json private_nat_ids = Json::object();
     for (const std::string& az : NatAzs(net)) {
-      tf::Ref nat = u.Resource("aws_nat_gateway", "private_" + Key(az),
+      tf::Ref nat = u.Resource("aws_nat_gateway", "private_" + BlockKey(az),
                                {{"connectivity_type", "private"},
                                 {"subnet_id", egress_subnets.at(az)["id"]},
                                 {"tags", NameTag(fmt::format("{}-private-nat-{}", base, az))}},
@@ -165,7 +159,7 @@ size_t AddNetwork(const Context& ctx, const model::Environment& env, std::vector
                                 {"tags", NameTag(base + "-egress")}},
                                o);
       for (const Cidr& dst : eg.destinations) {
-        u.Resource("aws_route", "egress_to_" + Key(dst.ToString()),
+        u.Resource("aws_route", "egress_to_" + BlockKey(dst.ToString()),
                    {{"route_table_id", egress_rt["id"]},
                     {"destination_cidr_block", dst.ToString()},
                     {"transit_gateway_id", eg.transit_gateway_id},
@@ -200,21 +194,21 @@ size_t AddNetwork(const Context& ctx, const model::Environment& env, std::vector
                o);
     Json public_nat_ids = Json::object();
     for (const std::string& az : NatAzs(net)) {
-      tf::Ref s = u.Resource("aws_subnet", "nat_" + Key(az),
+      tf::Ref s = u.Resource("aws_subnet", "nat_" + BlockKey(az),
                              {{"vpc_id", vpc["id"]},
                               {"cidr_block", InternetNatSubnet(env, az).ToString()},
                               {"availability_zone", az},
                               {"map_public_ip_on_launch", false},
                               {"tags", NameTag(fmt::format("{}-nat-{}", base, az))}},
                              o);
-      u.Resource("aws_route_table_association", "nat_" + Key(az),
+      u.Resource("aws_route_table_association", "nat_" + BlockKey(az),
                  {{"subnet_id", s["id"]}, {"route_table_id", nat_rt["id"]}}, o);
-      tf::Ref eip = u.Resource("aws_eip", "nat_" + Key(az),
+      tf::Ref eip = u.Resource("aws_eip", "nat_" + BlockKey(az),
                                {{"domain", "vpc"},
                                 {"tags", NameTag(fmt::format("{}-public-nat-{}", base, az))},
                                 {"depends_on", Json::array({igw->Address()})}},
                                o);
-      tf::Ref nat = u.Resource("aws_nat_gateway", "public_" + Key(az),
+      tf::Ref nat = u.Resource("aws_nat_gateway", "public_" + BlockKey(az),
                                {{"connectivity_type", "public"},
                                 {"allocation_id", eip["allocation_id"]},
                                 {"subnet_id", s["id"]},
@@ -244,7 +238,7 @@ size_t AddNetwork(const Context& ctx, const model::Environment& env, std::vector
               {"tags", NameTag(org.name + "-vpc-endpoints-https")}},
              o);
   for (const char* service : kInterfaceEndpoints) {
-    u.Resource("aws_vpc_endpoint", Key(service),
+    u.Resource("aws_vpc_endpoint", BlockKey(service),
                {{"vpc_id", vpc["id"]},
                 {"service_name", fmt::format("com.amazonaws.{}.{}", org.region, service)},
                 {"vpc_endpoint_type", "Interface"},

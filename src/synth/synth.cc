@@ -13,6 +13,19 @@ std::string CommonDir(model::RealmKind realm) {
   return std::string("common-") + model::RealmName(realm);
 }
 
+std::map<std::string, std::string> AccountByDir(const model::Org& org) {
+  std::map<std::string, std::string> out = {{kManagementDir, org.management_account}};
+  for (const auto& r : org.realms) out[CommonDir(r.kind)] = r.common_account;
+  for (const auto& e : org.environments) out[e.name] = e.account;
+  return out;
+}
+
+std::string BlockKey(std::string s) {
+  for (char& c : s)
+    if (c == '-' || c == '.' || c == '/') c = '_';
+  return s;
+}
+
 std::string Context::File(Span span) const {
   if (!span.valid()) return {};
   const std::string& p = sources_.path(span.file);

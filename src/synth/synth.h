@@ -58,6 +58,12 @@ class Context {
   std::string repo_dir_;
 };
 
+/// The AWS account id behind each output directory ("management", "common-prod", "dev").
+std::map<std::string, std::string> AccountByDir(const model::Org& org);
+
+/// "eu-west-1a" → "eu_west_1a", "192.168.0.0/16" → "192_168_0_0_16": part of a block name.
+std::string BlockKey(std::string s);
+
 /// Every unit of the organisation, in a stable order (management, commons, environments).
 std::vector<tf::Unit> Synthesize(const Context& ctx);
 

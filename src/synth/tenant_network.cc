@@ -15,12 +15,6 @@ namespace {
 
 using tf::Json;
 
-/// "eu-west-1a" → "eu_west_1a", "192.168.0.0/16" → "192_168_0_0_16": block-name parts.
-std::string Key(std::string s) {
-  for (char& c : s)
-    if (c == '-' || c == '.' || c == '/') c = '_';
-  return s;
-}
 
 /// `${x.outputs.m}` → `${x.outputs.m["key"]}`: one entry of a map output.
 std::string At(const std::string& interpolation, const std::string& key) {
@@ -78,8 +72,8 @@ void AddTenantNetwork(const Context& ctx, const model::Environment& env,
 
   for (size_t i = 0; i < net.azs.size(); ++i) {
     const std::string& az = net.azs[i];
-    const std::string k = t + "_" + Key(az);
-    const std::string dk = t + "_data_" + Key(az);
+    const std::string k = t + "_" + BlockKey(az);
+    const std::string dk = t + "_data_" + BlockKey(az);
     const std::string nat_az = net.nat == model::NatMode::kSingle ? nat_az_single : az;
 
     tf::Ref subnet = unit.Resource("aws_subnet", k,
@@ -99,7 +93,7 @@ void AddTenantNetwork(const Context& ctx, const model::Environment& env,
     if (net.egress) {
       const std::string nat = At(nw.Output("private_nat_gateway_ids"), nat_az);
       for (const Cidr& dst : net.egress->destinations) {
-        unit.Resource("aws_route", k + "_to_" + Key(dst.ToString()),
+        unit.Resource("aws_route", k + "_to_" + BlockKey(dst.ToString()),
                       {{"route_table_id", rt["id"]},
                        {"destination_cidr_block", dst.ToString()},
                        {"nat_gateway_id", nat}},
@@ -162,7 +156,7 @@ void AddTenantNetwork(const Context& ctx, const model::Environment& env,
               {{"prefix_list_id", nw.Output("s3_prefix_list_id")}}, o_tenant, 443);
   if (net.egress) {
     for (const Cidr& dst : net.egress->destinations)
-      egress_rule(Key(dst.ToString()), "to " + dst.ToString() + " through the private NAT gateway",
+      egress_rule(BlockKey(dst.ToString()), "to " + dst.ToString() + " through the private NAT gateway",
                   {{"cidr_ipv4", dst.ToString()}}, o_env, std::nullopt);
   }
   if (net.internet_egress)

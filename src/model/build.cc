@@ -775,14 +775,20 @@ class Builder {
               [](const Resource& a, const Resource& b) { return a.name < b.name; });
   }
 
+  /// App and resource names share one pattern; an invalid one is reported once and kept out
+  /// of the derived-name checks.
+  void CheckMemberName(const char* what, const config::Str& name) {
+    if (NameLike(name.value, 1, 20, "-") || !bad_inputs_.insert(std::string(what) + ":" + name.value).second) return;
+    Report(Bad(codes::kBadName, fmt::format("invalid {} name `{}`", what, name.value), name.span,
+               "must match ^[a-z][a-z0-9-]{0,19}$")
+               .Help("use up to 20 lowercase letters, digits and hyphens, starting with a letter"));
+  }
+
   bool BuildResource(const Org& org, const Environment& env, const Tenant& t, const config::ResourceDoc& d,
                      Resource& r) {
     r.name = d.name.value;
     r.span = d.name.span;
-    if (!NameLike(r.name, 1, 20, "-") && bad_inputs_.insert("resource:" + r.name).second)
-      Report(Bad(codes::kBadName, fmt::format("invalid resource name `{}`", r.name), d.name.span,
-                 "must match ^[a-z][a-z0-9-]{0,19}$")
-                 .Help("use up to 20 lowercase letters, digits and hyphens, starting with a letter"));
+    CheckMemberName("resource", d.name);
     if (!d.type) return false;
     const std::string& ty = d.type.value;
     if (ty == "postgres") r.type = ResourceType::kPostgres;
@@ -899,10 +905,7 @@ class Builder {
                 bool prod, App& a) {
     a.name = d.name.value;
     a.span = d.name.span;
-    if (!NameLike(a.name, 1, 20, "-") && bad_inputs_.insert("app:" + a.name).second)
-      Report(Bad(codes::kBadName, fmt::format("invalid app name `{}`", a.name), d.name.span,
-                 "must match ^[a-z][a-z0-9-]{0,19}$")
-                 .Help("use up to 20 lowercase letters, digits and hyphens, starting with a letter"));
+    CheckMemberName("app", d.name);
     if (d.image) {
       a.image = d.image.value;
       if (!EcrRepository(a.image)) {

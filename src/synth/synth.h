@@ -76,5 +76,16 @@ size_t AddNetwork(const Context& ctx, const model::Environment& env, std::vector
 /// <env>/tenant-<name>: the tenant's subnets, routes and security groups (reads network).
 void AddTenantNetwork(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,
                       const model::Deployment& dep, const tf::Unit& network, tf::Unit& unit);
+/// common-<realm>/registry: ECR repositories for every image of the realm (registry.cc).
+void AddRegistry(const Context& ctx, std::vector<tf::Unit>& units);
+/// <env>/platform: KMS key, zone, certificate, shared ALB, alarm topic, dashboard
+/// (platform.cc; reads network). Returns the index of the platform unit in `units`.
+size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::Unit& network,
+                   std::vector<tf::Unit>& units);
+/// The workloads of a tenant unit: ECS cluster, services, roles, logs, target groups,
+/// listener rules, scaling, secrets, alarms and dashboard (workloads.cc; reads platform).
+void AddTenantWorkloads(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,
+                        const model::Deployment& dep, const tf::Unit& network, const tf::Unit& platform,
+                        tf::Unit& unit);
 
 }  // namespace eurus::synth

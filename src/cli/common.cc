@@ -27,8 +27,9 @@ bool ResolveFormat(CommonOptions& opts) {
   return true;
 }
 
-void LoadOrg(FileSystem& fs, const CommonOptions& opts, Session& s) {
-  s.project = config::LoadProject(fs, opts.dir, s.sources, s.diags);
+void LoadOrg(FileSystem& fs, const CommonOptions& opts, Session& s, const config::ParsedFiles* reuse,
+             config::ParsedFiles* keep) {
+  s.project = config::LoadProject(fs, opts.dir, s.sources, s.diags, reuse, keep);
   if (!s.project) return;
   s.lock_path = JoinPath(opts.dir, "eurus.lock.json");
   Lock previous;

@@ -3,6 +3,9 @@
 // building the model, printing diagnostics and writing the lock.
 
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -28,6 +31,17 @@ void AddProjectOptions(CLI::App& cmd, CommonOptions& opts);
 /// Resolves --format/terminal detection; false on an unknown format (usage error).
 bool ResolveFormat(CommonOptions& opts);
 
+/// mold-style pass timing, printed to stderr with EURUS_PERF=1.
+struct PassTimer {
+  bool on = std::getenv("EURUS_PERF") != nullptr;
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  void Mark(const char* pass) {
+    auto now = std::chrono::steady_clock::now();
+    if (on) std::fprintf(stderr, "perf: %-10s %8.1f ms\n", pass, std::chrono::duration<double, std::milli>(now - last).count());
+    last = now;
+  }
+};
+
 /// A loaded, validated organisation and everything needed to report on it.
 struct Session {
   SourceMap sources;
@@ -38,7 +52,9 @@ struct Session {
 };
 
 /// Loads the repository, reads the lock, builds the model. Diagnostics stay in `s.diags`.
-void LoadOrg(FileSystem& fs, const CommonOptions& opts, Session& s);
+/// `reuse`/`keep`: parsed trees shared between two loads (config::LoadProject).
+void LoadOrg(FileSystem& fs, const CommonOptions& opts, Session& s, const config::ParsedFiles* reuse = nullptr,
+             config::ParsedFiles* keep = nullptr);
 /// LoadOrg, then the checkpoint every command shares: on errors, print them and return
 /// false (the command exits 1 having written nothing).
 bool LoadValidOrg(FileSystem& fs, const CommonOptions& opts, Session& s);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "diag/codes.h"
 #include "util/parallel.h"
@@ -58,8 +59,18 @@ void SplitOverrides(TenantFile& t, Diagnostics& diags) {
 
 }  // namespace
 
+/// Points every span of `n` at `file` (a tree parsed from identical text in another load).
+void Repoint(Node& n, FileId file) {
+  n.span.file = file;
+  for (auto& item : n.items) Repoint(item, file);
+  for (auto& e : n.entries) {
+    e.key_span.file = file;
+    Repoint(e.value, file);
+  }
+}
+
 std::optional<Project> LoadProject(FileSystem& fs, const std::string& dir, SourceMap& sources,
-                                   Diagnostics& diags) {
+                                   Diagnostics& diags, const ParsedFiles* reuse, ParsedFiles* keep) {
   Project p;
   p.dir = dir;
   if (!fs.IsDirectory(dir.empty() ? "." : dir)) {
@@ -114,9 +125,24 @@ std::optional<Project> LoadProject(FileSystem& fs, const std::string& dir, Sourc
     f.file = sources.Add(path, std::move(*text));
     p.files.push_back(f.rel);
   }
+  std::vector<std::optional<ParsedFiles::Doc>> kept(keep ? pending.size() : 0);
   ParallelFor(pending.size(), [&](size_t i) {
-    if (pending[i].file != kNoFile) pending[i].root = ParseYaml(sources, pending[i].file, pending[i].diags);
+    Pending& f = pending[i];
+    if (f.file == kNoFile) return;
+    if (reuse) {
+      auto it = reuse->docs.find(f.rel);
+      if (it != reuse->docs.end() && it->second.text == sources.text(f.file)) {
+        f.root = it->second.root;
+        Repoint(f.root, f.file);
+        return;
+      }
+    }
+    f.root = ParseYaml(sources, f.file, f.diags);
+    if (keep && f.diags.items().empty()) kept[i] = ParsedFiles::Doc{sources.text(f.file), f.root};
   });
+  if (keep)
+    for (size_t i = 0; i < pending.size(); ++i)
+      if (kept[i]) keep->docs[pending[i].rel] = std::move(*kept[i]);
 
   // Checkpoint: a file that is not YAML cannot be decoded, and decoding around it would
   // only produce follow-on errors ("is empty", missing fields, derived names).

@@ -1,6 +1,7 @@
 #pragma once
 // Loading a platform repository: eurus.yaml, environments/*.yaml, tenants/*.yaml.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,9 +32,24 @@ struct Project {
   std::vector<std::string> files;     ///< every file read, relative to `dir`, sorted
 };
 
+/// Parsed documents by path relative to the project directory, with the text each was
+/// parsed from. A second load of nearly the same files (`eurus changes`: the base commit
+/// beside the working tree) reuses the trees of identical files instead of parsing them
+/// again: YAML parsing is the costliest part of loading a large organisation.
+struct ParsedFiles {
+  struct Doc {
+    std::string text;
+    Node root;
+  };
+  std::map<std::string, Doc> docs;
+};
+
 /// Reads and decodes every file; YAML and shape errors go to `diags`. Returns nullopt when
 /// nothing more can be checked: no eurus.yaml, or a file that is not valid YAML.
+/// `reuse`: trees to take (copied, re-pointed at this load's files) for files whose text is
+/// identical; `keep`: receives a copy of every tree parsed without any diagnostic.
 std::optional<Project> LoadProject(FileSystem& fs, const std::string& dir, SourceMap& sources,
-                                   Diagnostics& diags);
+                                   Diagnostics& diags, const ParsedFiles* reuse = nullptr,
+                                   ParsedFiles* keep = nullptr);
 
 }  // namespace eurus::config

@@ -16,21 +16,14 @@ std::map<std::string, std::string> UnitFiles(const tf::Unit& unit) {
           {dir + "terragrunt.hcl", unit.TerragruntHcl()}};
 }
 
-std::string ContentHash(const std::map<std::string, std::string>& files) {
+std::string Digest(const std::vector<std::string_view>& parts) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-  auto feed = [&](const std::string& s) {
+  for (std::string_view s : parts) {
     // Length-prefixed, so "ab"+"c" and "a"+"bc" hash differently.
     std::string len = std::to_string(s.size()) + ":";
     EVP_DigestUpdate(ctx, len.data(), len.size());
     EVP_DigestUpdate(ctx, s.data(), s.size());
-  };
-  feed(tf::kAwsProviderSource);
-  feed(tf::kAwsProviderVersion);
-  feed(tf::kTofuVersion);
-  for (const auto& [name, data] : files) {
-    feed(name.substr(name.rfind('/') + 1));
-    feed(data);
   }
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
@@ -39,6 +32,15 @@ std::string ContentHash(const std::map<std::string, std::string>& files) {
   std::string hex = "sha256:";
   for (unsigned int i = 0; i < n; ++i) hex += fmt::format("{:02x}", md[i]);
   return hex;
+}
+
+std::string ContentHash(const std::map<std::string, std::string>& files) {
+  std::vector<std::string_view> parts = {tf::kAwsProviderSource, tf::kAwsProviderVersion, tf::kTofuVersion};
+  for (const auto& [name, data] : files) {
+    parts.push_back(std::string_view(name).substr(name.rfind('/') + 1));
+    parts.push_back(data);
+  }
+  return Digest(parts);
 }
 
 bool IsGeneratedName(const std::string& f) {

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,8 @@ inline constexpr int kManifestVersion = 1;
 
 /// The generated files of one unit, relative to out/ ("dev/network/main.tf.json" → bytes).
 std::map<std::string, std::string> UnitFiles(const tf::Unit& unit);
+/// "sha256:<hex>" over `parts`, each length-prefixed.
+std::string Digest(const std::vector<std::string_view>& parts);
 /// "sha256:<hex>" over the unit's files (names and bytes) and the version pins.
 std::string ContentHash(const std::map<std::string, std::string>& files);
 /// Names eurus writes into out/; anything else found there (state, .terraform, plans) is kept.

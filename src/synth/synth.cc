@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "model/naming.h"
+#include "synth/manifest.h"
 #include "util/parallel.h"
 
 namespace eurus::synth {
@@ -24,6 +25,28 @@ std::string BlockKey(std::string s) {
   for (char& c : s)
     if (c == '-' || c == '.' || c == '/') c = '_';
   return s;
+}
+
+Context::Context(const model::Org& o, const SourceMap& sources, std::string repo_dir)
+    : org(o), sources_(sources), repo_dir_(std::move(repo_dir)) {
+  for (FileId id = 0; id < sources_.size(); ++id) by_rel_.emplace(File({id, 0, 0}), id);
+}
+
+const std::string& Context::FileDigest(const std::string& rel) const {
+  std::call_once(digests_once_, [this] {
+    std::vector<std::pair<std::string, FileId>> files(by_rel_.begin(), by_rel_.end());
+    std::vector<std::string> d(files.size());
+    ParallelFor(files.size(), [&](size_t i) { d[i] = Digest({sources_.text(files[i].second)}); });
+    for (size_t i = 0; i < files.size(); ++i) digests_.emplace(files[i].first, std::move(d[i]));
+  });
+  static const std::string kMissing = "missing";
+  auto it = digests_.find(rel);
+  return it == digests_.end() ? kMissing : it->second;
+}
+
+const std::string* Context::Text(const std::string& rel) const {
+  auto it = by_rel_.find(rel);
+  return it == by_rel_.end() ? nullptr : &sources_.text(it->second);
 }
 
 std::string Context::File(Span span) const {
@@ -80,7 +103,37 @@ tf::Unit Context::NewUnit(const std::string& dir, const std::string& account, co
   return u;
 }
 
-std::vector<tf::Unit> Synthesize(const Context& ctx) {
+std::string TenantUnitName(const model::Tenant& tenant) { return "tenant-" + tenant.name; }
+
+std::vector<std::string> TenantSources(const model::Environment& env, const model::Tenant& tenant) {
+  return {"eurus.yaml", env.file, tenant.file};
+}
+
+std::string TenantFingerprint(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,
+                              const model::Deployment& dep) {
+  std::vector<std::string> owned;
+  std::vector<std::string_view> parts;
+  const std::vector<std::string> sources = TenantSources(env, tenant);  // the views below point into it
+  for (const auto& rel : sources) {
+    parts.push_back(rel);
+    parts.push_back(ctx.FileDigest(rel));
+  }
+  auto cidrs = [&](const char* what, const std::vector<Cidr>& v) {
+    std::string s = what;
+    for (const auto& c : v) s += " " + c.ToString();
+    owned.push_back(std::move(s));
+  };
+  const model::Network& n = env.network;
+  cidrs("platform", n.platform_subnets);
+  cidrs("egress", n.egress_subnets);
+  cidrs("nat", n.nat_subnets);
+  cidrs("tenant", dep.tenant_subnets);
+  cidrs("data", dep.data_subnets);
+  for (const auto& o : owned) parts.push_back(o);
+  return Digest(parts);
+}
+
+std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) {
   std::vector<tf::Unit> units;
   AddBootstrap(ctx, units);
   // Environment units first (each tenant unit reads its network unit's outputs), then the
@@ -102,17 +155,18 @@ std::vector<tf::Unit> Synthesize(const Context& ctx) {
     envs[i].network = AddNetwork(ctx, env, envs[i].units);
     for (const auto& t : ctx.org.tenants)
       for (const auto& dep : t.deployments)
-        if (dep.env == env.name) jobs.push_back({i, &t, &dep});
+        if (dep.env == env.name && (!build || build(env, t))) jobs.push_back({i, &t, &dep});
   }
   std::vector<std::optional<tf::Unit>> built(jobs.size());
   ParallelFor(jobs.size(), [&](size_t j) {
     const Job& job = jobs[j];
     const model::Environment& env = ctx.org.environments[job.env];
     const model::Tenant& t = *job.tenant;
-    tf::Unit u = ctx.NewUnit(env.name, env.account, env.name, t.name, "tenant-" + t.name, t.cost_center);
-    u.sources.insert(env.file);
-    u.sources.insert(t.file);
+    tf::Unit u = ctx.NewUnit(env.name, env.account, env.name, t.name, TenantUnitName(t), t.cost_center);
+    for (auto& rel : TenantSources(env, t)) u.sources.insert(std::move(rel));
     AddTenantNetwork(ctx, env, t, *job.dep, envs[job.env].units[envs[job.env].network], u);
+    // After the environment's own units, whether or not this unit reads them (synth.h).
+    for (const auto& eu : envs[job.env].units) u.dependencies.insert(eu.id());
     built[j] = std::move(u);
   });
   size_t j = 0;

@@ -2,7 +2,9 @@
 // model::Org → OpenTofu units. One file per feature (bootstrap, network, tenant, ...), each
 // a free function that adds units or blocks; Synthesize() lists them in order (mold-style).
 
+#include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -30,8 +32,7 @@ inline constexpr char kPlatform[] = "platform";
 
 class Context {
  public:
-  Context(const model::Org& o, const SourceMap& sources, std::string repo_dir)
-      : org(o), sources_(sources), repo_dir_(std::move(repo_dir)) {}
+  Context(const model::Org& o, const SourceMap& sources, std::string repo_dir);
 
   const model::Org& org;
 
@@ -39,6 +40,12 @@ class Context {
   tf::Origin Origin(Span span) const;
   /// "environments/dev.yaml" etc. of a span, relative to the repository.
   std::string File(Span span) const;
+  /// The text of a configuration file by its path relative to the repository; nullptr
+  /// when the run did not read it.
+  const std::string* Text(const std::string& rel) const;
+  /// "sha256:…" of a configuration file's text ("missing" when not read); all files are
+  /// hashed, on all cores, on the first call.
+  const std::string& FileDigest(const std::string& rel) const;
 
   /// arn:aws:iam::<account>:role/<org>-deployer
   std::string DeployerRoleArn(const std::string& account) const;
@@ -56,6 +63,9 @@ class Context {
  private:
   const SourceMap& sources_;
   std::string repo_dir_;
+  std::map<std::string, FileId> by_rel_;
+  mutable std::once_flag digests_once_;
+  mutable std::map<std::string, std::string> digests_;
 };
 
 /// The AWS account id behind each output directory ("management", "common-prod", "dev").
@@ -64,8 +74,33 @@ std::map<std::string, std::string> AccountByDir(const model::Org& org);
 /// "eu-west-1a" → "eu_west_1a", "192.168.0.0/16" → "192_168_0_0_16": part of a block name.
 std::string BlockKey(std::string s);
 
-/// Every unit of the organisation, in a stable order (management, commons, environments).
-std::vector<tf::Unit> Synthesize(const Context& ctx);
+/// "tenant-<name>": the unit of a tenant in each environment it is onboarded in.
+std::string TenantUnitName(const model::Tenant& tenant);
+
+/// The configuration files a tenant unit is made from, relative to the repository:
+/// eurus.yaml, its environment's file and its tenant's file (the unit's `sources`).
+std::vector<std::string> TenantSources(const model::Environment& env, const model::Tenant& tenant);
+
+/// What a tenant unit is a function of: the bytes of TenantSources and the subnets the
+/// lock gives the environment and the tenant. THE RULE for every feature that adds to a
+/// tenant unit: read only the org, the unit's environment and the unit's tenant (never
+/// another tenant), and reach shared resources through remote-state outputs, never their
+/// values. Then two tenant units with equal fingerprints have identical files, and
+/// `eurus changes` renders only units whose fingerprint differs (tests/changes/run checks
+/// it against a full comparison). A feature that needs more (another tenant, another
+/// file, a lock entry) must add it here.
+std::string TenantFingerprint(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,
+                              const model::Deployment& dep);
+
+/// Which tenant units Synthesize builds; an empty filter builds them all. Every tenant
+/// unit depends on every environment-level unit of its environment (network, platform),
+/// whether or not it reads them: that is the order an apply needs anyway, and it lets
+/// `eurus changes` know the dependencies of the tenant units it does not build.
+using TenantFilter = std::function<bool(const model::Environment&, const model::Tenant&)>;
+
+/// Every unit of the organisation, in a stable order (management, commons, environments);
+/// tenant units the filter rejects are left out.
+std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build = {});
 
 // ---- features (one file each) ----
 /// management/bootstrap: state buckets and deployer roles in every account (local state).

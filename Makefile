@@ -36,6 +36,7 @@ test: build schema
 	tests/examples/run $(EURUS)
 	tests/validate/run $(EURUS) $(SCHEMA)
 	tests/golden/run $(EURUS)
+	tests/changes/run $(EURUS)
 
 # checkov (pinned, installed into .venv/) over every example's synthesized tree; skips and
 # their reasons in .checkov.yaml and docs/Security.md (section "checkov"); SARIF in $(BUILD)/scan/.

@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   changes->add_option("--base", chg.base, "a commit, branch or tag: compare with the configuration there");
   changes->add_option("--applied", chg.applied, "compare with what `eurus apply` recorded (.eurus/applied.json)");
   changes->add_flag("--json", chg.json, "print one JSON object");
+  changes->add_flag("--full", chg.full,
+                    "synthesize and hash every unit on both sides instead of only those whose inputs differ");
 
   CiGithubOptions cig;
   auto* ci = app.add_subcommand("ci", "write CI workflows");

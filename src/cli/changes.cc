@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -44,8 +45,189 @@ std::optional<run::Manifest> SynthManifest(FileSystem& fs, const std::string& di
   return m;
 }
 
+namespace {
+
+/// id ("dev/tenant-shop") → TenantFingerprint of every tenant unit of `org`.
+std::map<std::string, std::string> TenantFingerprints(const synth::Context& ctx) {
+  struct Job {
+    std::string id;
+    const model::Environment* env;
+    const model::Tenant* tenant;
+    const model::Deployment* dep;
+  };
+  std::vector<Job> jobs;
+  for (const auto& t : ctx.org.tenants)
+    for (const auto& d : t.deployments) {
+      const model::Environment& env = ctx.org.environments[d.env_index];
+      jobs.push_back({env.name + "/" + synth::TenantUnitName(t), &env, &t, &d});
+    }
+  std::vector<std::string> fps(jobs.size());
+  ParallelFor(jobs.size(), [&](size_t i) { fps[i] = synth::TenantFingerprint(ctx, *jobs[i].env, *jobs[i].tenant, *jobs[i].dep); });
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < jobs.size(); ++i) out.emplace(std::move(jobs[i].id), std::move(fps[i]));
+  return out;
+}
+
+/// Manifest entries (account, dependencies, and the content hash when `hash(i)`) of `units`.
+void AddToManifest(const std::vector<tf::Unit>& units, const model::Org& org, const std::function<bool(size_t)>& hash,
+                   run::Manifest& m) {
+  const std::map<std::string, std::string> dir_account = synth::AccountByDir(org);
+  std::vector<std::string> hashes(units.size());
+  ParallelFor(units.size(), [&](size_t i) {
+    if (hash(i)) hashes[i] = synth::ContentHash(synth::UnitFiles(units[i]));
+  });
+  for (size_t i = 0; i < units.size(); ++i) {
+    run::ManifestUnit& mu = m.units[units[i].id()];
+    mu.account = dir_account.at(units[i].account());
+    mu.dependencies.assign(units[i].dependencies.begin(), units[i].dependencies.end());
+    mu.hash = std::move(hashes[i]);
+  }
+}
+
+/// Synthesizes a session's org; nullopt (an internal error reported to its diagnostics)
+/// when synth throws.
+std::optional<std::vector<tf::Unit>> SynthUnits(const synth::Context& ctx, Session& s,
+                                                const synth::TenantFilter& filter = {}) {
+  try {
+    return synth::Synthesize(ctx, filter);
+  } catch (const std::logic_error& e) {
+    s.diags.Report(Error(codes::kIo, std::string("internal error while synthesizing: ") + e.what())
+                       .Help("please report this with the configuration that triggers it"));
+    return std::nullopt;
+  }
+}
+
+/// --base REF, incrementally. Loading the base reuses the working tree's parsed files where
+/// the text is identical; tenant units whose fingerprint (synth::TenantFingerprint) is the
+/// same on both sides are unchanged without being built or rendered; only the others, and
+/// the few environment and account units, are synthesized and hashed on both sides.
+std::optional<Changes> ComputeBaseChanges(FileSystem& fs, const CommonOptions& opts, const ChangesOptions& c,
+                                          std::string* err) {
+  PassTimer perf;
+  Changes ch;
+  ch.base = c.base;
+  auto& head = *new Session;  // NOLINT: kept until exit (see SynthManifest)
+  auto& base = *new Session;  // NOLINT
+  auto& parsed = *new config::ParsedFiles;  // NOLINT
+  std::string tree_err;
+  auto tree_future = std::async(std::launch::async, [&] { return run::ReadTreeAt(opts.dir.empty() ? "." : opts.dir, c.base, &tree_err); });
+  LoadOrg(fs, opts, head, nullptr, &parsed);
+  perf.Mark("load head");
+  auto tree = tree_future.get();
+  perf.Mark("git");
+  if (head.diags.has_errors() || !head.build.org) {
+    PrintDiagnostics(opts, head);
+    return std::nullopt;
+  }
+  if (!tree) {
+    *err = tree_err;
+    return std::nullopt;
+  }
+  ch.base_commit = tree->commit;
+  const model::Org& horg = *head.build.org;
+  synth::Context hctx(horg, head.sources, opts.dir);
+
+  const model::Org* borg = nullptr;
+  std::string bdir = c.base + ":";  // shown as "<ref>:/tenants/shop.yaml" in the base's diagnostics
+  if (!tree->files.count("eurus.yaml")) {
+    ch.base_valid = false;
+    ch.base_problem = "there is no eurus.yaml at `" + c.base + "`: every unit counts as added";
+  } else {
+    MemoryFileSystem mem;
+    for (auto& [rel, bytes] : tree->files) mem.files[JoinPath(bdir, rel)] = std::move(bytes);
+    CommonOptions bo = opts;
+    bo.dir = bdir;
+    bo.frozen = false;
+    LoadOrg(mem, bo, base, &parsed);
+    if (base.diags.has_errors() || !base.build.org) {
+      ch.base_valid = false;
+      ch.base_problem = fmt::format("the configuration at `{}` has {} error{}: every unit counts as added", c.base,
+                                    base.diags.errors(), base.diags.errors() == 1 ? "" : "s");
+    } else {
+      borg = &*base.build.org;
+    }
+  }
+
+  perf.Mark("load base");
+  auto& hunits = *new std::vector<tf::Unit>;  // NOLINT: kept until exit
+  auto& bunits = *new std::vector<tf::Unit>;  // NOLINT
+  std::map<std::string, std::string> hfp, bfp;
+  std::optional<synth::Context> bctx;
+  if (borg) {
+    bctx.emplace(*borg, base.sources, bdir);
+    hfp = TenantFingerprints(hctx);
+    bfp = TenantFingerprints(*bctx);
+  }
+  perf.Mark("fingerprint");
+  if (perf.on) {
+    size_t n = 0;
+    for (const auto& [id, fp] : hfp) n += bfp.count(id) && bfp.at(id) == fp;
+    std::fprintf(stderr, "perf: %zu of %zu tenant units have the same inputs\n", n, hfp.size());
+  }
+  auto same = [&](const std::string& id) {
+    auto h = hfp.find(id), b = bfp.find(id);
+    return h != hfp.end() && b != bfp.end() && h->second == b->second;
+  };
+  auto id_of = [](const model::Environment& env, const model::Tenant& t) { return env.name + "/" + synth::TenantUnitName(t); };
+  // Only tenant units whose inputs differ are built, on both sides.
+  synth::TenantFilter differs = [&](const model::Environment& env, const model::Tenant& t) { return !same(id_of(env, t)); };
+  if (borg) {
+    auto b = SynthUnits(*bctx, base, differs);
+    if (!b) {
+      ch.base_valid = false;
+      ch.base_problem = "synthesizing the configuration at `" + c.base + "` failed: every unit counts as added";
+    } else {
+      bunits = std::move(*b);
+    }
+  }
+  perf.Mark("synth base");
+  auto built = SynthUnits(hctx, head, ch.base_valid ? differs : synth::TenantFilter{});
+  if (!built) {
+    PrintDiagnostics(opts, head);
+    return std::nullopt;
+  }
+  hunits = std::move(*built);
+  perf.Mark("synth head");
+  auto all = [](size_t) { return true; };
+  run::Manifest bm;
+  AddToManifest(hunits, horg, all, ch.head);
+  if (ch.base_valid) {
+    AddToManifest(bunits, *borg, all, bm);
+    // The tenant units left out are the unchanged ones: both sides get the fingerprint as
+    // their hash, and the dependencies every tenant unit has (synth::TenantFilter).
+    std::map<std::string, std::vector<std::string>> env_units[2];  // dir → its environment-level units
+    run::Manifest* sides[2] = {&ch.head, &bm};
+    for (int i = 0; i < 2; ++i)
+      for (const auto& [uid, u] : sides[i]->units) {
+        size_t slash = uid.find('/');
+        if (uid.compare(slash + 1, 7, "tenant-") != 0) env_units[i][uid.substr(0, slash)].push_back(uid);
+      }
+    for (const auto& [id, fp] : hfp) {
+      if (!same(id)) continue;
+      std::string dir = id.substr(0, id.find('/'));
+      for (int i = 0; i < 2; ++i) {
+        run::ManifestUnit& mu = sides[i]->units[id];
+        mu.hash = fp;
+        mu.dependencies = env_units[i][dir];
+      }
+      ch.head.units[id].account = horg.environment(dir)->account;
+    }
+  } else if (base.diags.has_errors()) {
+    fmt::print(stderr, "eurus: {}; its errors:\n", ch.base_problem);
+    PrintDiagnostics(opts, base);
+  }
+  perf.Mark("hash");
+  ch.changes = run::Diff(bm, ch.head);
+  ch.apply = run::WithDependents(ch.changes, ch.head);
+  return ch;
+}
+
+}  // namespace
+
 std::optional<Changes> ComputeChanges(FileSystem& fs, const CommonOptions& opts, const ChangesOptions& c,
                                       std::string* err) {
+  if (c.applied.empty() && !c.full) return ComputeBaseChanges(fs, opts, c, err);
+
   Changes ch;
   run::Manifest base;
   auto& head_session = *new Session;  // NOLINT: kept until exit (see SynthManifest)

@@ -15,6 +15,9 @@ struct ChangesOptions {
   std::string base;     ///< a git ref: compare against the configuration at that commit
   std::string applied;  ///< or a file written by `eurus apply` (.eurus/applied.json)
   bool json = false;
+  /// --base only: build and hash every unit of both sides. The default builds only the
+  /// tenant units whose inputs differ (synth::TenantFingerprint); tests compare the two.
+  bool full = false;
 };
 
 /// The manifest (ids, accounts, dependencies, content hashes) of the project in `dir` as
@@ -29,13 +32,15 @@ struct Changes {
   std::string base_commit;      ///< what the ref resolved to; empty for --applied
   bool base_valid = true;       ///< false: the base has errors (or no eurus.yaml); all units added
   std::string base_problem;     ///< why, when !base_valid
+  /// The working tree's units. With --base (not --full), a tenant unit found unchanged by
+  /// its fingerprint carries that fingerprint as its hash, not its content hash.
   run::Manifest head;
   run::ChangeSet changes;
   std::vector<std::string> apply;  ///< added + changed + their dependents (run::WithDependents)
 };
 
 /// Synthesizes the base (the git ref's files, read with git into memory; or the applied
-/// record) and the working tree, concurrently, and compares them. nullopt when the working
+/// record) and the working tree, and compares them. nullopt when the working
 /// tree's configuration has errors (printed) or git fails (`err`).
 std::optional<Changes> ComputeChanges(FileSystem& fs, const CommonOptions& opts, const ChangesOptions& c,
                                       std::string* err);

@@ -1,6 +1,5 @@
 #include <fmt/format.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -12,21 +11,6 @@
 #include "util/parallel.h"
 
 namespace eurus::cli {
-
-namespace {
-
-/// mold-style pass timing, printed to stderr with EURUS_PERF=1.
-struct PassTimer {
-  bool on = std::getenv("EURUS_PERF") != nullptr;
-  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
-  void Mark(const char* pass) {
-    auto now = std::chrono::steady_clock::now();
-    if (on) fmt::print(stderr, "perf: {:<10} {:8.1f} ms\n", pass, std::chrono::duration<double, std::milli>(now - last).count());
-    last = now;
-  }
-};
-
-}  // namespace
 
 int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   PassTimer perf;

@@ -83,6 +83,7 @@ tf::Unit Context::NewUnit(const std::string& dir, const std::string& account, co
 std::vector<tf::Unit> Synthesize(const Context& ctx) {
   std::vector<tf::Unit> units;
   AddBootstrap(ctx, units);
+  AddRegistry(ctx, units);
   // Environment units first (each tenant unit reads its network unit's outputs), then the
   // tenant units, which are independent of each other: built on all cores, then placed in
   // the fixed order (environment, then its tenants) so output does not depend on timing.

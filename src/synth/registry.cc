@@ -84,7 +84,9 @@ std::string RepositoryKey(const std::string& name) {
   return key;
 }
 
-std::string Root(const std::string& account) { return fmt::format("arn:aws:iam::{}:root", account); }
+std::string Root(const std::string& account) {
+  return fmt::format("arn:aws:iam::{}:root", account);
+}
 
 /// Accounts that may pull from the registry of `realm`, each group with its statement id.
 /// Sorted and without duplicates; a group without accounts is left out.
@@ -142,16 +144,16 @@ tf::Ref AddKey(const Context& ctx, tf::Unit& u, const model::Realm& realm, const
   std::set<std::string> pullers;
   for (const auto& [sid, accounts] : readers) pullers.insert(accounts.begin(), accounts.end());
   if (!pullers.empty()) {
-    statements.push_back(
-        {{"Sid", "PullingAccountsDecryptImages"},
-         {"Effect", "Allow"},
-         {"Principal", Principals(pullers)},
-         {"Action", "kms:Decrypt"},
-         {"Resource", "*"},
-         {"Condition",
-          {{"StringLike",
-            {{"kms:EncryptionContext:aws:ecr:arn",
-              fmt::format("arn:aws:ecr:{}:{}:repository/*", org.region, realm.common_account)}}}}}});
+    statements.push_back({{"Sid", "PullingAccountsDecryptImages"},
+                          {"Effect", "Allow"},
+                          {"Principal", Principals(pullers)},
+                          {"Action", "kms:Decrypt"},
+                          {"Resource", "*"},
+                          {"Condition",
+                           {{"StringLike",
+                             {{"kms:EncryptionContext:aws:ecr:arn",
+                               fmt::format("arn:aws:ecr:{}:{}:repository/*", org.region,
+                                           realm.common_account)}}}}}});
   }
   const std::string realm_name = model::RealmName(realm.kind);
   tf::Ref key = u.Resource(
@@ -202,7 +204,8 @@ void AddRegistry(const Context& ctx, std::vector<tf::Unit>& units) {
     for (const auto& e : org.environments) u.sources.insert(e.file);
     for (const auto& t : org.tenants)
       for (const auto& dep : t.deployments)
-        if (const model::Environment* env = org.environment(dep.env); env && env->realm == realm.kind)
+        if (const model::Environment* env = org.environment(dep.env);
+            env && env->realm == realm.kind)
           u.sources.insert(t.file);
 
     const auto readers = Readers(org, realm.kind);
@@ -223,16 +226,17 @@ void AddRegistry(const Context& ctx, std::vector<tf::Unit>& units) {
     std::optional<tf::Ref> collector;
     for (const auto& [name, repo] : Repositories(ctx, realm.kind, o)) {
       const std::string k = RepositoryKey(name);
-      tf::Ref r = u.Resource("aws_ecr_repository", k,
-                             {{"name", name},
-                              {"image_tag_mutability", "IMMUTABLE"},
-                              {"image_scanning_configuration", {{"scan_on_push", true}}},
-                              {"encryption_configuration",
-                               Json::array({{{"encryption_type", "KMS"}, {"kms_key", key["arn"]}}})},
-                              // A repository that still holds images is never deleted.
-                              {"force_delete", false},
-                              {"tags", {{"Name", name}}}},
-                             repo.origin);
+      tf::Ref r =
+          u.Resource("aws_ecr_repository", k,
+                     {{"name", name},
+                      {"image_tag_mutability", "IMMUTABLE"},
+                      {"image_scanning_configuration", {{"scan_on_push", true}}},
+                      {"encryption_configuration",
+                       Json::array({{{"encryption_type", "KMS"}, {"kms_key", key["arn"]}}})},
+                      // A repository that still holds images is never deleted.
+                      {"force_delete", false},
+                      {"tags", {{"Name", name}}}},
+                     repo.origin);
       if (!statements.empty())
         u.Resource("aws_ecr_repository_policy", k,
                    {{"repository", r["name"]}, {"policy", repository_policy}}, repo.origin);

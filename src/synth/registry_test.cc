@@ -87,7 +87,8 @@ struct RegistryTest : ::testing::Test {
   /// Repository names of a unit, sorted.
   static std::vector<std::string> Names(const tf::Unit& u) {
     std::vector<std::string> out;
-    for (const auto& [k, body] : ResourcesByName(u, "aws_ecr_repository")) out.push_back(body["name"]);
+    for (const auto& [k, body] : ResourcesByName(u, "aws_ecr_repository"))
+      out.push_back(body["name"]);
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -132,8 +133,8 @@ TEST_F(RegistryTest, UnitPlacementAccountAndBackend) {
   EXPECT_EQ(units[0].id(), "management/bootstrap");
   EXPECT_EQ(units[1].id(), "common-nonprod/registry");
   EXPECT_EQ(units[2].id(), "common-prod/registry");
-  for (const auto& [u, account, realm] :
-       {std::tuple{&Nonprod(), kNonprodCommon, "nonprod"}, std::tuple{&Prod(), kProdCommon, "prod"}}) {
+  for (const auto& [u, account, realm] : {std::tuple{&Nonprod(), kNonprodCommon, "nonprod"},
+                                          std::tuple{&Prod(), kProdCommon, "prod"}}) {
     SCOPED_TRACE(u->id());
     EXPECT_EQ(u->name(), kRegistryUnit);
     EXPECT_EQ(u->account(), CommonDir(realm == std::string("prod") ? model::RealmKind::kProd
@@ -178,8 +179,9 @@ TEST_F(RegistryTest, ImmutableScannedAndKmsEncrypted) {
     ASSERT_EQ(ResourceCount(*u, "aws_kms_key"), 1);
     EXPECT_TRUE(HasResource(*u, "aws_kms_key",
                             R"({"enable_key_rotation":true,"deletion_window_in_days":30})"));
-    EXPECT_TRUE(HasResource(*u, "aws_kms_alias",
-                            R"({"name":"alias/acme-ecr","target_key_id":"${aws_kms_key.ecr.key_id}"})"));
+    EXPECT_TRUE(
+        HasResource(*u, "aws_kms_alias",
+                    R"({"name":"alias/acme-ecr","target_key_id":"${aws_kms_key.ecr.key_id}"})"));
   }
   EXPECT_EQ(RegistryKeyAlias(*org), "alias/acme-ecr");
 }
@@ -194,14 +196,16 @@ TEST_F(RegistryTest, KeyPolicy) {
     std::string account;
     Json pullers;
   };
-  for (const Want& w : {Want{&Nonprod(), kNonprodCommon, {Root(kProdCommon), Root(kDev), Root(kStaging)}},
-                        Want{&Prod(), kProdCommon, {Root(kDev), Root(kProd), Root(kStaging)}}}) {
+  for (const Want& w :
+       {Want{&Nonprod(), kNonprodCommon, {Root(kProdCommon), Root(kDev), Root(kStaging)}},
+        Want{&Prod(), kProdCommon, {Root(kDev), Root(kProd), Root(kStaging)}}}) {
     SCOPED_TRACE(w.unit->id());
     Json st = PolicyOf(Resource(*w.unit, "aws_kms_key", "ecr"))["Statement"];
     ASSERT_EQ(st.size(), 3u);
     EXPECT_EQ(st[0]["Principal"], Json({{"AWS", Root(w.account)}}));
     EXPECT_EQ(st[0]["Action"], "kms:*");
-    EXPECT_EQ(st[1]["Principal"], Json({{"AWS", "arn:aws:iam::" + w.account + ":role/acme-deployer"}}));
+    EXPECT_EQ(st[1]["Principal"],
+              Json({{"AWS", "arn:aws:iam::" + w.account + ":role/acme-deployer"}}));
     EXPECT_EQ(st[1]["Action"], Json({"kms:CreateGrant", "kms:DescribeKey"}));
     EXPECT_EQ(st[1]["Condition"]["StringEquals"]["kms:ViaService"], "ecr.eu-west-1.amazonaws.com");
     EXPECT_EQ(st[2]["Principal"]["AWS"], w.pullers);
@@ -255,25 +259,24 @@ TEST_F(RegistryTest, PullPrincipalsPerRealm) {
     const tf::Unit* unit;
     Json statements;
   };
-  for (const Want& w :
-       {Want{&Nonprod(),
-             {{{"Sid", "RealmEnvironmentsPull"},
-               {"Effect", "Allow"},
-               {"Principal", {{"AWS", {Root(kDev), Root(kStaging)}}}},
-               {"Action", pull}},
-              {{"Sid", "ProdRegistryPromotionReads"},
-               {"Effect", "Allow"},
-               {"Principal", {{"AWS", {Root(kProdCommon)}}}},
-               {"Action", pull}}}},
-        Want{&Prod(),
-             {{{"Sid", "RealmEnvironmentsPull"},
-               {"Effect", "Allow"},
-               {"Principal", {{"AWS", {Root(kProd)}}}},
-               {"Action", pull}},
-              {{"Sid", "NonprodEnvironmentsPull"},
-               {"Effect", "Allow"},
-               {"Principal", {{"AWS", {Root(kDev), Root(kStaging)}}}},
-               {"Action", pull}}}}}) {
+  for (const Want& w : {Want{&Nonprod(),
+                             {{{"Sid", "RealmEnvironmentsPull"},
+                               {"Effect", "Allow"},
+                               {"Principal", {{"AWS", {Root(kDev), Root(kStaging)}}}},
+                               {"Action", pull}},
+                              {{"Sid", "ProdRegistryPromotionReads"},
+                               {"Effect", "Allow"},
+                               {"Principal", {{"AWS", {Root(kProdCommon)}}}},
+                               {"Action", pull}}}},
+                        Want{&Prod(),
+                             {{{"Sid", "RealmEnvironmentsPull"},
+                               {"Effect", "Allow"},
+                               {"Principal", {{"AWS", {Root(kProd)}}}},
+                               {"Action", pull}},
+                              {{"Sid", "NonprodEnvironmentsPull"},
+                               {"Effect", "Allow"},
+                               {"Principal", {{"AWS", {Root(kDev), Root(kStaging)}}}},
+                               {"Action", pull}}}}}) {
     SCOPED_TRACE(w.unit->id());
     auto policies = ResourcesByName(*w.unit, "aws_ecr_repository_policy");
     ASSERT_EQ(policies.size(), 3u);  // every repository, the collector's included
@@ -319,7 +322,8 @@ TEST_F(RegistryTest, NoWildcardPrincipals) {
 TEST_F(RegistryTest, Outputs) {
   Synth();
   EXPECT_EQ(OutputValue(Prod(), "repository_urls"),
-            Json({{kCollectorRepository, "${aws_ecr_repository.eurus--aws-otel-collector.repository_url}"},
+            Json({{kCollectorRepository,
+                   "${aws_ecr_repository.eurus--aws-otel-collector.repository_url}"},
                   {"shop/web", "${aws_ecr_repository.shop--web.repository_url}"},
                   {"shop/worker", "${aws_ecr_repository.shop--worker.repository_url}"}}));
   EXPECT_EQ(OutputValue(Nonprod(), "registry_id"),

@@ -79,9 +79,11 @@ constexpr Pattern kTagKey = {"^(?!aws:|eurus:)([A-Za-z0-9 _.:/=+@-]|[^\\x00-\\x7
                              "aws: or eurus:"};
 constexpr Pattern kTransitGateway = {"^tgw-[0-9a-f]{8,17}$",
                                      "expected tgw- and 8 to 17 hexadecimal digits"};
-constexpr Pattern kEcrRepository = {"^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$",
-                                    "expected an ECR repository such as shop/web (lowercase, "
-                                    "without tag or digest)"};
+// eurus/ holds the platform's own images (E0319).
+constexpr Pattern kEcrRepository = {
+    "^(?!eurus/)[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$",
+    "expected an ECR repository such as shop/web (lowercase, without tag or digest, not under "
+    "eurus/)"};
 constexpr Pattern kUrlPath = {"^/", "expected a path starting with /"};
 constexpr Pattern kEnvVar = {"^[A-Za-z_][A-Za-z0-9_]*$",
                              "expected letters, digits and _, not starting with a digit"};

@@ -914,6 +914,13 @@ class Builder {
                    tagged ? "a tag or digest is not part of the repository" : "lowercase path such as shop/web")
                    .Help(tagged ? "give the repository only; the deployed tag is set by the tenant's pipeline"
                                 : "use lowercase letters, digits and . _ - separated by /"));
+      } else if (a.image.starts_with(kPlatformImagePrefix)) {
+        // The realm registries hold the platform's sidecars (the OpenTelemetry collector)
+        // there; a tenant's pushes must never replace what every environment runs.
+        Report(Bad(codes::kReservedImage,
+                   fmt::format("`{}` is under `{}`, reserved for the platform's images", a.image, kPlatformImagePrefix),
+                   d.image.span, "reserved for eurus")
+                   .Help(fmt::format("name a repository of the tenant, such as {}/{}", t.name, a.name)));
       }
     }
     if (d.port) {

@@ -71,9 +71,13 @@ struct Route {
   Span span;
 };
 
+/// Repository names under this prefix hold the platform's own images (sidecars); an app may
+/// not name one (E0319).
+inline constexpr char kPlatformImagePrefix[] = "eurus/";
+
 struct App {
   std::string name;
-  std::string image;
+  std::string image;                   ///< ECR repository name in the realm's registry
   std::optional<int> port;
   int cpu = 256;
   int memory = 512;

@@ -36,4 +36,9 @@ inline std::string RepositoryUrl(const model::Org& org, model::RealmKind realm, 
   return fmt::format("{}.dkr.ecr.{}.amazonaws.com/{}", org.realm(realm).common_account, org.region, repository);
 }
 
+/// "alias/<org>-ecr": the KMS key that encrypts the registry of each realm (the same alias in
+/// both common accounts). Cross-account IAM policies cannot name a key by alias ARN: match
+/// `arn:aws:kms:<region>:<common account>:key/*` with the condition `kms:ResourceAliases`.
+inline std::string RegistryKeyAlias(const model::Org& org) { return "alias/" + org.name + "-ecr"; }
+
 }  // namespace eurus::synth

@@ -136,6 +136,7 @@ std::string TenantFingerprint(const Context& ctx, const model::Environment& env,
 std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) {
   std::vector<tf::Unit> units;
   AddBootstrap(ctx, units);
+  AddRegistry(ctx, units);
   // Environment units first (each tenant unit reads its network unit's outputs), then the
   // tenant units, which are independent of each other: built on all cores, then placed in
   // the fixed order (environment, then its tenants) so output does not depend on timing.

@@ -280,6 +280,12 @@ case("multi-network-and-data",
      [E("E0208", DEV, "eu-west-1b", nth=2), E("E0211", PROD, "tgw-xyz"),
       E("E0313", KB, "medium"), E("E0317", SHOP, "1LOG_LEVEL")])
 
+# ---------------- images (registry, issue 6; appended so earlier cases keep their numbers) --------
+case("image-uppercase", [rep(KB, "image: knowledgebase/site", "image: Knowledgebase/site")],
+     [E("E0309", KB, "Knowledgebase/site", extra="use lowercase letters")])
+case("image-reserved-prefix", [rep(SHOP, "image: shop/web", "image: eurus/aws-otel-collector")],
+     [E("E0319", SHOP, "eurus/aws-otel-collector", extra="reserved for the platform's images")])
+
 
 def locate(text, anchor, nth):
     if anchor == "1:1":

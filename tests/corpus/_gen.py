@@ -280,6 +280,12 @@ case("multi-network-and-data",
      [E("E0208", DEV, "eu-west-1b", nth=2), E("E0211", PROD, "tgw-xyz"),
       E("E0313", KB, "medium"), E("E0317", SHOP, "1LOG_LEVEL")])
 
+# ---------------- added with the platform unit (issue 6) ----------------
+case("route-host-private-suffix", [rep(SHOP, "host: shop", "host: shop.acme.internal")],
+     [E("E0308", SHOP, "shop.acme.internal", extra="cannot get a public TLS certificate")])
+case("domain-private-suffix", [rep(ORG, "domain: acme.example.com", "domain: acme.local")],
+     [E("E0108", ORG, "acme.local", extra="cannot hold public zones and certificates")])
+
 
 def locate(text, anchor, nth):
     if anchor == "1:1":

@@ -144,7 +144,7 @@ std::string KeyPolicy(const model::Org& org, const model::Environment& env,
         {{"StringEquals",
           {{"kms:CallerAccount", account},
            {"kms:ViaService", {via("backup"), via("ecs"), via("elasticache"), via("rds"), via("s3"),
-                               via("secretsmanager"), via("sns"), via("sqs")}}}}}}},
+                               via("secretsmanager"), via("sns")}}}}}}},
       // Log groups of this account (tenant apps, platform) encrypt with it.
       {{"Sid", "CloudWatchLogsEncrypts"},
        {"Effect", "Allow"},
@@ -395,13 +395,16 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
 
   // The environment's key: logs, secrets, the alarm topic, data stores of its tenants.
   const std::string access_logs = naming::AccessLogsBucket(org.name, env.name, env.account).value;
-  tf::Ref key = u.Resource("aws_kms_key", "platform",
-                           {{"description", fmt::format("{}: logs, secrets, topics and data", base)},
-                            {"enable_key_rotation", true},
-                            {"deletion_window_in_days", 30},
-                            {"policy", KeyPolicy(org, env, access_logs)},
-                            {"tags", NameTag(base)}},
-                           o);
+  // Where the environment is protected, neither the key (its data would become unreadable)
+  // nor the zone (new name servers would break the parent's delegation) may be destroyed.
+  const Json keep = {{"prevent_destroy", true}};
+  Json key_body = {{"description", fmt::format("{}: logs, secrets, topics and data", base)},
+                   {"enable_key_rotation", true},
+                   {"deletion_window_in_days", 30},
+                   {"policy", KeyPolicy(org, env, access_logs)},
+                   {"tags", NameTag(base)}};
+  if (protect) key_body["lifecycle"] = keep;
+  tf::Ref key = u.Resource("aws_kms_key", "platform", std::move(key_body), o);
   u.Resource("aws_kms_alias", "platform",
              {{"name", "alias/" + base}, {"target_key_id", key["key_id"]}}, o);
 
@@ -426,11 +429,11 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
   const std::string zone_name = model::EnvironmentZone(org.domain, env.name);
   std::optional<tf::Ref> zone;
   if (!zone_name.empty()) {
-    zone = u.Resource("aws_route53_zone", "env",
-                      {{"name", zone_name},
-                       {"comment", fmt::format("environment {} of {} (eurus)", env.name, org.name)},
-                       {"tags", NameTag(zone_name)}},
-                      o);
+    Json zone_body = {{"name", zone_name},
+                      {"comment", fmt::format("environment {} of {} (eurus)", env.name, org.name)},
+                      {"tags", NameTag(zone_name)}};
+    if (protect) zone_body["lifecycle"] = keep;
+    zone = u.Resource("aws_route53_zone", "env", std::move(zone_body), o);
     u.Resource("aws_route53_record", "caa",
                {{"zone_id", (*zone)["zone_id"]},
                 {"name", zone_name},
@@ -585,6 +588,9 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
                         {"protocol", "HTTPS"},
                         {"ssl_policy", kTlsPolicy},
                         {"certificate_arn", default_certificate},
+                        // Browsers that saw one HTTPS answer never try plain HTTP again.
+                        {"routing_http_response_strict_transport_security_header_value",
+                         "max-age=31536000"},
                         {"default_action",
                          Json::array({{{"type", "fixed-response"},
                                        {"fixed_response",

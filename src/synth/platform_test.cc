@@ -232,6 +232,11 @@ TEST_F(PlatformTest, ZoneAndDelegation) {
   EXPECT_EQ(OutputValue(p, "zone_id"), "${aws_route53_zone.env.zone_id}");
   // Even without routed apps.
   EXPECT_TRUE(HasResource(U("qa/platform"), "aws_route53_zone", R"({"name":"qa.acme.example.com"})"));
+  // Protected environments keep their zone (its name servers) and their key.
+  EXPECT_EQ(Resource(p, "aws_route53_zone", "env")["lifecycle"]["prevent_destroy"], true);
+  EXPECT_EQ(Resource(p, "aws_kms_key", "platform")["lifecycle"]["prevent_destroy"], true);
+  EXPECT_FALSE(Resource(U("dev/platform"), "aws_route53_zone", "env").contains("lifecycle"));
+  EXPECT_FALSE(Resource(U("dev/platform"), "aws_kms_key", "platform").contains("lifecycle"));
 }
 
 // Given the zone, its certificate should cover <zone> and *.<zone>, validated by one record
@@ -331,6 +336,7 @@ TEST_F(PlatformTest, Listeners) {
   EXPECT_EQ(https["load_balancer_arn"], "${aws_lb.main.arn}");
   EXPECT_EQ(https["protocol"], "HTTPS");
   EXPECT_EQ(https["ssl_policy"], "ELBSecurityPolicy-TLS13-1-2-Res-2021-06");
+  EXPECT_EQ(https["routing_http_response_strict_transport_security_header_value"], "max-age=31536000");
   EXPECT_EQ(https["default_action"], Json::parse(R"([{"type":"fixed-response","fixed_response":
       {"content_type":"text/plain","message_body":"no route","status_code":"404"}}])"));
   Json http = Resource(p, "aws_lb_listener", "http");

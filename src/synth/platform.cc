@@ -236,13 +236,17 @@ Json DenyInsecureTransport(const std::string& arn) {
 
 /// A private log bucket: versioned (its backup, E0805), encrypted by `encryption`, all four
 /// public-access blocks, ACLs disabled, a policy of `writers` plus TLS-only, objects expiring
-/// after `days`, and prevent_destroy where the environment is protected. Returns the bucket
-/// and its policy (the ALB checks on creation that it may write).
+/// after `days`; kept by prevent_destroy where the environment is protected, and emptied on
+/// destroy where it is not (the last routed app leaving takes the ALB and its logs away).
+/// Returns the bucket and its policy (the ALB checks on creation that it may write).
 std::pair<tf::Ref, tf::Ref> AddLogBucket(tf::Unit& u, const std::string& block,
                                          const std::string& name, Json encryption, Json writers,
                                          int days, bool protect, const tf::Origin& o) {
   Json body = {{"bucket", name}, {"tags", NameTag(name)}};
-  if (protect) body["lifecycle"] = {{"prevent_destroy", true}};
+  if (protect)
+    body["lifecycle"] = {{"prevent_destroy", true}};
+  else
+    body["force_destroy"] = true;
   tf::Ref bucket = u.Resource("aws_s3_bucket", block, std::move(body), o);
   tf::Ref versioning = u.Resource(
       "aws_s3_bucket_versioning", block,

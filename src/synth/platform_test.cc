@@ -409,7 +409,10 @@ TEST_F(PlatformTest, AccessLogBuckets) {
         Json::parse(R"({"Effect":"Deny","Condition":{"NumericLessThan":{"s3:TlsVersion":"1.2"}}})"),
         Statement(policy, "DenyOutdatedTls")));
     EXPECT_FALSE(Resource(p, "aws_s3_bucket", b).contains("lifecycle"));
-    EXPECT_EQ(Resource(U("prod/platform"), "aws_s3_bucket", b)["lifecycle"]["prevent_destroy"], true);
+    EXPECT_EQ(Resource(p, "aws_s3_bucket", b)["force_destroy"], true);
+    Json kept = Resource(U("prod/platform"), "aws_s3_bucket", b);
+    EXPECT_EQ(kept["lifecycle"]["prevent_destroy"], true);
+    EXPECT_FALSE(kept.contains("force_destroy"));
   }
   Json writes = Statement(PolicyOf(p, "aws_s3_bucket_policy", "alb_logs"), "AlbAccessLogDelivery");
   EXPECT_EQ(writes["Principal"], Json::parse(R"({"Service":"logdelivery.elasticloadbalancing.amazonaws.com",

@@ -59,7 +59,9 @@ std::string Policy(Json statements) {
   return Json{{"Version", kPolicyVersion}, {"Statement", std::move(statements)}}.dump();
 }
 
-std::string Root(const std::string& account) { return fmt::format("arn:aws:iam::{}:root", account); }
+std::string Root(const std::string& account) {
+  return fmt::format("arn:aws:iam::{}:root", account);
+}
 
 /// A host routed to the environment's ALB: the first route naming it (for "//") and the
 /// tenant files that route it (for the manifest).
@@ -69,7 +71,8 @@ struct RoutedHost {
 };
 
 /// Every host some tenant routes in `env`, by name (so in a stable order).
-std::map<std::string, RoutedHost> RoutedHosts(const model::Org& org, const model::Environment& env) {
+std::map<std::string, RoutedHost> RoutedHosts(const model::Org& org,
+                                              const model::Environment& env) {
   std::map<std::string, RoutedHost> out;
   for (const auto& t : org.tenants)
     for (const auto& dep : t.deployments) {
@@ -123,7 +126,9 @@ std::string KeyPolicy(const model::Org& org, const model::Environment& env,
                       const std::string& access_logs_bucket) {
   const std::string& account = env.account;
   const std::string& region = org.region;
-  auto via = [&](const char* service) { return fmt::format("{}.{}.amazonaws.com", service, region); };
+  auto via = [&](const char* service) {
+    return fmt::format("{}.{}.amazonaws.com", service, region);
+  };
   const std::string access_logs_arn = "arn:aws:s3:::" + access_logs_bucket;
   const Json fargate_context = {{"kms:EncryptionContext:aws:ecs:clusterAccount", account}};
   return Policy(Json::array({
@@ -137,20 +142,23 @@ std::string KeyPolicy(const model::Org& org, const model::Environment& env,
       {{"Sid", "AccountUsesKeyThroughServices"},
        {"Effect", "Allow"},
        {"Principal", {{"AWS", Root(account)}}},
-       {"Action", {"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt",
-                   "kms:GenerateDataKey*", "kms:ReEncrypt*"}},
+       {"Action",
+        {"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
+         "kms:ReEncrypt*"}},
        {"Resource", "*"},
        {"Condition",
         {{"StringEquals",
           {{"kms:CallerAccount", account},
-           {"kms:ViaService", {via("backup"), via("ecs"), via("elasticache"), via("rds"), via("s3"),
-                               via("secretsmanager"), via("sns")}}}}}}},
+           {"kms:ViaService",
+            {via("backup"), via("ecs"), via("elasticache"), via("rds"), via("s3"),
+             via("secretsmanager"), via("sns")}}}}}}},
       // Log groups of this account (tenant apps, platform) encrypt with it.
       {{"Sid", "CloudWatchLogsEncrypts"},
        {"Effect", "Allow"},
        {"Principal", {{"Service", via("logs")}}},
-       {"Action", {"kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*",
-                   "kms:ReEncrypt*"}},
+       {"Action",
+        {"kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*",
+         "kms:ReEncrypt*"}},
        {"Resource", "*"},
        {"Condition",
         {{"ArnLike",
@@ -198,9 +206,10 @@ std::string TopicPolicy(const model::Org& org, const model::Environment& env,
       {{"Sid", "AccountManagesTopic"},
        {"Effect", "Allow"},
        {"Principal", {{"AWS", Root(env.account)}}},
-       {"Action", {"SNS:AddPermission", "SNS:DeleteTopic", "SNS:GetTopicAttributes",
-                   "SNS:ListSubscriptionsByTopic", "SNS:Publish", "SNS:RemovePermission",
-                   "SNS:SetTopicAttributes", "SNS:Subscribe"}},
+       {"Action",
+        {"SNS:AddPermission", "SNS:DeleteTopic", "SNS:GetTopicAttributes",
+         "SNS:ListSubscriptionsByTopic", "SNS:Publish", "SNS:RemovePermission",
+         "SNS:SetTopicAttributes", "SNS:Subscribe"}},
        {"Resource", topic_arn}},
       {{"Sid", "CloudWatchAlarmsPublish"},
        {"Effect", "Allow"},
@@ -261,31 +270,33 @@ std::pair<tf::Ref, tf::Ref> AddLogBucket(tf::Unit& u, const std::string& block,
                                       {"restrict_public_buckets", true}},
                                      o);
   u.Resource("aws_s3_bucket_ownership_controls", block,
-             {{"bucket", bucket["id"]}, {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}}, o);
+             {{"bucket", bucket["id"]}, {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}},
+             o);
   for (Json& s : DenyInsecureTransport("arn:aws:s3:::" + name)) writers.push_back(std::move(s));
-  tf::Ref policy = u.Resource("aws_s3_bucket_policy", block,
-                              {{"bucket", bucket["id"]},
-                               {"policy", Policy(std::move(writers))},
-                               // S3 refuses concurrent bucket-policy and public-access-block changes.
-                               {"depends_on", {public_access.Address()}}},
-                              o);
+  tf::Ref policy =
+      u.Resource("aws_s3_bucket_policy", block,
+                 {{"bucket", bucket["id"]},
+                  {"policy", Policy(std::move(writers))},
+                  // S3 refuses concurrent bucket-policy and public-access-block changes.
+                  {"depends_on", {public_access.Address()}}},
+                 o);
   u.Resource(
       "aws_s3_bucket_lifecycle_configuration", block,
       {{"bucket", bucket["id"]},
        {"rule",
-        Json::array({{{"id", "expire-logs"},
-                      {"status", "Enabled"},
-                      {"filter", Json::array({Json::object()})},
-                      {"expiration", Json::array({{{"days", days}}})},
-                      {"noncurrent_version_expiration", Json::array({{{"noncurrent_days", 30}}})},
-                      {"abort_incomplete_multipart_upload",
-                       Json::array({{{"days_after_initiation", 7}}})}},
-                     // Expiring a current version leaves a delete marker; once its noncurrent
-                     // version is gone too, the marker is removed (S3 rejects both in one rule).
-                     {{"id", "remove-expired-delete-markers"},
-                      {"status", "Enabled"},
-                      {"filter", Json::array({Json::object()})},
-                      {"expiration", Json::array({{{"expired_object_delete_marker", true}}})}}})},
+        Json::array(
+            {{{"id", "expire-logs"},
+              {"status", "Enabled"},
+              {"filter", Json::array({Json::object()})},
+              {"expiration", Json::array({{{"days", days}}})},
+              {"noncurrent_version_expiration", Json::array({{{"noncurrent_days", 30}}})},
+              {"abort_incomplete_multipart_upload", Json::array({{{"days_after_initiation", 7}}})}},
+             // Expiring a current version leaves a delete marker; once its noncurrent
+             // version is gone too, the marker is removed (S3 rejects both in one rule).
+             {{"id", "remove-expired-delete-markers"},
+              {"status", "Enabled"},
+              {"filter", Json::array({Json::object()})},
+              {"expiration", Json::array({{{"expired_object_delete_marker", true}}})}}})},
        {"depends_on", {versioning.Address()}}},
       o);
   return {bucket, policy};
@@ -310,12 +321,12 @@ std::pair<tf::Ref, tf::Ref> AddAlbLogBuckets(const Context& ctx, const model::En
                           {"Condition",
                            {{"ArnLike", {{"aws:SourceArn", "arn:aws:s3:::" + logs}}},
                             {"StringEquals", {{"aws:SourceAccount", env.account}}}}}};
-  auto [access_bucket, access_policy] = AddLogBucket(
-      u, "access_logs", access_logs,
-      {{"apply_server_side_encryption_by_default",
-        {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
-       {"bucket_key_enabled", true}},
-      Json::array({std::move(delivery_writes)}), env.log_retention_days, protect, o);
+  auto [access_bucket, access_policy] =
+      AddLogBucket(u, "access_logs", access_logs,
+                   {{"apply_server_side_encryption_by_default",
+                     {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
+                    {"bucket_key_enabled", true}},
+                   Json::array({std::move(delivery_writes)}), env.log_retention_days, protect, o);
 
   // ELB writes under AWSLogs/<this account>/ only.
   Json principal = {{"Service", kElbLogDelivery}};
@@ -351,8 +362,12 @@ std::string DashboardBody(const model::Org& org, const model::Environment& env,
                   {"stacked", false}, {"period", 300},        {"metrics", std::move(metrics)}};
     for (auto& [k, v] : extra.items()) props[k] = v;
     const int x = widgets.size() % 2 == 0 ? 0 : 12;
-    widgets.push_back(
-        {{"type", "metric"}, {"x", x}, {"y", y}, {"width", 12}, {"height", 6}, {"properties", props}});
+    widgets.push_back({{"type", "metric"},
+                       {"x", x},
+                       {"y", y},
+                       {"width", 12},
+                       {"height", 6},
+                       {"properties", props}});
     if (x == 12) y += 6;
   };
   if (alb) {
@@ -363,8 +378,8 @@ std::string DashboardBody(const model::Org& org, const model::Environment& env,
     widget("ALB requests", Json::array({metric("RequestCount", "Sum")}));
     widget("ALB 5xx", Json::array({metric("HTTPCode_ELB_5XX_Count", "Sum"),
                                    metric("HTTPCode_Target_5XX_Count", "Sum")}));
-    widget("ALB target response time", Json::array({metric("TargetResponseTime", "p99"),
-                                                    metric("TargetResponseTime", "p50")}));
+    widget("ALB target response time",
+           Json::array({metric("TargetResponseTime", "p99"), metric("TargetResponseTime", "p50")}));
     widget("ALB connections", Json::array({metric("ActiveConnectionCount", "Sum"),
                                            metric("RejectedConnectionCount", "Sum")}));
   }
@@ -376,7 +391,8 @@ std::string DashboardBody(const model::Org& org, const model::Environment& env,
           "SEARCH('{{AWS/NATGateway,NatGatewayId}} MetricName=\"{}\"', 'Sum', 300)", name);
       return Json::array({expression});
     };
-    widget("NAT bytes out to destinations", Json::array({search("bytes", "BytesOutToDestination")}));
+    widget("NAT bytes out to destinations",
+           Json::array({search("bytes", "BytesOutToDestination")}));
     widget("NAT errors and drops", Json::array({search("ports", "ErrorPortAllocation"),
                                                 search("drops", "PacketsDropCount")}));
   }
@@ -478,11 +494,11 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
            {"records", {"${each.value.resource_record_value}"}},
            {"ttl", 300}},
           o);
-      tf::Ref validated =
-          u.Resource("aws_acm_certificate_validation", "env",
-                     {{"certificate_arn", cert["arn"]},
-                      {"validation_record_fqdns", "${[for r in " + records.Address() + " : r.fqdn]}"}},
-                     o);
+      tf::Ref validated = u.Resource(
+          "aws_acm_certificate_validation", "env",
+          {{"certificate_arn", cert["arn"]},
+           {"validation_record_fqdns", "${[for r in " + records.Address() + " : r.fqdn]}"}},
+          o);
       zone_certificate = validated["certificate_arn"];
     }
     for (const auto& [host, h] : hosts) {
@@ -586,33 +602,33 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
                       // The ALB checks on creation that it may write its logs.
                       {"depends_on", {logs_policy.Address()}}},
                      o);
-    https = u.Resource("aws_lb_listener", "https",
-                       {{"load_balancer_arn", (*alb)["arn"]},
-                        {"port", 443},
-                        {"protocol", "HTTPS"},
-                        {"ssl_policy", kTlsPolicy},
-                        {"certificate_arn", default_certificate},
-                        // Browsers that saw one HTTPS answer never try plain HTTP again.
-                        {"routing_http_response_strict_transport_security_header_value",
-                         "max-age=31536000"},
-                        {"default_action",
-                         Json::array({{{"type", "fixed-response"},
-                                       {"fixed_response",
-                                        {{"content_type", "text/plain"},
-                                         {"message_body", "no route"},
-                                         {"status_code", "404"}}}}})},
-                        {"tags", NameTag(alb_name + "-https")}},
-                       o);
-    u.Resource("aws_lb_listener", "http",
-               {{"load_balancer_arn", (*alb)["arn"]},
-                {"port", 80},
-                {"protocol", "HTTP"},
-                {"default_action",
-                 Json::array({{{"type", "redirect"},
-                               {"redirect",
-                                {{"port", "443"}, {"protocol", "HTTPS"}, {"status_code", "HTTP_301"}}}}})},
-                {"tags", NameTag(alb_name + "-http")}},
-               o);
+    https = u.Resource(
+        "aws_lb_listener", "https",
+        {{"load_balancer_arn", (*alb)["arn"]},
+         {"port", 443},
+         {"protocol", "HTTPS"},
+         {"ssl_policy", kTlsPolicy},
+         {"certificate_arn", default_certificate},
+         // Browsers that saw one HTTPS answer never try plain HTTP again.
+         {"routing_http_response_strict_transport_security_header_value", "max-age=31536000"},
+         {"default_action", Json::array({{{"type", "fixed-response"},
+                                          {"fixed_response",
+                                           {{"content_type", "text/plain"},
+                                            {"message_body", "no route"},
+                                            {"status_code", "404"}}}}})},
+         {"tags", NameTag(alb_name + "-https")}},
+        o);
+    u.Resource(
+        "aws_lb_listener", "http",
+        {{"load_balancer_arn", (*alb)["arn"]},
+         {"port", 80},
+         {"protocol", "HTTP"},
+         {"default_action",
+          Json::array({{{"type", "redirect"},
+                        {"redirect",
+                         {{"port", "443"}, {"protocol", "HTTPS"}, {"status_code", "HTTP_301"}}}}})},
+         {"tags", NameTag(alb_name + "-http")}},
+        o);
     for (const auto& [host, arn] : host_certificates) {
       if (arn == default_certificate) continue;
       u.Resource("aws_lb_listener_certificate", HostKey(host),
@@ -664,11 +680,14 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
     return r ? Json((*r)[attr]) : Json();
   };
   u.Output(platform_out::kKmsKeyArn, key["arn"], "the environment's customer-managed KMS key");
-  u.Output(platform_out::kAlarmTopicArn, topic["arn"], "SNS topic (KMS) of the environment's alarms");
-  u.Output(platform_out::kAlbSecurityGroupId, maybe(sg, "id"),
-           "security group of the shared ALB; tenant app groups admit it (null without routed apps)");
+  u.Output(platform_out::kAlarmTopicArn, topic["arn"],
+           "SNS topic (KMS) of the environment's alarms");
+  u.Output(
+      platform_out::kAlbSecurityGroupId, maybe(sg, "id"),
+      "security group of the shared ALB; tenant app groups admit it (null without routed apps)");
   u.Output(platform_out::kListenerArn, maybe(https, "arn"),
-           "HTTPS listener of the shared ALB; tenant listener rules attach here (null without routed apps)");
+           "HTTPS listener of the shared ALB; tenant listener rules attach here (null without "
+           "routed apps)");
   u.Output(platform_out::kAlbArnSuffix, maybe(alb, "arn_suffix"),
            "CloudWatch LoadBalancer dimension of the shared ALB (null without routed apps)");
   u.Output("alb_arn", maybe(alb, "arn"), "ARN of the shared ALB (null without routed apps)");
@@ -680,14 +699,18 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
            "the environment's public hosted zone <env>.<domain> (null without domain)");
   u.Output("zone_name", zone ? Json(zone_name) : Json(), "<env>.<domain> (null without domain)");
   u.Output("zone_delegation",
-           zone ? Json{{"name", zone_name}, {"type", "NS"}, {"ttl", 172800},
+           zone ? Json{{"name", zone_name},
+                       {"type", "NS"},
+                       {"ttl", 172800},
                        {"records", (*zone)["name_servers"]}}
                 : Json(),
            "the NS record to add in the parent zone <domain> (null without domain)");
   u.Output("certificate_arn", zone_certificate ? Json(*zone_certificate) : Json(),
-           "validated certificate of <env>.<domain> and *.<env>.<domain> (null without domain or routed apps)");
-  u.Output("manual_validation_records", manual_records,
-           "DNS validation records (CNAME) to add by hand for route hosts outside the zone, by host");
+           "validated certificate of <env>.<domain> and *.<env>.<domain> (null without domain or "
+           "routed apps)");
+  u.Output(
+      "manual_validation_records", manual_records,
+      "DNS validation records (CNAME) to add by hand for route hosts outside the zone, by host");
 
   units.push_back(std::move(u));
   return units.size() - 1;

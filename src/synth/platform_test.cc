@@ -147,9 +147,11 @@ TEST_F(PlatformTest, OneUnitPerEnvironmentAfterItsNetwork) {
 TEST_F(PlatformTest, KeyPolicyNamesEachService) {
   Synth();
   const tf::Unit& p = U("dev/platform");
-  EXPECT_TRUE(HasResource(p, "aws_kms_key", R"({"enable_key_rotation":true,"deletion_window_in_days":30})"));
-  EXPECT_TRUE(HasResource(p, "aws_kms_alias",
-                          R"({"name":"alias/acme-dev","target_key_id":"${aws_kms_key.platform.key_id}"})"));
+  EXPECT_TRUE(HasResource(p, "aws_kms_key",
+                          R"({"enable_key_rotation":true,"deletion_window_in_days":30})"));
+  EXPECT_TRUE(
+      HasResource(p, "aws_kms_alias",
+                  R"({"name":"alias/acme-dev","target_key_id":"${aws_kms_key.platform.key_id}"})"));
   Json policy = PolicyOf(p, "aws_kms_key", "platform");
   EXPECT_EQ(policy["Statement"].size(), 7u);
   EXPECT_TRUE(testing::Matches(
@@ -196,14 +198,15 @@ TEST_F(PlatformTest, KeyPolicyNamesEachService) {
 TEST_F(PlatformTest, AlarmTopicEncryptedWithSubscriptions) {
   Synth();
   const tf::Unit& p = U("dev/platform");
-  EXPECT_TRUE(HasResource(p, "aws_sns_topic",
-                          R"({"name":"acme-dev-alarms","kms_master_key_id":"${aws_kms_key.platform.arn}"})"));
+  EXPECT_TRUE(HasResource(
+      p, "aws_sns_topic",
+      R"({"name":"acme-dev-alarms","kms_master_key_id":"${aws_kms_key.platform.arn}"})"));
   auto subs = ResourcesByName(p, "aws_sns_topic_subscription");
   ASSERT_EQ(subs.size(), 2u);
-  EXPECT_TRUE(testing::Matches(
-      Json::parse(R"({"topic_arn":"${aws_sns_topic.alarms.arn}","protocol":"email",
+  EXPECT_TRUE(
+      testing::Matches(Json::parse(R"({"topic_arn":"${aws_sns_topic.alarms.arn}","protocol":"email",
                       "endpoint":"On.Call+alb@acme.example.com"})"),
-      subs.at("alarms_on_call_alb_acme_example_com")));
+                       subs.at("alarms_on_call_alb_acme_example_com")));
   EXPECT_TRUE(subs.count("alarms_ops_acme_example_com"));
   Json policy = PolicyOf(p, "aws_sns_topic_policy", "alarms");
   EXPECT_TRUE(testing::Matches(Json::parse(R"({
@@ -231,7 +234,8 @@ TEST_F(PlatformTest, ZoneAndDelegation) {
       "type":"NS","ttl":172800,"records":"${aws_route53_zone.env.name_servers}"})"));
   EXPECT_EQ(OutputValue(p, "zone_id"), "${aws_route53_zone.env.zone_id}");
   // Even without routed apps.
-  EXPECT_TRUE(HasResource(U("qa/platform"), "aws_route53_zone", R"({"name":"qa.acme.example.com"})"));
+  EXPECT_TRUE(
+      HasResource(U("qa/platform"), "aws_route53_zone", R"({"name":"qa.acme.example.com"})"));
   // Protected environments keep their zone (its name servers) and their key.
   EXPECT_EQ(Resource(p, "aws_route53_zone", "env")["lifecycle"]["prevent_destroy"], true);
   EXPECT_EQ(Resource(p, "aws_kms_key", "platform")["lifecycle"]["prevent_destroy"], true);
@@ -256,9 +260,11 @@ TEST_F(PlatformTest, ZoneCertificateValidatedInTheZone) {
   EXPECT_TRUE(HasResource(p, "aws_acm_certificate_validation", R"({
       "certificate_arn":"${aws_acm_certificate.env.arn}",
       "validation_record_fqdns":"${[for r in aws_route53_record.certificate_validation : r.fqdn]}"})"));
-  EXPECT_TRUE(HasResource(p, "aws_lb_listener",
-                          R"({"port":443,"certificate_arn":"${aws_acm_certificate_validation.env.certificate_arn}"})"));
-  EXPECT_EQ(OutputValue(p, "certificate_arn"), "${aws_acm_certificate_validation.env.certificate_arn}");
+  EXPECT_TRUE(HasResource(
+      p, "aws_lb_listener",
+      R"({"port":443,"certificate_arn":"${aws_acm_certificate_validation.env.certificate_arn}"})"));
+  EXPECT_EQ(OutputValue(p, "certificate_arn"),
+            "${aws_acm_certificate_validation.env.certificate_arn}");
   // shop.dev.acme.example.com is under the wildcard: no certificate of its own.
   EXPECT_TRUE(Resource(p, "aws_acm_certificate", "host_shop_dev_acme_example_com").is_null());
 }
@@ -271,17 +277,19 @@ TEST_F(PlatformTest, HostCertificatesInAndOutsideTheZone) {
   const tf::Unit& p = U("dev/platform");
   const std::string in = "host_api_blog_dev_acme_example_com";
   const std::string out = "host_admin_partner_example_org";
-  EXPECT_TRUE(HasResource(p, "aws_acm_certificate",
-                          R"({"domain_name":"api.blog.dev.acme.example.com","validation_method":"DNS"})"));
+  EXPECT_TRUE(
+      HasResource(p, "aws_acm_certificate",
+                  R"({"domain_name":"api.blog.dev.acme.example.com","validation_method":"DNS"})"));
   EXPECT_FALSE(Resource(p, "aws_acm_certificate", in).contains("subject_alternative_names"));
   Json record = Resource(p, "aws_route53_record", in + "_validation");
   EXPECT_EQ(record["zone_id"], "${aws_route53_zone.env.zone_id}");
-  EXPECT_EQ(record["name"],
-            "${tolist(aws_acm_certificate." + in + ".domain_validation_options)[0].resource_record_name}");
+  EXPECT_EQ(record["name"], "${tolist(aws_acm_certificate." + in +
+                                ".domain_validation_options)[0].resource_record_name}");
   EXPECT_EQ(Resource(p, "aws_acm_certificate_validation", in)["validation_record_fqdns"],
             Json::array({"${aws_route53_record." + in + "_validation.fqdn}"}));
 
-  EXPECT_TRUE(HasResource(p, "aws_acm_certificate", R"({"domain_name":"admin.partner.example.org"})"));
+  EXPECT_TRUE(
+      HasResource(p, "aws_acm_certificate", R"({"domain_name":"admin.partner.example.org"})"));
   EXPECT_TRUE(Resource(p, "aws_route53_record", out + "_validation").is_null());
   Json waits = Resource(p, "aws_acm_certificate_validation", out);
   EXPECT_EQ(waits["certificate_arn"], "${aws_acm_certificate." + out + ".arn}");
@@ -289,7 +297,8 @@ TEST_F(PlatformTest, HostCertificatesInAndOutsideTheZone) {
   Json manual = OutputValue(p, "manual_validation_records");
   ASSERT_EQ(manual.size(), 1u);
   EXPECT_EQ(manual["admin.partner.example.org"]["value"],
-            "${tolist(aws_acm_certificate." + out + ".domain_validation_options)[0].resource_record_value}");
+            "${tolist(aws_acm_certificate." + out +
+                ".domain_validation_options)[0].resource_record_value}");
 
   auto attached = ResourcesByName(p, "aws_lb_listener_certificate");
   ASSERT_EQ(attached.size(), 2u);
@@ -317,12 +326,14 @@ TEST_F(PlatformTest, InternalAlbInEveryAz) {
     EXPECT_EQ(alb["security_groups"], Json::array({"${aws_security_group.alb.id}"}));
     EXPECT_EQ(alb["drop_invalid_header_fields"], true);
     EXPECT_EQ(alb["enable_deletion_protection"], std::string(env) == "prod");
-    EXPECT_EQ(alb["access_logs"], Json::parse(R"({"bucket":"${aws_s3_bucket.alb_logs.id}","enabled":true})"));
+    EXPECT_EQ(alb["access_logs"],
+              Json::parse(R"({"bucket":"${aws_s3_bucket.alb_logs.id}","enabled":true})"));
     EXPECT_EQ(alb["depends_on"], Json::array({"aws_s3_bucket_policy.alb_logs"}));
   }
   // platform_subnet_ids of the network unit: one subnet per AZ.
   Json ids = OutputValue(U("prod/network"), "platform_subnet_ids");
-  EXPECT_EQ(ids, Json::array({"${aws_subnet.platform_eu_west_1a.id}", "${aws_subnet.platform_eu_west_1b.id}",
+  EXPECT_EQ(ids, Json::array({"${aws_subnet.platform_eu_west_1a.id}",
+                              "${aws_subnet.platform_eu_west_1b.id}",
                               "${aws_subnet.platform_eu_west_1c.id}"}));
 }
 
@@ -336,7 +347,8 @@ TEST_F(PlatformTest, Listeners) {
   EXPECT_EQ(https["load_balancer_arn"], "${aws_lb.main.arn}");
   EXPECT_EQ(https["protocol"], "HTTPS");
   EXPECT_EQ(https["ssl_policy"], "ELBSecurityPolicy-TLS13-1-2-Res-2021-06");
-  EXPECT_EQ(https["routing_http_response_strict_transport_security_header_value"], "max-age=31536000");
+  EXPECT_EQ(https["routing_http_response_strict_transport_security_header_value"],
+            "max-age=31536000");
   EXPECT_EQ(https["default_action"], Json::parse(R"([{"type":"fixed-response","fixed_response":
       {"content_type":"text/plain","message_body":"no route","status_code":"404"}}])"));
   Json http = Resource(p, "aws_lb_listener", "http");
@@ -353,8 +365,9 @@ TEST_F(PlatformTest, Listeners) {
 TEST_F(PlatformTest, AlbSecurityGroup) {
   Synth();
   const tf::Unit& p = U("dev/platform");
-  EXPECT_TRUE(HasResource(p, "aws_security_group",
-                          R"({"name":"acme-dev-alb","vpc_id":"${data.terraform_remote_state.network.outputs.vpc_id}"})"));
+  EXPECT_TRUE(HasResource(
+      p, "aws_security_group",
+      R"({"name":"acme-dev-alb","vpc_id":"${data.terraform_remote_state.network.outputs.vpc_id}"})"));
   auto ingress = Resources(p, "aws_vpc_security_group_ingress_rule");
   ASSERT_EQ(ingress.size(), 2u);
   for (const Json& r : ingress) {
@@ -367,10 +380,12 @@ TEST_F(PlatformTest, AlbSecurityGroup) {
   auto egress = ResourcesByName(p, "aws_vpc_security_group_egress_rule");
   ASSERT_EQ(egress.size(), 2u);
   EXPECT_TRUE(testing::Matches(
-      Json::parse(R"({"cidr_ipv4":"10.1.0.0/16","ip_protocol":"tcp","from_port":1024,"to_port":65535})"),
+      Json::parse(
+          R"({"cidr_ipv4":"10.1.0.0/16","ip_protocol":"tcp","from_port":1024,"to_port":65535})"),
       egress.at("alb_to_apps")));
-  EXPECT_TRUE(testing::Matches(Json::parse(R"({"cidr_ipv4":"10.1.0.0/16","from_port":80,"to_port":80})"),
-                               egress.at("alb_to_apps_80")));
+  EXPECT_TRUE(
+      testing::Matches(Json::parse(R"({"cidr_ipv4":"10.1.0.0/16","from_port":80,"to_port":80})"),
+                       egress.at("alb_to_apps_80")));
   EXPECT_EQ(ResourceCount(U("prod/platform"), "aws_vpc_security_group_egress_rule"), 1);
   EXPECT_EQ(OutputValue(p, platform_out::kAlbSecurityGroupId), "${aws_security_group.alb.id}");
 }
@@ -382,7 +397,8 @@ TEST_F(PlatformTest, AccessLogBuckets) {
   Synth();
   const tf::Unit& p = U("dev/platform");
   EXPECT_EQ(Resource(p, "aws_s3_bucket", "alb_logs")["bucket"], "acme-dev-alb-logs-444444444444");
-  EXPECT_EQ(Resource(p, "aws_s3_bucket", "access_logs")["bucket"], "acme-dev-access-logs-444444444444");
+  EXPECT_EQ(Resource(p, "aws_s3_bucket", "access_logs")["bucket"],
+            "acme-dev-access-logs-444444444444");
   EXPECT_TRUE(HasResource(p, "aws_s3_bucket_server_side_encryption_configuration", R"({
       "bucket":"${aws_s3_bucket.alb_logs.id}",
       "rule":[{"apply_server_side_encryption_by_default":{"sse_algorithm":"AES256"}}]})"));
@@ -393,17 +409,22 @@ TEST_F(PlatformTest, AccessLogBuckets) {
   for (const char* b : {"alb_logs", "access_logs"}) {
     const std::string ref = std::string("${aws_s3_bucket.") + b + ".id}";
     EXPECT_EQ(Resource(p, "aws_s3_bucket_public_access_block", b),
-              Json({{"bucket", ref}, {"block_public_acls", true}, {"block_public_policy", true},
-                    {"ignore_public_acls", true}, {"restrict_public_buckets", true},
+              Json({{"bucket", ref},
+                    {"block_public_acls", true},
+                    {"block_public_policy", true},
+                    {"ignore_public_acls", true},
+                    {"restrict_public_buckets", true},
                     {"//", "environments/dev.yaml:1"}}));
-    EXPECT_EQ(Resource(p, "aws_s3_bucket_versioning", b)["versioning_configuration"]["status"], "Enabled");
+    EXPECT_EQ(Resource(p, "aws_s3_bucket_versioning", b)["versioning_configuration"]["status"],
+              "Enabled");
     EXPECT_EQ(Resource(p, "aws_s3_bucket_ownership_controls", b)["rule"]["object_ownership"],
               "BucketOwnerEnforced");
     Json lifecycle = Resource(p, "aws_s3_bucket_lifecycle_configuration", b);
     EXPECT_EQ(lifecycle["rule"][0]["expiration"][0]["days"], 14);  // logs.retention_days
     Json policy = PolicyOf(p, "aws_s3_bucket_policy", b);
     EXPECT_TRUE(testing::Matches(
-        Json::parse(R"({"Effect":"Deny","Principal":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}})"),
+        Json::parse(
+            R"({"Effect":"Deny","Principal":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}})"),
         Statement(policy, "DenyInsecureTransport")));
     EXPECT_TRUE(testing::Matches(
         Json::parse(R"({"Effect":"Deny","Condition":{"NumericLessThan":{"s3:TlsVersion":"1.2"}}})"),
@@ -415,15 +436,18 @@ TEST_F(PlatformTest, AccessLogBuckets) {
     EXPECT_FALSE(kept.contains("force_destroy"));
   }
   Json writes = Statement(PolicyOf(p, "aws_s3_bucket_policy", "alb_logs"), "AlbAccessLogDelivery");
-  EXPECT_EQ(writes["Principal"], Json::parse(R"({"Service":"logdelivery.elasticloadbalancing.amazonaws.com",
+  EXPECT_EQ(writes["Principal"],
+            Json::parse(R"({"Service":"logdelivery.elasticloadbalancing.amazonaws.com",
                                                  "AWS":"arn:aws:iam::156460612806:root"})"));
   EXPECT_EQ(writes["Action"], "s3:PutObject");
-  EXPECT_EQ(writes["Resource"], "arn:aws:s3:::acme-dev-alb-logs-444444444444/AWSLogs/444444444444/*");
-  EXPECT_TRUE(testing::Matches(Json::parse(R"({"Principal":{"Service":"logging.s3.amazonaws.com"},
+  EXPECT_EQ(writes["Resource"],
+            "arn:aws:s3:::acme-dev-alb-logs-444444444444/AWSLogs/444444444444/*");
+  EXPECT_TRUE(testing::Matches(
+      Json::parse(R"({"Principal":{"Service":"logging.s3.amazonaws.com"},
       "Resource":"arn:aws:s3:::acme-dev-access-logs-444444444444/acme-dev-alb-logs-444444444444/*",
       "Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::acme-dev-alb-logs-444444444444"},
                    "StringEquals":{"aws:SourceAccount":"444444444444"}}})"),
-                               Statement(PolicyOf(p, "aws_s3_bucket_policy", "access_logs"), "S3AccessLogDelivery")));
+      Statement(PolicyOf(p, "aws_s3_bucket_policy", "access_logs"), "S3AccessLogDelivery")));
   EXPECT_TRUE(HasResource(p, "aws_s3_bucket_logging", R"({"bucket":"${aws_s3_bucket.alb_logs.id}",
       "target_bucket":"${aws_s3_bucket.access_logs.id}","target_prefix":"acme-dev-alb-logs-444444444444/"})"));
 }
@@ -439,7 +463,8 @@ TEST_F(PlatformTest, AlbAlarmsNotifyTheTopic) {
   EXPECT_EQ(alarms.at("alb_rejected_connections")["metric_name"], "RejectedConnectionCount");
   for (const auto& [name, a] : alarms) {
     EXPECT_EQ(a["namespace"], "AWS/ApplicationELB") << name;
-    EXPECT_EQ(a["dimensions"], Json::parse(R"({"LoadBalancer":"${aws_lb.main.arn_suffix}"})")) << name;
+    EXPECT_EQ(a["dimensions"], Json::parse(R"({"LoadBalancer":"${aws_lb.main.arn_suffix}"})"))
+        << name;
     EXPECT_EQ(a["alarm_actions"], Json::array({"${aws_sns_topic.alarms.arn}"})) << name;
     EXPECT_EQ(a["ok_actions"], Json::array({"${aws_sns_topic.alarms.arn}"})) << name;
     EXPECT_EQ(a["actions_enabled"], true) << name;
@@ -452,18 +477,22 @@ TEST_F(PlatformTest, AlbAlarmsNotifyTheTopic) {
 // read this ALB's metrics, and the NAT gateways' where there are any.
 TEST_F(PlatformTest, Dashboard) {
   Synth();
-  Json dev = Json::parse(Resource(U("dev/platform"), "aws_cloudwatch_dashboard", "platform")["dashboard_body"]
-                             .get<std::string>());
+  Json dev = Json::parse(
+      Resource(U("dev/platform"), "aws_cloudwatch_dashboard", "platform")["dashboard_body"]
+          .get<std::string>());
   ASSERT_EQ(dev["widgets"].size(), 4u);
   EXPECT_EQ(dev["widgets"][0]["properties"]["metrics"][0],
-            Json::parse(R"(["AWS/ApplicationELB","RequestCount","LoadBalancer","${aws_lb.main.arn_suffix}",
+            Json::parse(
+                R"(["AWS/ApplicationELB","RequestCount","LoadBalancer","${aws_lb.main.arn_suffix}",
                             {"stat":"Sum"}])"));
   EXPECT_EQ(dev["widgets"][2]["properties"]["metrics"][0][4], Json::parse(R"({"stat":"p99"})"));
-  Json prod = Json::parse(Resource(U("prod/platform"), "aws_cloudwatch_dashboard", "platform")["dashboard_body"]
-                              .get<std::string>());
+  Json prod = Json::parse(
+      Resource(U("prod/platform"), "aws_cloudwatch_dashboard", "platform")["dashboard_body"]
+          .get<std::string>());
   ASSERT_EQ(prod["widgets"].size(), 6u);
-  EXPECT_EQ(prod["widgets"][4]["properties"]["metrics"][0][0]["expression"],
-            "SEARCH('{AWS/NATGateway,NatGatewayId} MetricName=\"BytesOutToDestination\"', 'Sum', 300)");
+  EXPECT_EQ(
+      prod["widgets"][4]["properties"]["metrics"][0][0]["expression"],
+      "SEARCH('{AWS/NATGateway,NatGatewayId} MetricName=\"BytesOutToDestination\"', 'Sum', 300)");
   for (const Json& w : prod["widgets"]) EXPECT_EQ(w["properties"]["region"], "eu-west-1");
 }
 
@@ -472,8 +501,9 @@ TEST_F(PlatformTest, Dashboard) {
 TEST_F(PlatformTest, NoAlbWithoutRoutedApps) {
   Synth();
   const tf::Unit& p = U("qa/platform");
-  for (const char* type : {"aws_lb", "aws_lb_listener", "aws_acm_certificate", "aws_security_group",
-                           "aws_s3_bucket", "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"})
+  for (const char* type :
+       {"aws_lb", "aws_lb_listener", "aws_acm_certificate", "aws_security_group", "aws_s3_bucket",
+        "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"})
     EXPECT_EQ(ResourceCount(p, type), 0) << type;
   for (const char* name : {platform_out::kAlbSecurityGroupId, platform_out::kListenerArn,
                            platform_out::kAlbArnSuffix}) {
@@ -488,11 +518,11 @@ TEST_F(PlatformTest, NoAlbWithoutRoutedApps) {
 TEST_F(PlatformTest, ContractOutputs) {
   Synth();
   const tf::Unit& p = U("dev/platform");
-  for (const char* name : {platform_out::kKmsKeyArn, platform_out::kAlbSecurityGroupId,
-                           platform_out::kListenerArn, platform_out::kAlbArnSuffix,
-                           platform_out::kAlarmTopicArn, "alb_arn", "alb_dns_name", "alb_zone_id",
-                           "zone_id", "zone_name", "zone_delegation", "certificate_arn",
-                           "manual_validation_records"}) {
+  for (const char* name :
+       {platform_out::kKmsKeyArn, platform_out::kAlbSecurityGroupId, platform_out::kListenerArn,
+        platform_out::kAlbArnSuffix, platform_out::kAlarmTopicArn, "alb_arn", "alb_dns_name",
+        "alb_zone_id", "zone_id", "zone_name", "zone_delegation", "certificate_arn",
+        "manual_validation_records"}) {
     EXPECT_TRUE(p.outputs().count(name)) << name;
     EXPECT_FALSE(OutputValue(p, name).is_null()) << name;
   }
@@ -557,7 +587,8 @@ TEST_F(PlatformTest, NoDomainManualCertificates) {
                    .contains("validation_record_fqdns"));
   EXPECT_EQ(Resource(p, "aws_lb_listener", "https")["certificate_arn"],
             "${aws_acm_certificate_validation.host_shop_acme_example_com.certificate_arn}");
-  EXPECT_EQ(ResourceCount(p, "aws_lb_listener_certificate"), 0);  // the default is not attached twice
+  EXPECT_EQ(ResourceCount(p, "aws_lb_listener_certificate"),
+            0);  // the default is not attached twice
   EXPECT_EQ(OutputValue(p, "manual_validation_records").size(), 1u);
   EXPECT_TRUE(OutputValue(p, "zone_id").is_null());
   EXPECT_TRUE(OutputValue(p, "certificate_arn").is_null());

@@ -1729,6 +1729,15 @@ class Engine {
     return out;
   }
 
+  /// True when an aws_lb/aws_alb of unit `u` writes its access, connection or health check
+  /// logs to bucket `b` (named `bucket`).
+  bool LoadBalancerLogBucket(size_t u, const Block& b, const std::string* bucket) const {
+    for (const char* type : {"aws_lb", "aws_alb"})
+      for (const char* arg : {"access_logs.bucket", "connection_logs.bucket", "health_check_logs.bucket"})
+        if (!Companions(u, b, type, arg, bucket).empty()) return true;
+    return false;
+  }
+
   void Encryption(size_t u, const Block& b, const DataStoreKind& k) {
     const char* help = "encrypt it with the environment's customer-managed KMS key";
     if (b.type == "aws_s3_bucket") {
@@ -1740,12 +1749,17 @@ class Engine {
       Collect(b.body,
               "server_side_encryption_configuration.rule.apply_server_side_encryption_by_default",
               rules);
+      bool sse_s3 = false;
       for (const json* r : rules) {
         const std::string* alg = Str(At(*r, "sse_algorithm"));
         if (alg && (*alg == "aws:kms" || *alg == "aws:kms:dsse") &&
             CustomerKey(u, At(*r, "kms_master_key_id")))
           return;
+        sse_s3 = sse_s3 || (alg && *alg == "AES256");
       }
+      // Elastic Load Balancing writes its logs only to SSE-S3 buckets: a bucket a load balancer
+      // of the unit logs to may use SSE-S3, when its configuration says so.
+      if (sse_s3 && LoadBalancerLogBucket(u, b, bucket)) return;
       Report(codes::kPolicyEncryption, u, b,
              "is not encrypted with a customer-managed KMS key (no server-side encryption "
              "configuration names one; S3 falls back to SSE-S3)",

@@ -327,6 +327,40 @@ TEST_F(PolicyTest, BucketWithCustomerKey) {
   EXPECT_TRUE(Clean());
 }
 
+// Given two SSE-S3 buckets of the platform unit, one an ALB's access-log bucket, we should
+// accept SSE-S3 for that one only (ELB writes to nothing else), and still refuse an ALB
+// log bucket that does not say how it is encrypted.
+TEST_F(PolicyTest, LoadBalancerLogBucketMayUseSseS3) {
+  tf::Unit& p = Add("dev", "platform", "platform");
+  auto bucket = [&](const std::string& name, const char* sse) {
+    tf::Ref b = p.Resource("aws_s3_bucket", name, {{"bucket", "acme-dev-" + name}},
+                           "environments/dev.yaml:1");
+    p.Resource("aws_s3_bucket_versioning", name,
+               {{"bucket", b["id"]}, {"versioning_configuration", {{"status", "Enabled"}}}},
+               "environments/dev.yaml:1");
+    if (sse)
+      p.Resource("aws_s3_bucket_server_side_encryption_configuration", name,
+                 {{"bucket", b["id"]},
+                  {"rule", Json::array({{{"apply_server_side_encryption_by_default",
+                                          {{"sse_algorithm", sse}}}}})}},
+                 "environments/dev.yaml:1");
+    return b;
+  };
+  tf::Ref logs = bucket("alb-logs", "AES256");
+  bucket("other", "AES256");
+  tf::Ref unencrypted = bucket("connection-logs", nullptr);
+  p.Resource("aws_lb", "main",
+             {{"internal", true},
+              {"access_logs", {{"bucket", logs["id"]}, {"enabled", true}}},
+              {"connection_logs", {{"bucket", unencrypted["id"]}, {"enabled", true}}}},
+             "environments/dev.yaml:1");
+  Run();
+  EXPECT_TRUE(Reported(codes::kPolicyEncryption, {"aws_s3_bucket.other", "customer-managed"}));
+  EXPECT_TRUE(
+      Reported(codes::kPolicyEncryption, {"aws_s3_bucket.connection-logs", "customer-managed"}));
+  for (const auto& f : Findings()) EXPECT_EQ(f.find("aws_s3_bucket.alb-logs"), std::string::npos) << f;
+}
+
 // ---- E0805 backups ----------------------------------------------------------------------------
 
 /// A DynamoDB table, encrypted, with or without point-in-time recovery.

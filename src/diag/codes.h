@@ -79,5 +79,6 @@ inline constexpr char kWarnSingleNat[] = "W0001";     // single NAT gateway in t
 inline constexpr char kWarnReserved[] = "W0002";      // removed tenant still holds subnets
 inline constexpr char kWarnNoProtection[] = "W0003";  // prod environment without protection
 inline constexpr char kWarnSpotProd[] = "W0004";      // prod app entirely on FARGATE_SPOT
+inline constexpr char kWarnManualValidation[] = "W0005";  // a route host's certificate needs DNS records added by hand
 
 }  // namespace eurus::codes

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "diag/codes.h"
 #include "ipam/allocator.h"
@@ -27,6 +28,20 @@ const char* ResourceTypeName(ResourceType t) {
     case ResourceType::kS3: return "s3";
   }
   return "?";
+}
+
+std::string EnvironmentZone(const std::string& domain, const std::string& env) {
+  return domain.empty() ? std::string() : env + "." + domain;
+}
+
+HostValidation ValidationOf(const std::string& host, const std::string& zone) {
+  if (zone.empty()) return HostValidation::kManual;
+  if (host == zone) return HostValidation::kWildcard;
+  if (host.size() <= zone.size() + 1 || host.compare(host.size() - zone.size(), zone.size(), zone) != 0 ||
+      host[host.size() - zone.size() - 1] != '.')
+    return HostValidation::kManual;
+  // "<label>.<zone>": one label under the zone is what `*.<zone>` matches.
+  return host.find('.') == host.size() - zone.size() - 1 ? HostValidation::kWildcard : HostValidation::kZone;
 }
 
 const Realm& Org::realm(RealmKind k) const {
@@ -103,6 +118,19 @@ bool DnsName(const std::string& s) {
     start = dot + 1;
   }
   return labels >= 2;
+}
+
+/// The special-use suffix of `name` that no public certificate authority certifies (RFC 2606,
+/// 6761, 6762, 7686, 8375, 9476, and ICANN's `.internal`); empty for any other name.
+std::string PrivateSuffix(const std::string& name) {
+  static constexpr const char* kSuffixes[] = {"alt",   "example", "home.arpa", "internal", "invalid",
+                                              "local", "localhost", "onion",   "test"};
+  for (const char* suffix : kSuffixes) {
+    const std::string dot = std::string(".") + suffix;
+    if (name == suffix || (name.size() > dot.size() && name.compare(name.size() - dot.size(), dot.size(), dot) == 0))
+      return suffix;
+  }
+  return {};
 }
 
 bool Email(const std::string& s) {
@@ -233,6 +261,7 @@ class Builder {
               [](const Environment& a, const Environment& b) { return a.name < b.name; });
     for (const auto& t : p_.tenants) BuildTenant(org, t);
     CheckRoutes(org);
+    WarnManualCertificates(org);
     Allocate(org, result);
     org.source_files = p_.files;
     if (!diags_.has_errors()) result.org = std::move(org);
@@ -277,6 +306,11 @@ class Builder {
         Report(Bad(codes::kBadDomain, fmt::format("`{}` is not a valid domain name", o.domain.value),
                    o.domain.span, "lowercase DNS labels joined by dots")
                    .Help("use a domain you control, for example `acme.example.com`; environments get `<env>.<domain>`"));
+      else if (std::string suffix = PrivateSuffix(o.domain.value); !suffix.empty())
+        Report(Bad(codes::kBadDomain, fmt::format("domain `{}` cannot hold public zones and certificates", o.domain.value),
+                   o.domain.span, fmt::format("`.{}` is reserved for private use", suffix))
+                   .Help("use a public domain you control: environments get the public zone `<env>.<domain>` and "
+                         "ACM certificates under it"));
       org.domain = o.domain.value;
     }
     if (o.management_account) {
@@ -984,6 +1018,11 @@ class Builder {
           if (!DnsName(h))
             Report(Bad(codes::kBadRoute, fmt::format("`{}` is not a valid host name", h), d.route.host.span,
                        "lowercase DNS labels joined by dots"));
+          else if (std::string suffix = PrivateSuffix(h); !suffix.empty())
+            Report(Bad(codes::kBadRoute, fmt::format("route host `{}` cannot get a public TLS certificate", h),
+                       d.route.host.span, fmt::format("`.{}` is reserved for private use", suffix))
+                       .Help("the shared ALB serves HTTPS with ACM certificates: use a name under a domain you "
+                             "own, or set `domain` in eurus.yaml and give a short host"));
           else r.host = h;
         }
       }
@@ -1004,6 +1043,11 @@ class Builder {
       }
       if (!r.host.empty()) {
         CheckName(naming::TargetGroup(org.name, t.name, a.name), a.span, "app");
+        if (ValidationOf(r.host, EnvironmentZone(org.domain, env.name)) == HostValidation::kManual) {
+          ManualHost& m = manual_hosts_[{r.host, d.route.host.span.file, d.route.host.span.begin}];
+          m.span = d.route.host.span;
+          m.envs.push_back(env.name);
+        }
         a.route = r;
         for (const auto& p : r.paths) routes_[env.name].push_back({r.host, p, t.name, a.name, d.route.span});
       }
@@ -1135,6 +1179,27 @@ class Builder {
     }
   }
 
+  /// A route host outside the environment's zone gets a certificate that eurus cannot validate:
+  /// the platform unit's apply waits until someone adds its DNS records (docs/Platform.md).
+  void WarnManualCertificates(const Org& org) {
+    for (const auto& [key, m] : manual_hosts_) {
+      const std::string& host = std::get<0>(key);
+      std::string envs;
+      for (size_t i = 0; i < m.envs.size(); ++i)
+        envs += (i == 0 ? "" : i + 1 == m.envs.size() ? " and " : ", ") + ("`" + m.envs[i] + "`");
+      Diagnostic w = Warning(
+          codes::kWarnManualValidation,
+          fmt::format("the certificate for route host `{}` needs DNS validation records added by hand (environment{} {})",
+                      host, m.envs.size() == 1 ? "" : "s", envs));
+      w.Label(m.span, org.domain.empty() ? "no `domain` in eurus.yaml: no zone eurus manages"
+                                         : "outside the environment's zone `<env>." + org.domain + "`");
+      w.Help("apply of the platform unit waits until the records of its output `manual_validation_records` exist "
+             "where this name's DNS is hosted; a short host (`<name>.<env>." +
+             (org.domain.empty() ? std::string("<domain>") : org.domain) + "`) is validated automatically");
+      Report(std::move(w));
+    }
+  }
+
   // ---------- subnets ----------
   void Allocate(Org& org, BuildResult& result) {
     result.lock = previous_;
@@ -1233,6 +1298,12 @@ class Builder {
   std::set<std::string> bad_inputs_;  ///< "tenant:x", "app:y" whose names were rejected
   std::map<std::string, const config::EnvDoc*> env_docs_;
   std::map<std::string, std::vector<RouteUse>> routes_;
+  struct ManualHost {
+    Span span;
+    std::vector<std::string> envs;
+  };
+  /// Route hosts whose certificate is validated by hand, by (host, file, offset) of the route.
+  std::map<std::tuple<std::string, FileId, uint32_t>, ManualHost> manual_hosts_;
 };
 
 }  // namespace

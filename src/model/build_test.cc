@@ -137,6 +137,39 @@ TEST_F(BuildTest, UnknownKeySuggestsField) {
   EXPECT_EQ(diags.items()[0].help, "did you mean `replicas`?");
 }
 
+// Given a full route host no public CA certifies, or such a domain, we should refuse it
+// where it is written.
+TEST_F(BuildTest, PrivateSuffixesHaveNoCertificate) {
+  fs.files["tenants/shop.yaml"].replace(fs.files["tenants/shop.yaml"].find("host: shop"), 10,
+                                        "host: shop.acme.internal");
+  fs.files["eurus.yaml"].replace(fs.files["eurus.yaml"].find("acme.example.com"), 16, "corp.local");
+  EXPECT_FALSE(Run());
+  diags.Sort(sources);
+  EXPECT_EQ(Where(), (std::vector<std::string>{"eurus.yaml:4:9 E0108", "tenants/shop.yaml:8:20 E0308"}));
+  EXPECT_NE(diags.items()[1].message.find("cannot get a public TLS certificate"), std::string::npos);
+}
+
+// Given route hosts outside the environment's zone, we should warn once per route, naming
+// every environment whose certificate waits for hand-made records; a host inside the zone
+// (at any depth) or a short host gets no warning.
+TEST_F(BuildTest, ManualCertificateValidationWarns) {
+  fs.files["tenants/shop.yaml"].replace(fs.files["tenants/shop.yaml"].find("host: shop"), 10,
+                                        "host: shop.partner.example.org");
+  fs.files["tenants/blog.yaml"] =
+      "environments: [dev]\napps:\n  api:\n    image: blog/api\n    port: 8080\n    cpu: 256\n"
+      "    memory: 512\n    route: { host: api.blog.dev.acme.example.com }\n";
+  ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
+  EXPECT_EQ(Where(), (std::vector<std::string>{"tenants/shop.yaml:8:20 W0005"}));
+  EXPECT_EQ(diags.items()[0].message,
+            "the certificate for route host `shop.partner.example.org` needs DNS validation records added "
+            "by hand (environments `dev` and `prod`)");
+  EXPECT_EQ(ValidationOf("api.blog.dev.acme.example.com", "dev.acme.example.com"), HostValidation::kZone);
+  EXPECT_EQ(ValidationOf("blog.dev.acme.example.com", "dev.acme.example.com"), HostValidation::kWildcard);
+  EXPECT_EQ(ValidationOf("dev.acme.example.com", "dev.acme.example.com"), HostValidation::kWildcard);
+  EXPECT_EQ(ValidationOf("xdev.acme.example.com", "dev.acme.example.com"), HostValidation::kManual);
+  EXPECT_EQ(ValidationOf("shop.example.org", ""), HostValidation::kManual);
+}
+
 // Given Fargate's table, we should accept exactly the documented pairs.
 TEST(FargateTest, Pairs) {
   EXPECT_EQ(FargateMemoryFor(256), (std::vector<int>{512, 1024, 2048}));

@@ -144,4 +144,15 @@ struct Org {
   const Environment* environment(const std::string& name) const;
 };
 
+/// "<env>.<domain>": the environment's public hosted zone; empty when the org has no domain.
+std::string EnvironmentZone(const std::string& domain, const std::string& env);
+
+/// How the certificate of a route host is validated (docs/Platform.md):
+enum class HostValidation {
+  kWildcard,  ///< the zone's apex or one label under it: the zone's `*.<zone>` certificate
+  kZone,      ///< deeper inside the zone: its own certificate, validated by a record in the zone
+  kManual,    ///< outside the zone (or no zone): its own certificate, DNS records added by hand
+};
+HostValidation ValidationOf(const std::string& host, const std::string& zone);
+
 }  // namespace eurus::model

@@ -130,6 +130,10 @@ Name AlbLogsBucket(const std::string& org, const std::string& env, const std::st
   return Make(Kind::kS3Bucket, fmt::format("{}-{}-alb-logs-{}", org, env, account),
               {{"org", org}, {"environment", env}});
 }
+Name AccessLogsBucket(const std::string& org, const std::string& env, const std::string& account) {
+  return Make(Kind::kS3Bucket, fmt::format("{}-{}-access-logs-{}", org, env, account),
+              {{"org", org}, {"environment", env}});
+}
 Name FlowLogGroup(const std::string& org, const std::string& env) {
   return Make(Kind::kLogGroup, fmt::format("/eurus/{}/{}/vpc-flow-logs", org, env),
               {{"org", org}, {"environment", env}});

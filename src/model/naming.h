@@ -47,6 +47,8 @@ Name DeployerRole(const std::string& org);                              // {org}
 // environment account (shared platform)
 Name Alb(const std::string& org, const std::string& env);               // {org}-{env}
 Name AlbLogsBucket(const std::string& org, const std::string& env, const std::string& account);
+/// {org}-{env}-access-logs-{account}: S3 server access logs of the environment's log buckets.
+Name AccessLogsBucket(const std::string& org, const std::string& env, const std::string& account);
 Name FlowLogGroup(const std::string& org, const std::string& env);      // /eurus/{org}/{env}/vpc-flow-logs
 // tenant, in an environment account
 Name EcsCluster(const std::string& org, const std::string& tenant);     // {org}-{tenant}

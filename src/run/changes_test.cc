@@ -100,7 +100,7 @@ class ChangesGitTest : public ::testing::Test {
     fs::copy(fs::path(EURUS_SOURCE_DIR) / "examples/minimal", dir_, fs::copy_options::recursive);
     fs::remove_all(dir_ / "out");
     Write("tenants/second.yaml", Read("tenants/hello.yaml"));
-    ReplaceIn("tenants/second.yaml", "hello.dev", "second.dev");
+    ReplaceIn("tenants/second.yaml", "host: hello", "host: second");
     // Allocate for the second tenant so the committed lock is complete.
     ASSERT_EQ(Sh(std::string(EURUS_BINARY) + " check -C " + dir_.string() + " >/dev/null 2>&1"), 0);
     Git("init -q -b main && git -C " + top_.string() +
@@ -142,8 +142,8 @@ using Ids = std::vector<std::string>;
 TEST_F(ChangesGitTest, NothingEdited) {
   std::string lock = Read("eurus.lock.json");
   auto ch = Changes();
-  // bootstrap, the two realm registries, dev/network and the two tenants
-  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 6u);
+  // bootstrap, the two realm registries, dev/network, dev/platform and the two tenants
+  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 7u);
   EXPECT_TRUE(ch.apply.empty());
   EXPECT_EQ(ch.base_commit.size(), 40u);
   EXPECT_EQ(Read("eurus.lock.json"), lock);
@@ -165,7 +165,7 @@ TEST_F(ChangesGitTest, NetworkChangeBringsDependents) {
   auto ch = Changes();
   auto changed = ch.changes.Ids(run::UnitChange::kChanged);
   EXPECT_TRUE(std::find(changed.begin(), changed.end(), "dev/network") != changed.end());
-  EXPECT_EQ(ch.apply, (Ids{"dev/network", "dev/tenant-hello", "dev/tenant-second"}));
+  EXPECT_EQ(ch.apply, (Ids{"dev/network", "dev/platform", "dev/tenant-hello", "dev/tenant-second"}));
 }
 
 // Given a tenant file removed, its unit should be reported removed and nothing applied.
@@ -187,7 +187,7 @@ TEST_F(ChangesGitTest, InvalidBaseMeansAllAdded) {
   auto ch = cli::ComputeChanges(rfs, opts, c, &err);
   ASSERT_TRUE(ch) << err;
   EXPECT_FALSE(ch->base_valid);
-  EXPECT_EQ(ch->changes.Count(run::UnitChange::kAdded), 6u);
+  EXPECT_EQ(ch->changes.Count(run::UnitChange::kAdded), 7u);
   c.base = "no-such-ref";
   EXPECT_FALSE(cli::ComputeChanges(rfs, opts, c, &err));
   EXPECT_NE(err.find("`no-such-ref` is not a commit or tree"), std::string::npos) << err;
@@ -207,7 +207,7 @@ TEST_F(ChangesGitTest, AppliedRecordMatchesSynth) {
   c.applied = (dir_ / "applied.json").string();
   auto ch = cli::ComputeChanges(rfs, opts, c, &err);
   ASSERT_TRUE(ch) << err;
-  EXPECT_EQ(ch->changes.Count(run::UnitChange::kUnchanged), 6u);
+  EXPECT_EQ(ch->changes.Count(run::UnitChange::kUnchanged), 7u);
   EXPECT_EQ(ch->head.units.size(), m->units.size());
 }
 

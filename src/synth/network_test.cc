@@ -431,7 +431,8 @@ TEST_F(NetworkTest, TenantsReferenceOnlyThemselves) {
           }
         }
       }
-      EXPECT_EQ(t.dependencies, (std::set<std::string>{std::string(env) + "/network"}));
+      // Every environment-level unit of its environment (synth::TenantFilter), no other tenant.
+      EXPECT_EQ(t.dependencies, (std::set<std::string>{std::string(env) + "/network", std::string(env) + "/platform"}));
     }
   }
 }

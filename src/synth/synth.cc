@@ -143,6 +143,7 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
   struct EnvUnits {
     std::vector<tf::Unit> units;
     size_t network = 0;
+    size_t platform = 0;
   };
   std::vector<EnvUnits> envs(ctx.org.environments.size());
   struct Job {
@@ -154,6 +155,7 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
   for (size_t i = 0; i < ctx.org.environments.size(); ++i) {
     const auto& env = ctx.org.environments[i];
     envs[i].network = AddNetwork(ctx, env, envs[i].units);
+    envs[i].platform = AddPlatform(ctx, env, envs[i].units[envs[i].network], envs[i].units);
     for (const auto& t : ctx.org.tenants)
       for (const auto& dep : t.deployments)
         if (dep.env == env.name && (!build || build(env, t))) jobs.push_back({i, &t, &dep});

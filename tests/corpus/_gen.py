@@ -285,6 +285,11 @@ case("image-uppercase", [rep(KB, "image: knowledgebase/site", "image: Knowledgeb
      [E("E0309", KB, "Knowledgebase/site", extra="use lowercase letters")])
 case("image-reserved-prefix", [rep(SHOP, "image: shop/web", "image: eurus/aws-otel-collector")],
      [E("E0319", SHOP, "eurus/aws-otel-collector", extra="reserved for the platform's images")])
+# ---------------- added with the platform unit (issue 6) ----------------
+case("route-host-private-suffix", [rep(SHOP, "host: shop", "host: shop.acme.internal")],
+     [E("E0308", SHOP, "shop.acme.internal", extra="cannot get a public TLS certificate")])
+case("domain-private-suffix", [rep(ORG, "domain: acme.example.com", "domain: acme.local")],
+     [E("E0108", ORG, "acme.local", extra="cannot hold public zones and certificates")])
 
 
 def locate(text, anchor, nth):

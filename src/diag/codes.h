@@ -57,6 +57,7 @@ inline constexpr char kDuplicateItem[] = "E0315";       // the same item twice i
 inline constexpr char kResourceField[] = "E0316";       // a field that does not apply to this type
 inline constexpr char kBadEnvVar[] = "E0317";           // environment variable name invalid
 inline constexpr char kNoEnvironments[] = "E0318";      // tenant onboarded nowhere
+inline constexpr char kRulePriority[] = "E0319";        // listener rule priorities cannot be assigned
 
 // E04xx: derived AWS names
 inline constexpr char kNameTooLong[] = "E0401";      // a derived AWS name exceeds its limit

@@ -988,6 +988,11 @@ class Builder {
           if (p.value.empty() || p.value[0] != '/' || p.value.size() > 128)
             Report(Bad(codes::kBadRoute, fmt::format("route path `{}` must start with / and be at most 128 characters", p.value),
                        p.span, "invalid path pattern"));
+          else if (p.value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.$/~\"'@:+&*?") !=
+                   std::string::npos)
+            Report(Bad(codes::kBadRoute, fmt::format("route path `{}` holds a character the ALB does not accept", p.value),
+                       p.span, "invalid path pattern")
+                       .Help("ALB path patterns hold letters, digits, _-.$/~\"'@:+& and the wildcards * and ?"));
           else if (std::find(r.paths.begin(), r.paths.end(), p.value) != r.paths.end())
             Report(Bad(codes::kDuplicateItem, fmt::format("route path `{}` is listed twice", p.value), p.span, "duplicate"));
           else r.paths.push_back(p.value);
@@ -1094,6 +1099,23 @@ class Builder {
       else
         CheckName(naming::Secret(org.name, t.name, s.value), s.span, "secret");
       a.secrets.push_back(s.value);
+    }
+    // Secrets arrive as environment variables: no two may land on one name.
+    {
+      std::map<std::string, std::string> vars;  // variable → what sets it
+      for (const auto& [k, v] : d.environment.value) vars.emplace(k.value, "`environment`");
+      std::set<std::string> checked;
+      for (const auto& s : d.secrets.value) {
+        if (!checked.insert(s.value).second) continue;
+        const std::string var = naming::SecretVariable(s.value);
+        auto [it, fresh] = vars.emplace(var, fmt::format("secret `{}`", s.value));
+        if (fresh) continue;
+        Report(Bad(codes::kDuplicateItem,
+                   fmt::format("environment variable `{}` of app `{}` is set by both {} and secret `{}`", var, a.name,
+                               it->second, s.value),
+                   s.span, fmt::format("injected as `{}`", var))
+                   .Help("secrets are injected as their name in upper case with `-` as `_`; rename one of them"));
+      }
     }
     for (const auto& u : d.uses.value) {
       if (!seen.insert("u:" + u.value).second) {

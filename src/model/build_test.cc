@@ -178,6 +178,20 @@ TEST_F(BuildTest, ListenerRuleSlotsCollide) {
   EXPECT_EQ(diags.items()[0].message, "tenants `blog` and `shop` share listener rule slot 0 in environment `dev`");
 }
 
+// Given a secret whose variable an `environment` entry also sets, or a route path with a
+// character the ALB rejects, we should point at them.
+TEST_F(BuildTest, SecretVariablesAndPathCharacters) {
+  std::string& shop = fs.files["tenants/shop.yaml"];
+  shop.replace(shop.find("    uses: [orders]\n"), 18,
+               "    uses: [orders]\n    environment: { STRIPE_KEY: x }\n    secrets: [stripe-key]\n");
+  shop.replace(shop.find("route: { host: shop }"), 21, "route: { host: shop, paths: [\"/a b\"] }");
+  EXPECT_FALSE(Run());
+  diags.Sort(sources);
+  EXPECT_EQ(Where(), (std::vector<std::string>{"tenants/shop.yaml:8:34 E0308", "tenants/shop.yaml:12:15 E0315"}));
+  EXPECT_EQ(diags.items()[1].message,
+            "environment variable `STRIPE_KEY` of app `web` is set by both `environment` and secret `stripe-key`");
+}
+
 // Given Fargate's table, we should accept exactly the documented pairs.
 TEST(FargateTest, Pairs) {
   EXPECT_EQ(FargateMemoryFor(256), (std::vector<int>{512, 1024, 2048}));

@@ -219,6 +219,11 @@ Name TenantAlarmTopic(const std::string& org, const std::string& tenant) {
 Name TenantDashboard(const std::string& org, const std::string& tenant) {
   return Make(Kind::kDashboard, fmt::format("{}-{}", org, tenant), {{"org", org}, {"tenant", tenant}});
 }
+std::string SecretVariable(const std::string& secret) {
+  std::string v = secret;
+  for (char& c : v) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return v;
+}
 Name AuroraCluster(const std::string& org, const std::string& tenant, const std::string& resource) {
   return Make(Kind::kRdsCluster, fmt::format("{}-{}-{}", org, tenant, resource),
               {{"org", org}, {"tenant", tenant}, {"resource", resource}});

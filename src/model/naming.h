@@ -73,6 +73,8 @@ Name AppAlarm(const std::string& org, const std::string& tenant, const std::stri
               const std::string& what);
 Name TenantAlarmTopic(const std::string& org, const std::string& tenant);  // {org}-{tenant}-alarms
 Name TenantDashboard(const std::string& org, const std::string& tenant);   // {org}-{tenant}
+/// "stripe-key" → "STRIPE_KEY": the environment variable a secret is injected as.
+std::string SecretVariable(const std::string& secret);
 Name AuroraCluster(const std::string& org, const std::string& tenant, const std::string& resource);
 Name DocDbCluster(const std::string& org, const std::string& tenant, const std::string& resource);
 Name Cache(const std::string& org, const std::string& tenant, const std::string& resource);

@@ -142,7 +142,7 @@ using Ids = std::vector<std::string>;
 TEST_F(ChangesGitTest, NothingEdited) {
   std::string lock = Read("eurus.lock.json");
   auto ch = Changes();
-  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 4u);
+  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 5u);
   EXPECT_TRUE(ch.apply.empty());
   EXPECT_EQ(ch.base_commit.size(), 40u);
   EXPECT_EQ(Read("eurus.lock.json"), lock);
@@ -164,7 +164,7 @@ TEST_F(ChangesGitTest, NetworkChangeBringsDependents) {
   auto ch = Changes();
   auto changed = ch.changes.Ids(run::UnitChange::kChanged);
   EXPECT_TRUE(std::find(changed.begin(), changed.end(), "dev/network") != changed.end());
-  EXPECT_EQ(ch.apply, (Ids{"dev/network", "dev/tenant-hello", "dev/tenant-second"}));
+  EXPECT_EQ(ch.apply, (Ids{"dev/network", "dev/platform", "dev/tenant-hello", "dev/tenant-second"}));
 }
 
 // Given a tenant file removed, its unit should be reported removed and nothing applied.
@@ -186,7 +186,7 @@ TEST_F(ChangesGitTest, InvalidBaseMeansAllAdded) {
   auto ch = cli::ComputeChanges(rfs, opts, c, &err);
   ASSERT_TRUE(ch) << err;
   EXPECT_FALSE(ch->base_valid);
-  EXPECT_EQ(ch->changes.Count(run::UnitChange::kAdded), 4u);
+  EXPECT_EQ(ch->changes.Count(run::UnitChange::kAdded), 5u);
   c.base = "no-such-ref";
   EXPECT_FALSE(cli::ComputeChanges(rfs, opts, c, &err));
   EXPECT_NE(err.find("`no-such-ref` is not a commit or tree"), std::string::npos) << err;
@@ -206,7 +206,7 @@ TEST_F(ChangesGitTest, AppliedRecordMatchesSynth) {
   c.applied = (dir_ / "applied.json").string();
   auto ch = cli::ComputeChanges(rfs, opts, c, &err);
   ASSERT_TRUE(ch) << err;
-  EXPECT_EQ(ch->changes.Count(run::UnitChange::kUnchanged), 4u);
+  EXPECT_EQ(ch->changes.Count(run::UnitChange::kUnchanged), 5u);
   EXPECT_EQ(ch->head.units.size(), m->units.size());
 }
 

@@ -83,12 +83,14 @@ tf::Unit Context::NewUnit(const std::string& dir, const std::string& account, co
 std::vector<tf::Unit> Synthesize(const Context& ctx) {
   std::vector<tf::Unit> units;
   AddBootstrap(ctx, units);
-  // Environment units first (each tenant unit reads its network unit's outputs), then the
-  // tenant units, which are independent of each other: built on all cores, then placed in
-  // the fixed order (environment, then its tenants) so output does not depend on timing.
+  // Environment units first (each tenant unit reads its network and platform units'
+  // outputs), then the tenant units, which are independent of each other: built on all
+  // cores, then placed in the fixed order (environment, then its tenants) so output does
+  // not depend on timing.
   struct EnvUnits {
     std::vector<tf::Unit> units;
     size_t network = 0;
+    size_t platform = 0;
   };
   std::vector<EnvUnits> envs(ctx.org.environments.size());
   struct Job {
@@ -100,6 +102,7 @@ std::vector<tf::Unit> Synthesize(const Context& ctx) {
   for (size_t i = 0; i < ctx.org.environments.size(); ++i) {
     const auto& env = ctx.org.environments[i];
     envs[i].network = AddNetwork(ctx, env, envs[i].units);
+    envs[i].platform = AddPlatform(ctx, env, envs[i].units[envs[i].network], envs[i].units);
     for (const auto& t : ctx.org.tenants)
       for (const auto& dep : t.deployments)
         if (dep.env == env.name) jobs.push_back({i, &t, &dep});
@@ -112,7 +115,10 @@ std::vector<tf::Unit> Synthesize(const Context& ctx) {
     tf::Unit u = ctx.NewUnit(env.name, env.account, env.name, t.name, "tenant-" + t.name, t.cost_center);
     u.sources.insert(env.file);
     u.sources.insert(t.file);
-    AddTenantNetwork(ctx, env, t, *job.dep, envs[job.env].units[envs[job.env].network], u);
+    const tf::Unit& network = envs[job.env].units[envs[job.env].network];
+    const tf::Unit& platform = envs[job.env].units[envs[job.env].platform];
+    AddTenantNetwork(ctx, env, t, *job.dep, network, u);
+    AddTenantWorkloads(ctx, env, t, *job.dep, network, platform, u);
     built[j] = std::move(u);
   });
   size_t j = 0;

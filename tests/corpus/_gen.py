@@ -280,6 +280,21 @@ case("multi-network-and-data",
      [E("E0208", DEV, "eu-west-1b", nth=2), E("E0211", PROD, "tgw-xyz"),
       E("E0313", KB, "medium"), E("E0317", SHOP, "1LOG_LEVEL")])
 
+# ---------------- listener rule priorities (appended: earlier cases keep their numbers) ----------------
+case("rule-priority-overflow",
+     [rep(DEV, "  internet_egress: true\n", "  internet_egress: true\n  tenant_subnet_size: 28\n"),
+      rep(SHOP, 'paths: ["/*"]', 'paths: ["/a", "/b", "/c", "/d", "/e", "/f", "/g", "/h", "/i", "/j", "/*"]')],
+     [E("E0319", SHOP, "route:", extra="each tenant has room for 3")])
+case("rule-slot-collision",
+     [rep(DEV, "  internet_egress: true\n", "  internet_egress: true\n  tenant_subnet_size: 17\n")],
+     [E("E0319", SHOP, "route:", extra="share listener rule slot 0")])
+case("secret-variable-collision",
+     [rep(SHOP, "{ LOG_LEVEL: info }", "{ LOG_LEVEL: info, STRIPE_KEY: test }")],
+     [E("E0315", SHOP, "stripe-key]")])
+case("route-path-character",
+     [rep(SHOP, 'paths: ["/*"]', 'paths: ["/shop/{id}"]')],
+     [E("E0308", SHOP, '"/shop/{id}"')])
+
 
 def locate(text, anchor, nth):
     if anchor == "1:1":

@@ -1265,8 +1265,9 @@ class Builder {
                    over->span, fmt::format("app `{}`'s rule does not fit", over->app))
                    .Note(fmt::format("the VPC {} holds {} tenant slots of /{}; each slot gets {} / {} = {} priorities per band",
                                      env.network.cidr.ToString(), slot->slots, unit, kBandWidth, slot->slots, slot->stride))
-                   .Help(fmt::format("use fewer route paths (up to {} share one rule), or give environment `{}` fewer, larger "
-                                     "tenant slots (a smaller VPC or a larger tenant_subnet_size)",
+                   .Help(fmt::format("use fewer route paths (up to {} share one rule) or fewer routed apps; the share "
+                                     "of environment `{}` grows with larger tenant subnets (a smaller tenant_subnet_size, set "
+                                     "before tenants are allocated)",
                                      kMaxPathsPerRule, env.name)));
         continue;
       }

@@ -6,7 +6,8 @@
 
 namespace eurus::model {
 
-std::optional<RuleSlot> TenantRuleSlot(const Network& net, const std::vector<Cidr>& tenant_subnets) {
+std::optional<RuleSlot> TenantRuleSlot(const Network& net,
+                                       const std::vector<Cidr>& tenant_subnets) {
   if (tenant_subnets.empty()) return std::nullopt;
   const Cidr vpc = net.cidr.Network();
   const int unit = std::max(net.tenant_subnet_size, vpc.prefix);

@@ -60,7 +60,8 @@ TEST(RoutingTest, SlotFromLowestTenantSubnet) {
 TEST(RoutingTest, PathsSplitIntoRulesOfThree) {
   std::vector<int> index;
   auto rules = PlanListenerRules(
-      {Routed("api", "api.example.com", {"/a/*", "/bb/*", "/ccc/*", "/dddd/*", "/x", "/*"})}, &index);
+      {Routed("api", "api.example.com", {"/a/*", "/bb/*", "/ccc/*", "/dddd/*", "/x", "/*"})},
+      &index);
   ASSERT_EQ(rules.size(), 4u);
   EXPECT_EQ(rules[0].band, RuleBand::kExact);
   EXPECT_EQ(rules[0].paths, std::vector<std::string>({"/x"}));
@@ -77,10 +78,10 @@ TEST(RoutingTest, SpecificBeforeGeneralAcrossApps) {
   App worker;
   worker.name = "worker";
   std::vector<int> index;
-  auto rules = PlanListenerRules({Routed("a-site", "h.example.com", {"/*"}),
-                                  Routed("b-api", "h.example.com", {"/api/v2/*"}),
-                                  Routed("c-api", "h.example.com", {"/api/*"}), worker},
-                                 &index);
+  auto rules = PlanListenerRules(
+      {Routed("a-site", "h.example.com", {"/*"}), Routed("b-api", "h.example.com", {"/api/v2/*"}),
+       Routed("c-api", "h.example.com", {"/api/*"}), worker},
+      &index);
   ASSERT_EQ(rules.size(), 3u);
   EXPECT_EQ(rules[0].app, "b-api");
   EXPECT_EQ(rules[1].app, "c-api");
@@ -97,8 +98,8 @@ TEST(RoutingTest, PrioritiesAndOverflow) {
   EXPECT_EQ(rules[0].priority, 1 + 7 * 62);
   EXPECT_EQ(rules[1].priority, 1 + 2 * kBandWidth + 7 * 62);
   // Four exact-path rules with room for three.
-  rules = PlanListenerRules({Routed("web", "h", {"/1", "/2", "/3", "/4", "/5", "/6", "/7", "/8", "/9", "/10"})},
-                            &index);
+  rules = PlanListenerRules(
+      {Routed("web", "h", {"/1", "/2", "/3", "/4", "/5", "/6", "/7", "/8", "/9", "/10"})}, &index);
   ASSERT_EQ(rules.size(), 4u);
   const ListenerRule* over = AssignPriorities(rules, index, RuleSlot{0, 4096, 3});
   ASSERT_NE(over, nullptr);

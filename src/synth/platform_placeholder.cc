@@ -16,7 +16,8 @@ namespace eurus::synth {
 size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::Unit& network,
                    std::vector<tf::Unit>& units) {
   const model::Org& org = ctx.org;
-  tf::Unit u = ctx.NewUnit(env.name, env.account, env.name, tags::kPlatform, kPlatformUnit, tags::kPlatform);
+  tf::Unit u =
+      ctx.NewUnit(env.name, env.account, env.name, tags::kPlatform, kPlatformUnit, tags::kPlatform);
   u.sources.insert(env.file);
   const tf::Origin o = ctx.Origin(env.span);
   tf::Ref nw = u.RemoteState(network, ctx.BackendFor(env.account, "network"));
@@ -28,18 +29,24 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
                                {"tags", {{"Name", name}}}},
                               o);
   u.Output(platform_out::kKmsKeyArn,
-           fmt::format("arn:aws:kms:{}:{}:key/00000000-0000-0000-0000-000000000000", org.region, env.account),
+           fmt::format("arn:aws:kms:{}:{}:key/00000000-0000-0000-0000-000000000000", org.region,
+                       env.account),
            "placeholder: the environment's KMS key");
-  u.Output(platform_out::kAlbSecurityGroupId, alb_sg["id"], "placeholder: the shared ALB's security group");
-  u.Output(platform_out::kListenerArn,
-           fmt::format("arn:aws:elasticloadbalancing:{}:{}:listener/app/{}-{}/0000000000000000/0000000000000000",
-                       org.region, env.account, org.name, env.name),
-           "placeholder: the shared ALB's HTTPS listener");
-  u.Output(platform_out::kAlbArnSuffix, fmt::format("app/{}-{}/0000000000000000", org.name, env.name),
+  u.Output(platform_out::kAlbSecurityGroupId, alb_sg["id"],
+           "placeholder: the shared ALB's security group");
+  u.Output(
+      platform_out::kListenerArn,
+      fmt::format(
+          "arn:aws:elasticloadbalancing:{}:{}:listener/app/{}-{}/0000000000000000/0000000000000000",
+          org.region, env.account, org.name, env.name),
+      "placeholder: the shared ALB's HTTPS listener");
+  u.Output(platform_out::kAlbArnSuffix,
+           fmt::format("app/{}-{}/0000000000000000", org.name, env.name),
            "placeholder: the shared ALB's ARN suffix");
-  u.Output(platform_out::kAlarmTopicArn,
-           fmt::format("arn:aws:sns:{}:{}:{}-{}-alarms", org.region, env.account, org.name, env.name),
-           "placeholder: the environment's alarm topic");
+  u.Output(
+      platform_out::kAlarmTopicArn,
+      fmt::format("arn:aws:sns:{}:{}:{}-{}-alarms", org.region, env.account, org.name, env.name),
+      "placeholder: the environment's alarm topic");
   units.push_back(std::move(u));
   return units.size() - 1;
 }

@@ -48,7 +48,8 @@ struct WorkloadsTest : ::testing::Test {
         "  availability_zones: [eu-west-1a, eu-west-1b]\nlogs: { retention_days: 14 }\n";
     fs.files["environments/prod.yaml"] =
         "account: \"555555555555\"\nrealm: prod\nnetwork:\n  cidr: 10.2.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b, eu-west-1c]\nlogs: { retention_days: 90 }\n";
+        "  availability_zones: [eu-west-1a, eu-west-1b, eu-west-1c]\nlogs: { retention_days: 90 "
+        "}\n";
     fs.files["tenants/shop.yaml"] =
         "contacts: [shop-team@acme.example.com, oncall@acme.example.com]\n"
         "environments: [dev, prod]\n"
@@ -129,7 +130,8 @@ std::vector<std::string> List(const Json& v) {
 }
 
 Json Containers(const tf::Unit& u, const std::string& td) {
-  return Json::parse(Resource(u, "aws_ecs_task_definition", td)["container_definitions"].get<std::string>());
+  return Json::parse(
+      Resource(u, "aws_ecs_task_definition", td)["container_definitions"].get<std::string>());
 }
 
 Json Container(const Json& defs, const std::string& name) {
@@ -146,13 +148,15 @@ TEST_F(WorkloadsTest, ClusterPerTenantWithFargateAndSpot) {
   Synth();
   const tf::Unit& t = U("dev/tenant-shop");
   EXPECT_EQ(ResourceCount(t, "aws_ecs_cluster"), 1);
-  EXPECT_TRUE(HasResource(t, "aws_ecs_cluster",
-                          R"({"name":"acme-shop","setting":[{"name":"containerInsights","value":"enabled"}]})"));
+  EXPECT_TRUE(HasResource(
+      t, "aws_ecs_cluster",
+      R"({"name":"acme-shop","setting":[{"name":"containerInsights","value":"enabled"}]})"));
   EXPECT_FALSE(Resource(t, "aws_ecs_cluster", "shop").contains("configuration"));
   Json cp = Resource(t, "aws_ecs_cluster_capacity_providers", "shop");
   EXPECT_EQ(cp["cluster_name"], "${aws_ecs_cluster.shop.name}");
   EXPECT_EQ(cp["capacity_providers"], Json::array({"FARGATE", "FARGATE_SPOT"}));
-  for (const Json& s : Resources(t, "aws_ecs_service")) EXPECT_EQ(s["enable_execute_command"], false);
+  for (const Json& s : Resources(t, "aws_ecs_service"))
+    EXPECT_EQ(s["enable_execute_command"], false);
 }
 
 // Given an app, its execution role should trust ECS tasks of this account only, and may pull
@@ -165,7 +169,8 @@ TEST_F(WorkloadsTest, ExecutionRoleIsLeastPrivilege) {
   EXPECT_EQ(role["name"], "acme-shop-web-exec");
   Json trust = Json::parse(role["assume_role_policy"].get<std::string>());
   EXPECT_TRUE(testing::Matches(
-      Json::parse(R"({"Statement":[{"Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole",
+      Json::parse(
+          R"({"Statement":[{"Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole",
                       "Condition":{"StringEquals":{"aws:SourceAccount":"555555555555"}}}]})"),
       trust));
   std::map<std::string, Json> by_sid;
@@ -182,12 +187,14 @@ TEST_F(WorkloadsTest, ExecutionRoleIsLeastPrivilege) {
     }
   }
   EXPECT_EQ(List(by_sid["EcrPull"]["Resource"]),
-            std::vector<std::string>({"arn:aws:ecr:eu-west-1:333333333333:repository/shop/web",
-                                      "arn:aws:ecr:eu-west-1:333333333333:repository/eurus/aws-otel-collector"}));
+            std::vector<std::string>(
+                {"arn:aws:ecr:eu-west-1:333333333333:repository/shop/web",
+                 "arn:aws:ecr:eu-west-1:333333333333:repository/eurus/aws-otel-collector"}));
   EXPECT_EQ(List(by_sid["Logs"]["Resource"]),
             std::vector<std::string>(
                 {"arn:aws:logs:eu-west-1:555555555555:log-group:/eurus/acme/prod/shop/web",
-                 "arn:aws:logs:eu-west-1:555555555555:log-group:/eurus/acme/prod/shop/web:log-stream:*"}));
+                 "arn:aws:logs:eu-west-1:555555555555:log-group:/eurus/acme/prod/shop/"
+                 "web:log-stream:*"}));
   EXPECT_EQ(List(by_sid["Secrets"]["Resource"]),
             std::vector<std::string>({"${aws_secretsmanager_secret.shop_secret_stripe_key.arn}"}));
   EXPECT_EQ(by_sid["DecryptSecrets"]["Resource"], kPlatformOut + "kms_key_arn}");
@@ -195,7 +202,8 @@ TEST_F(WorkloadsTest, ExecutionRoleIsLeastPrivilege) {
             "secretsmanager.eu-west-1.amazonaws.com");
   // No secrets, no secret statements.
   std::set<std::string> worker_sids;
-  for (const Json& st : Statements(Resource(t, "aws_iam_role_policy", "shop_worker_exec")["policy"]))
+  for (const Json& st :
+       Statements(Resource(t, "aws_iam_role_policy", "shop_worker_exec")["policy"]))
     worker_sids.insert(st["Sid"]);
   EXPECT_EQ(worker_sids, std::set<std::string>({"EcrLogin", "EcrPull", "Logs"}));
 }
@@ -208,13 +216,15 @@ TEST_F(WorkloadsTest, TaskRoleGrantsTracesAndUsedBucketsOnly) {
   auto sts = Statements(Resource(t, "aws_iam_role_policy", "shop_web_task")["policy"]);
   ASSERT_EQ(sts.size(), 3u);
   EXPECT_EQ(sts[0]["Sid"], "Traces");
-  EXPECT_EQ(List(sts[0]["Action"]), std::vector<std::string>({"xray:GetSamplingRules", "xray:GetSamplingTargets",
-                                                              "xray:PutTelemetryRecords", "xray:PutTraceSegments"}));
+  EXPECT_EQ(List(sts[0]["Action"]),
+            std::vector<std::string>({"xray:GetSamplingRules", "xray:GetSamplingTargets",
+                                      "xray:PutTelemetryRecords", "xray:PutTraceSegments"}));
   EXPECT_EQ(sts[1]["Resource"], "arn:aws:s3:::acme-shop-uploads-444444444444");
   EXPECT_EQ(sts[2]["Resource"], "arn:aws:s3:::acme-shop-uploads-444444444444/*");
   for (const std::string& a : List(sts[2]["Action"])) EXPECT_EQ(a.rfind("s3:", 0), 0u) << a;
   // The worker uses nothing: traces only.
-  EXPECT_EQ(Statements(Resource(t, "aws_iam_role_policy", "shop_worker_task")["policy"]).size(), 1u);
+  EXPECT_EQ(Statements(Resource(t, "aws_iam_role_policy", "shop_worker_task")["policy"]).size(),
+            1u);
   // The trust policy is ECS tasks', as for the execution role.
   EXPECT_EQ(Resource(t, "aws_iam_role", "shop_web_task")["assume_role_policy"],
             Resource(t, "aws_iam_role", "shop_web_exec")["assume_role_policy"]);
@@ -236,7 +246,8 @@ TEST_F(WorkloadsTest, NoWildcardOnWildcardAndNoOtherTenant) {
           bool star_resource = std::count(resources.begin(), resources.end(), "*") > 0;
           EXPECT_FALSE(star_action && star_resource) << u.id() << " " << name;
           if (u.name() == "tenant-blog") {
-            for (const std::string& r : resources) EXPECT_EQ(r.find("shop"), std::string::npos) << name << " " << r;
+            for (const std::string& r : resources)
+              EXPECT_EQ(r.find("shop"), std::string::npos) << name << " " << r;
           }
         }
       }
@@ -287,7 +298,8 @@ TEST_F(WorkloadsTest, TaskDefinition) {
   Json app = Container(defs, "app");
   EXPECT_EQ(app["essential"], true);
   EXPECT_EQ(app["readonlyRootFilesystem"], true);
-  EXPECT_EQ(app["mountPoints"], Json::parse(R"([{"sourceVolume":"tmp","containerPath":"/tmp","readOnly":false}])"));
+  EXPECT_EQ(app["mountPoints"],
+            Json::parse(R"([{"sourceVolume":"tmp","containerPath":"/tmp","readOnly":false}])"));
   EXPECT_EQ(app["portMappings"], Json::parse(R"([{"containerPort":8080,"protocol":"tcp"}])"));
   // `${` in the YAML is text, not an interpolation.
   EXPECT_EQ(app["command"], Json::parse(R"(["./server","--greeting=$${HOME}"])"));
@@ -295,7 +307,8 @@ TEST_F(WorkloadsTest, TaskDefinition) {
   for (const Json& e : app["environment"]) names.push_back(e["name"]);
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
   EXPECT_TRUE(testing::Matches(
-      Json::parse(R"([{"name":"LOG_LEVEL","value":"info"},{"name":"OTEL_SERVICE_NAME","value":"web"},
+      Json::parse(
+          R"([{"name":"LOG_LEVEL","value":"info"},{"name":"OTEL_SERVICE_NAME","value":"web"},
                       {"name":"OTEL_EXPORTER_OTLP_ENDPOINT","value":"http://localhost:4317"}])"),
       app["environment"]));
   EXPECT_EQ(app["secrets"], Json::parse(R"([{"name":"STRIPE_KEY",
@@ -303,9 +316,11 @@ TEST_F(WorkloadsTest, TaskDefinition) {
   EXPECT_EQ(app["logConfiguration"], Json::parse(R"({"logDriver":"awslogs","options":{
       "awslogs-group":"/eurus/acme/dev/shop/web","awslogs-region":"eu-west-1","awslogs-stream-prefix":"app"}})"));
   Json otel = Container(defs, "otel-collector");
-  EXPECT_EQ(otel["image"], RepositoryUrl(*org, model::RealmKind::kNonprod, kCollectorRepository) + ":" + kCollectorTag);
-  EXPECT_EQ(otel["image"], std::string("222222222222.dkr.ecr.eu-west-1.amazonaws.com/eurus/aws-otel-collector:") +
-                               kCollectorTag);
+  EXPECT_EQ(otel["image"], RepositoryUrl(*org, model::RealmKind::kNonprod, kCollectorRepository) +
+                               ":" + kCollectorTag);
+  EXPECT_EQ(otel["image"],
+            std::string("222222222222.dkr.ecr.eu-west-1.amazonaws.com/eurus/aws-otel-collector:") +
+                kCollectorTag);
   EXPECT_EQ(otel["essential"], false);
   EXPECT_EQ(otel["readonlyRootFilesystem"], true);
   EXPECT_EQ(otel["command"], Json::array({"--config=/etc/ecs/ecs-xray.yaml"}));
@@ -330,14 +345,16 @@ TEST_F(WorkloadsTest, ServiceInEveryAzWithoutPublicIp) {
       EXPECT_EQ(net["security_groups"], Json::array({"${aws_security_group.shop_app.id}"}));
       ASSERT_EQ(net["subnets"].size(), azs) << env;
       for (const std::string& az : org->environment(env)->network.azs)
-        EXPECT_TRUE(testing::Matches(Json::array({"${aws_subnet.shop_" + BlockKey(az) + ".id}"}), net["subnets"]));
+        EXPECT_TRUE(testing::Matches(Json::array({"${aws_subnet.shop_" + BlockKey(az) + ".id}"}),
+                                     net["subnets"]));
       EXPECT_EQ(s["deployment_circuit_breaker"], Json::parse(R"({"enable":true,"rollback":true})"));
       EXPECT_EQ(s["propagate_tags"], "SERVICE");
       EXPECT_EQ(s["enable_ecs_managed_tags"], true);
       EXPECT_EQ(s["wait_for_steady_state"], false);
       EXPECT_EQ(s["lifecycle"]["ignore_changes"], Json::array({"desired_count"}));
       EXPECT_EQ(s["cluster"], "${aws_ecs_cluster.shop.id}");
-      EXPECT_TRUE(testing::Matches(Json::array({"aws_ecs_cluster_capacity_providers.shop"}), s["depends_on"]));
+      EXPECT_TRUE(testing::Matches(Json::array({"aws_ecs_cluster_capacity_providers.shop"}),
+                                   s["depends_on"]));
     }
   }
   Json web = Resource(U("prod/tenant-shop"), "aws_ecs_service", "shop_web");
@@ -352,14 +369,16 @@ TEST_F(WorkloadsTest, RoutedServiceLoadBalancerAndAlarms) {
   Synth();
   const tf::Unit& t = U("dev/tenant-shop");
   Json web = Resource(t, "aws_ecs_service", "shop_web");
-  EXPECT_EQ(web["load_balancer"], Json::parse(R"([{"target_group_arn":"${aws_lb_target_group.shop_web.arn}",
+  EXPECT_EQ(web["load_balancer"],
+            Json::parse(R"([{"target_group_arn":"${aws_lb_target_group.shop_web.arn}",
                                                    "container_name":"app","container_port":8080}])"));
   EXPECT_EQ(web["health_check_grace_period_seconds"], 60);
   EXPECT_EQ(web["alarms"], Json::parse(R"({"alarm_names":[
       "${aws_cloudwatch_metric_alarm.shop_web_unhealthy_targets.alarm_name}",
       "${aws_cloudwatch_metric_alarm.shop_web_target_5xx.alarm_name}"],"enable":true,"rollback":true})"));
-  EXPECT_TRUE(testing::Matches(Json::array({"aws_lb_listener_rule.shop_web_0", "aws_lb_listener_rule.shop_web_1"}),
-                               web["depends_on"]));
+  EXPECT_TRUE(testing::Matches(
+      Json::array({"aws_lb_listener_rule.shop_web_0", "aws_lb_listener_rule.shop_web_1"}),
+      web["depends_on"]));
   Json worker = Resource(t, "aws_ecs_service", "shop_worker");
   EXPECT_FALSE(worker.contains("load_balancer"));
   EXPECT_FALSE(worker.contains("alarms"));
@@ -370,21 +389,25 @@ TEST_F(WorkloadsTest, RoutedServiceLoadBalancerAndAlarms) {
 // FARGATE and scale out on spot; other apps run on FARGATE.
 TEST_F(WorkloadsTest, SpotHonoured) {
   Synth();
-  EXPECT_EQ(Resource(U("dev/tenant-shop"), "aws_ecs_service", "shop_worker")["capacity_provider_strategy"],
+  EXPECT_EQ(Resource(U("dev/tenant-shop"), "aws_ecs_service",
+                     "shop_worker")["capacity_provider_strategy"],
             Json::parse(R"([{"capacity_provider":"FARGATE_SPOT","weight":1,"base":0}])"));
-  EXPECT_EQ(Resource(U("prod/tenant-shop"), "aws_ecs_service", "shop_worker")["capacity_provider_strategy"],
+  EXPECT_EQ(Resource(U("prod/tenant-shop"), "aws_ecs_service",
+                     "shop_worker")["capacity_provider_strategy"],
             Json::parse(R"([{"capacity_provider":"FARGATE","weight":0,"base":2},
                             {"capacity_provider":"FARGATE_SPOT","weight":1,"base":0}])"));
-  EXPECT_EQ(Resource(U("prod/tenant-shop"), "aws_ecs_service", "shop_web")["capacity_provider_strategy"],
-            Json::parse(R"([{"capacity_provider":"FARGATE","weight":1,"base":0}])"));
+  EXPECT_EQ(
+      Resource(U("prod/tenant-shop"), "aws_ecs_service", "shop_web")["capacity_provider_strategy"],
+      Json::parse(R"([{"capacity_provider":"FARGATE","weight":1,"base":0}])"));
 }
 
 // Given a routed app, its target group should send HTTP to task IPs on the app port in the
 // environment's VPC and check the health check path.
 TEST_F(WorkloadsTest, TargetGroup) {
   Synth();
-  EXPECT_TRUE(HasResource(U("dev/tenant-shop"), "aws_lb_target_group",
-                          R"({"name":"acme-shop-web","target_type":"ip","protocol":"HTTP","port":8080,
+  EXPECT_TRUE(
+      HasResource(U("dev/tenant-shop"), "aws_lb_target_group",
+                  R"({"name":"acme-shop-web","target_type":"ip","protocol":"HTTP","port":8080,
                               "vpc_id":"${data.terraform_remote_state.network.outputs.vpc_id}",
                               "deregistration_delay":30,
                               "health_check":{"enabled":true,"path":"/healthz","matcher":"200-399"}})"));
@@ -394,14 +417,16 @@ TEST_F(WorkloadsTest, TargetGroup) {
 }
 
 /// Every listener rule of `env`'s tenant units: priority → (unit, rule body).
-std::map<int, std::pair<std::string, Json>> RulesOf(const std::vector<tf::Unit>& units, const std::string& env) {
+std::map<int, std::pair<std::string, Json>> RulesOf(const std::vector<tf::Unit>& units,
+                                                    const std::string& env) {
   std::map<int, std::pair<std::string, Json>> out;
   for (const tf::Unit& u : units) {
     if (u.account() != env) continue;
     for (const auto& [name, r] : ResourcesByName(u, "aws_lb_listener_rule")) {
       int p = r["priority"];
       EXPECT_TRUE(out.emplace(p, std::make_pair(u.id() + "." + name, r)).second)
-          << "priority " << p << " of " << u.id() << "." << name << " collides with " << out[p].first;
+          << "priority " << p << " of " << u.id() << "." << name << " collides with "
+          << out[p].first;
     }
   }
   return out;
@@ -441,7 +466,10 @@ TEST_F(WorkloadsTest, ListenerRules) {
   EXPECT_EQ(ResourceCount(t, "aws_lb_listener_rule"), 2);
   for (const Json& r : Resources(t, "aws_lb_listener_rule")) {
     EXPECT_EQ(r["listener_arn"], kPlatformOut + "https_listener_arn}");
-    EXPECT_EQ(r["action"], Json::parse(R"([{"type":"forward","target_group_arn":"${aws_lb_target_group.shop_web.arn}"}])"));
+    EXPECT_EQ(
+        r["action"],
+        Json::parse(
+            R"([{"type":"forward","target_group_arn":"${aws_lb_target_group.shop_web.arn}"}])"));
     EXPECT_EQ(Host(r), "shop.dev.acme.example.com");
     EXPECT_LE(Paths(r).size(), model::kMaxPathsPerRule);
   }
@@ -464,7 +492,8 @@ TEST_F(WorkloadsTest, PrioritiesStableWhenTenantsComeAndGo) {
   Synth();
   auto before = RulesOf(units, "dev");
   fs.files["tenants/aaa.yaml"] =
-      "environments: [dev]\napps:\n  web:\n    image: aaa/web\n    port: 80\n    cpu: 256\n    memory: 512\n"
+      "environments: [dev]\napps:\n  web:\n    image: aaa/web\n    port: 80\n    cpu: 256\n    "
+      "memory: 512\n"
       "    route: { host: aaa, paths: [\"/x\", \"/*\"] }\n";
   fs.files.erase("tenants/blog.yaml");
   sources = SourceMap();
@@ -485,7 +514,8 @@ TEST_F(WorkloadsTest, GeneratedOrgPrioritiesNeverCollide) {
   fs.files.erase("tenants/shop.yaml");
   fs.files.erase("tenants/blog.yaml");
   fs.files["environments/dev.yaml"] =
-      "account: \"444444444444\"\nrealm: nonprod\nnetwork:\n  cidr: 10.1.0.0/16\n  tenant_subnet_size: 26\n"
+      "account: \"444444444444\"\nrealm: nonprod\nnetwork:\n  cidr: 10.1.0.0/16\n  "
+      "tenant_subnet_size: 26\n"
       "  data_subnet_size: 28\n  availability_zones: [eu-west-1a, eu-west-1b, eu-west-1c]\n";
   uint32_t seed = 12345;
   auto rnd = [&](uint32_t n) {
@@ -501,16 +531,23 @@ TEST_F(WorkloadsTest, GeneratedOrgPrioritiesNeverCollide) {
       const int n = 1 + static_cast<int>(rnd(7));
       for (int k = 0; k < n; ++k) {
         switch (rnd(3)) {
-          case 0: paths.push_back(fmt::format("\"/t{}/a{}/p{}\"", i, a, k)); break;
-          case 1: paths.push_back(fmt::format("\"/t{}/a{}/p{}/*\"", i, a, k)); break;
-          default: paths.push_back(fmt::format("\"/t{}/a{}/{}*\"", i, a, std::string(k, 'x'))); break;
+          case 0:
+            paths.push_back(fmt::format("\"/t{}/a{}/p{}\"", i, a, k));
+            break;
+          case 1:
+            paths.push_back(fmt::format("\"/t{}/a{}/p{}/*\"", i, a, k));
+            break;
+          default:
+            paths.push_back(fmt::format("\"/t{}/a{}/{}*\"", i, a, std::string(k, 'x')));
+            break;
         }
       }
       // One catch-all per host at most (two would collide, E0308): tenant i owns h(i % 5)'s.
       if (host == fmt::format("h{}", i % 5) && i < 5 && a == 0) paths.push_back("\"/*\"");
-      y += fmt::format("  app{}:\n    image: t{}/app{}\n    port: 8080\n    cpu: 256\n    memory: 512\n"
-                       "    route: {{ host: {}, paths: [{}] }}\n",
-                       a, i, a, host, fmt::join(paths, ", "));
+      y += fmt::format(
+          "  app{}:\n    image: t{}/app{}\n    port: 8080\n    cpu: 256\n    memory: 512\n"
+          "    route: {{ host: {}, paths: [{}] }}\n",
+          a, i, a, host, fmt::join(paths, ", "));
     }
     fs.files[fmt::format("tenants/t{:02}.yaml", i)] = y;
   }
@@ -533,14 +570,17 @@ TEST_F(WorkloadsTest, GeneratedOrgPrioritiesNeverCollide) {
 TEST_F(WorkloadsTest, AppSecurityGroupAdmitsOnlyTheAlb) {
   fs.files["tenants/blog.yaml"] =
       "environments: [dev]\napps:\n"
-      "  site:\n    image: blog/site\n    port: 3000\n    cpu: 256\n    memory: 512\n    route: { host: blog }\n"
-      "  site2:\n    image: blog/site2\n    port: 3000\n    cpu: 256\n    memory: 512\n    route: { host: blog2 }\n";
+      "  site:\n    image: blog/site\n    port: 3000\n    cpu: 256\n    memory: 512\n    route: { "
+      "host: blog }\n"
+      "  site2:\n    image: blog/site2\n    port: 3000\n    cpu: 256\n    memory: 512\n    route: "
+      "{ host: blog2 }\n";
   Synth();
   for (const char* id : {"dev/tenant-shop", "dev/tenant-blog"}) {
     const tf::Unit& t = U(id);
     int from_alb = 0;
     for (const Json& r : Resources(t, "aws_vpc_security_group_ingress_rule")) {
-      if (r.contains("cidr_ipv4") || r.contains("prefix_list_id")) ADD_FAILURE() << id << " admits a CIDR";
+      if (r.contains("cidr_ipv4") || r.contains("prefix_list_id"))
+        ADD_FAILURE() << id << " admits a CIDR";
       if (r["security_group_id"].get<std::string>().find("_app.id}") == std::string::npos) continue;
       ++from_alb;
       EXPECT_EQ(r["referenced_security_group_id"], kPlatformOut + "alb_security_group_id}");
@@ -561,10 +601,15 @@ TEST_F(WorkloadsTest, SecretsCreatedEmptyWithKms) {
     EXPECT_EQ(ResourceCount(t, "aws_secretsmanager_secret_version"), 0);
     Json s = Resources(t, "aws_secretsmanager_secret")[0];
     EXPECT_EQ(s["kms_key_id"], kPlatformOut + "kms_key_arn}");
-    EXPECT_EQ(s["name"], std::string(t.name() == "tenant-shop" ? "acme/shop" : "acme/blog") + "/stripe-key");
+    EXPECT_EQ(s["name"],
+              std::string(t.name() == "tenant-shop" ? "acme/shop" : "acme/blog") + "/stripe-key");
   }
-  EXPECT_EQ(Resources(U("prod/tenant-shop"), "aws_secretsmanager_secret")[0]["recovery_window_in_days"], 30);
-  EXPECT_EQ(Resources(U("dev/tenant-shop"), "aws_secretsmanager_secret")[0]["recovery_window_in_days"], 7);
+  EXPECT_EQ(
+      Resources(U("prod/tenant-shop"), "aws_secretsmanager_secret")[0]["recovery_window_in_days"],
+      30);
+  EXPECT_EQ(
+      Resources(U("dev/tenant-shop"), "aws_secretsmanager_secret")[0]["recovery_window_in_days"],
+      7);
 }
 
 // Given scaling targets, we should get a scalable target with the replica range and one
@@ -572,8 +617,9 @@ TEST_F(WorkloadsTest, SecretsCreatedEmptyWithKms) {
 TEST_F(WorkloadsTest, Scaling) {
   Synth();
   const tf::Unit& t = U("prod/tenant-shop");
-  EXPECT_TRUE(HasResource(t, "aws_appautoscaling_target",
-                          R"({"service_namespace":"ecs","scalable_dimension":"ecs:service:DesiredCount",
+  EXPECT_TRUE(
+      HasResource(t, "aws_appautoscaling_target",
+                  R"({"service_namespace":"ecs","scalable_dimension":"ecs:service:DesiredCount",
                               "resource_id":"service/${aws_ecs_cluster.shop.name}/${aws_ecs_service.shop_web.name}",
                               "min_capacity":3,"max_capacity":12})"));
   auto policies = ResourcesByName(t, "aws_appautoscaling_policy");
@@ -593,7 +639,8 @@ TEST_F(WorkloadsTest, Scaling) {
             Json::parse(R"({"predefined_metric_type":"ALBRequestCountPerTarget",
                 "resource_label":"${data.terraform_remote_state.platform.outputs.alb_arn_suffix}/${aws_lb_target_group.shop_web.arn_suffix}"})"));
   // The worker has no targets: a range, no policies.
-  EXPECT_TRUE(HasResource(t, "aws_appautoscaling_target", R"({"min_capacity":2,"max_capacity":4})"));
+  EXPECT_TRUE(
+      HasResource(t, "aws_appautoscaling_target", R"({"min_capacity":2,"max_capacity":4})"));
 }
 
 // Given an app, its alarms should go to the environment's topic and, with contacts, to the
@@ -604,35 +651,44 @@ TEST_F(WorkloadsTest, AlarmsToTopics) {
   auto alarms = ResourcesByName(t, "aws_cloudwatch_metric_alarm");
   // web: cpu, memory, tasks, unhealthy, 5xx, p99; worker (min 0): cpu, memory.
   EXPECT_EQ(alarms.size(), 8u);
-  const Json topics = Json::array({kPlatformOut + "alarm_topic_arn}", "${aws_sns_topic.shop_alarms.arn}"});
+  const Json topics =
+      Json::array({kPlatformOut + "alarm_topic_arn}", "${aws_sns_topic.shop_alarms.arn}"});
   for (const auto& [name, a] : alarms) {
     EXPECT_EQ(a["alarm_actions"], topics) << name;
     EXPECT_EQ(a["ok_actions"], topics) << name;
   }
   EXPECT_FALSE(alarms.count("shop_worker_tasks_low"));
-  EXPECT_TRUE(HasResource(t, "aws_cloudwatch_metric_alarm",
-                          R"({"alarm_name":"acme-shop-web-tasks-low","namespace":"ECS/ContainerInsights",
+  EXPECT_TRUE(
+      HasResource(t, "aws_cloudwatch_metric_alarm",
+                  R"({"alarm_name":"acme-shop-web-tasks-low","namespace":"ECS/ContainerInsights",
                               "metric_name":"RunningTaskCount","comparison_operator":"LessThanThreshold","threshold":1,
                               "dimensions":{"ClusterName":"acme-shop","ServiceName":"acme-shop-web"}})"));
-  EXPECT_TRUE(HasResource(t, "aws_cloudwatch_metric_alarm",
-                          R"({"alarm_name":"acme-shop-web-cpu-high","namespace":"AWS/ECS","metric_name":"CPUUtilization"})"));
-  EXPECT_TRUE(HasResource(t, "aws_cloudwatch_metric_alarm",
-                          R"({"alarm_name":"acme-shop-web-memory-high","metric_name":"MemoryUtilization"})"));
-  EXPECT_TRUE(HasResource(t, "aws_cloudwatch_metric_alarm",
-                          R"({"alarm_name":"acme-shop-web-unhealthy-targets","namespace":"AWS/ApplicationELB",
+  EXPECT_TRUE(HasResource(
+      t, "aws_cloudwatch_metric_alarm",
+      R"({"alarm_name":"acme-shop-web-cpu-high","namespace":"AWS/ECS","metric_name":"CPUUtilization"})"));
+  EXPECT_TRUE(HasResource(
+      t, "aws_cloudwatch_metric_alarm",
+      R"({"alarm_name":"acme-shop-web-memory-high","metric_name":"MemoryUtilization"})"));
+  EXPECT_TRUE(HasResource(
+      t, "aws_cloudwatch_metric_alarm",
+      R"({"alarm_name":"acme-shop-web-unhealthy-targets","namespace":"AWS/ApplicationELB",
                               "metric_name":"UnHealthyHostCount",
                               "dimensions":{"TargetGroup":"${aws_lb_target_group.shop_web.arn_suffix}",
                                             "LoadBalancer":"${data.terraform_remote_state.platform.outputs.alb_arn_suffix}"}})"));
-  EXPECT_TRUE(HasResource(t, "aws_cloudwatch_metric_alarm",
-                          R"({"alarm_name":"acme-shop-web-target-5xx","metric_name":"HTTPCode_Target_5XX_Count"})"));
-  EXPECT_TRUE(HasResource(t, "aws_cloudwatch_metric_alarm",
-                          R"({"alarm_name":"acme-shop-web-latency-p99","metric_name":"TargetResponseTime",
+  EXPECT_TRUE(HasResource(
+      t, "aws_cloudwatch_metric_alarm",
+      R"({"alarm_name":"acme-shop-web-target-5xx","metric_name":"HTTPCode_Target_5XX_Count"})"));
+  EXPECT_TRUE(
+      HasResource(t, "aws_cloudwatch_metric_alarm",
+                  R"({"alarm_name":"acme-shop-web-latency-p99","metric_name":"TargetResponseTime",
                               "extended_statistic":"p99"})"));
-  EXPECT_TRUE(HasResource(t, "aws_sns_topic",
-                          R"({"name":"acme-shop-alarms","kms_master_key_id":"${data.terraform_remote_state.platform.outputs.kms_key_arn}"})"));
+  EXPECT_TRUE(HasResource(
+      t, "aws_sns_topic",
+      R"({"name":"acme-shop-alarms","kms_master_key_id":"${data.terraform_remote_state.platform.outputs.kms_key_arn}"})"));
   EXPECT_EQ(ResourceCount(t, "aws_sns_topic_subscription"), 2);
-  EXPECT_TRUE(HasResource(t, "aws_sns_topic_subscription",
-                          R"({"protocol":"email","endpoint":"oncall@acme.example.com","topic_arn":"${aws_sns_topic.shop_alarms.arn}"})"));
+  EXPECT_TRUE(HasResource(
+      t, "aws_sns_topic_subscription",
+      R"({"protocol":"email","endpoint":"oncall@acme.example.com","topic_arn":"${aws_sns_topic.shop_alarms.arn}"})"));
   // No contacts: the environment's topic only, and no tenant topic.
   const tf::Unit& b = U("dev/tenant-blog");
   EXPECT_EQ(ResourceCount(b, "aws_sns_topic"), 0);
@@ -650,8 +706,9 @@ TEST_F(WorkloadsTest, Dashboard) {
   EXPECT_EQ(d["dashboard_name"], "acme-shop");
   Json body = Json::parse(d["dashboard_body"].get<std::string>());
   EXPECT_EQ(body["widgets"].size(), 5u);  // web: 3, worker: 2
-  EXPECT_NE(d["dashboard_body"].get<std::string>().find("${aws_lb_target_group.shop_web.arn_suffix}"),
-            std::string::npos);
+  EXPECT_NE(
+      d["dashboard_body"].get<std::string>().find("${aws_lb_target_group.shop_web.arn_suffix}"),
+      std::string::npos);
   EXPECT_NE(d["dashboard_body"].get<std::string>().find("\"acme-shop-worker\""), std::string::npos);
 }
 
@@ -707,7 +764,8 @@ TEST(WorkloadsIsolation, NoCrossTenantPathInAcme) {
   for (const tf::Unit& u : ex.units) {
     if (u.name().rfind("tenant-", 0) != 0) continue;
     for (const Json& s : Resources(u, "aws_subnet"))
-      subnets[u.account()].emplace_back(*Cidr::Parse(s["cidr_block"].get<std::string>()), TenantOf(u));
+      subnets[u.account()].emplace_back(*Cidr::Parse(s["cidr_block"].get<std::string>()),
+                                        TenantOf(u));
   }
   int rules = 0, from_alb = 0;
   for (const tf::Unit& u : ex.units) {
@@ -716,11 +774,13 @@ TEST(WorkloadsIsolation, NoCrossTenantPathInAcme) {
     for (const auto& [name, r] : ResourcesByName(u, "aws_vpc_security_group_ingress_rule")) {
       ++rules;
       const std::string guarded = r["security_group_id"];
-      ASSERT_EQ(guarded.rfind("${aws_security_group.", 0), 0u) << u.id() << " " << name;  // its own group
+      ASSERT_EQ(guarded.rfind("${aws_security_group.", 0), 0u)
+          << u.id() << " " << name;  // its own group
       if (r.contains("cidr_ipv4")) {
         Cidr c = *Cidr::Parse(r["cidr_ipv4"].get<std::string>());
         for (const auto& [sub, owner] : subnets[u.account()])
-          EXPECT_FALSE(owner != tenant && c.Overlaps(sub)) << u.id() << " " << name << " admits " << owner;
+          EXPECT_FALSE(owner != tenant && c.Overlaps(sub))
+              << u.id() << " " << name << " admits " << owner;
       }
       ASSERT_FALSE(r.contains("prefix_list_id")) << u.id() << " " << name;
       ASSERT_TRUE(r.contains("referenced_security_group_id") || r.contains("cidr_ipv4")) << name;
@@ -732,7 +792,8 @@ TEST(WorkloadsIsolation, NoCrossTenantPathInAcme) {
       ASSERT_EQ(src.rfind(prefix, 0), 0u) << u.id() << " " << name << ": " << src;
       const std::string rest = src.substr(prefix.size());
       const std::string upstream = rest.substr(0, rest.find('.'));
-      const std::string output = rest.substr(rest.rfind('.') + 1, rest.size() - rest.rfind('.') - 2);
+      const std::string output =
+          rest.substr(rest.rfind('.') + 1, rest.size() - rest.rfind('.') - 2);
       EXPECT_EQ(upstream, kPlatformUnit);
       const tf::Unit* pf = by_id.at(u.account() + "/" + kPlatformUnit);
       EXPECT_EQ(TenantOf(*pf), tags::kPlatform);

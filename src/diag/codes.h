@@ -59,6 +59,7 @@ inline constexpr char kBadEnvVar[] = "E0317";           // environment variable 
 inline constexpr char kNoEnvironments[] = "E0318";      // tenant onboarded nowhere
 inline constexpr char kReservedImage[] = "E0319";       // image under the platform's eurus/ prefix
 inline constexpr char kRulePriority[] = "E0320";        // listener rule priorities cannot be assigned
+inline constexpr char kEdgeExposure[] = "E0321";       // an exposure the edge cannot serve (host, route)
 
 // E04xx: derived AWS names
 inline constexpr char kNameTooLong[] = "E0401";      // a derived AWS name exceeds its limit

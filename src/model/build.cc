@@ -808,6 +808,24 @@ class Builder {
       dep.apps.push_back(std::move(a));
     }
     std::sort(dep.apps.begin(), dep.apps.end(), [](const App& a, const App& b) { return a.name < b.name; });
+    // The tenant's apps exposed through `api` share its prefix on the environment's HTTP API,
+    // where a route key names one integration.
+    std::map<std::string, const App*> api_routes;
+    for (const App& a : dep.apps) {
+      if (!a.expose_api || !a.route) continue;
+      for (const ApiRoute& r : ApiRoutesOf(t.name, a.route->paths)) {
+        auto [it, fresh] = api_routes.emplace(r.key, &a);
+        if (!fresh && it->second != &a)
+          Report(Bad(codes::kEdgeExposure,
+                     fmt::format("apps `{}` and `{}` are both exposed through the API at `{}`", it->second->name,
+                                 a.name, r.key),
+                     a.route->span, "this app's paths")
+                     .Secondary(it->second->route->span, "the other app's paths")
+                     .Help(fmt::format("the API serves a tenant's apps under /{}/ by path alone: give them "
+                                       "distinct paths, or expose only one through `api`",
+                                       t.name)));
+      }
+    }
     std::sort(dep.resources.begin(), dep.resources.end(),
               [](const Resource& a, const Resource& b) { return a.name < b.name; });
   }
@@ -1073,6 +1091,26 @@ class Builder {
         Report(Bad(codes::kPortRequired, fmt::format("app `{}` is exposed through {} but has no route", a.name, x.value), x.span,
                    "the edge forwards to the app's ALB route")
                    .Help("add a `route` (and a `port`) to the app"));
+      // CloudFront serves a host under its us-east-1 certificate of the environment zone
+      // and an alias record in that zone: a host outside it cannot be served.
+      if (x.value == "cloudfront" && a.route && env.cloudfront) {
+        const std::string zone = EnvironmentZone(org.domain, env.name);
+        if (ValidationOf(a.route->host, zone) == HostValidation::kManual)
+          Report(Bad(codes::kEdgeExposure,
+                     fmt::format("app `{}` is exposed through CloudFront at `{}`, outside the zone `{}`",
+                                 a.name, a.route->host, zone),
+                     d.route.host.span, "not coverable by the distribution's certificate")
+                     .Secondary(x.span, "exposed here")
+                     .Help(fmt::format("route the app under `{}` (e.g. `host: {}`), or drop `cloudfront` from `expose`",
+                                       zone, a.name)));
+        else if (env.api_gateway && a.route->host == "api." + zone)
+          Report(Bad(codes::kEdgeExposure,
+                     fmt::format("app `{}` is exposed through CloudFront at `{}`, the API Gateway's custom domain",
+                                 a.name, a.route->host),
+                     d.route.host.span, "reserved for the environment's HTTP API")
+                     .Secondary(x.span, "exposed here")
+                     .Help("pick another host for the app"));
+      }
       bool on = x.value == "cloudfront" ? env.cloudfront : env.api_gateway;
       if (!on)
         Report(Bad(codes::kIngress, fmt::format("app `{}` is exposed through {}, which environment `{}` does not turn on",

@@ -108,4 +108,26 @@ const ListenerRule* AssignPriorities(std::vector<ListenerRule>& rules,
   return overflow;
 }
 
+std::vector<ApiRoute> ApiRoutesOf(const std::string& tenant, const std::vector<std::string>& paths) {
+  std::vector<ApiRoute> out;
+  auto add = [&](std::string key, std::string path) {
+    for (const ApiRoute& r : out)
+      if (r.key == key) return;
+    out.push_back({std::move(key), std::move(path)});
+  };
+  const std::string prefix = "ANY /" + tenant;
+  for (const std::string& p : paths) {
+    const size_t wild = p.find_first_of("*?");
+    if (wild == std::string::npos) {
+      add(prefix + (p == "/" ? "" : p), p);
+      continue;
+    }
+    // The literal directory before the first wildcard: "/v1/*" → "/v1/", "/*" → "/".
+    const std::string dir = p.substr(0, p.rfind('/', wild) + 1);
+    if (dir == "/") add(prefix, "/");
+    add(prefix + dir + "{proxy+}", dir + "$request.path.proxy");
+  }
+  return out;
+}
+
 }  // namespace eurus::model

@@ -56,4 +56,19 @@ std::vector<ListenerRule> PlanListenerRules(const std::vector<App>& apps,
 const ListenerRule* AssignPriorities(std::vector<ListenerRule>& rules,
                                      const std::vector<int>& index_in_band, const RuleSlot& slot);
 
+/// One API Gateway route of an app exposed through `api` (docs/Ingress.md): the route key
+/// under the tenant's prefix and the path the integration sends to the ALB, the prefix
+/// stripped. "/*" gives "ANY /<tenant>/{proxy+}" → "/$request.path.proxy" and the bare
+/// prefix "ANY /<tenant>" → "/"; "/v1/*" gives "ANY /<tenant>/v1/{proxy+}" →
+/// "/v1/$request.path.proxy"; an exact path maps to itself. A pattern with a wildcard
+/// elsewhere ("/img/*.png", "/v?/x") routes its literal directory ("/img/", "/") as a
+/// greedy route: the ALB rule behind it still matches exactly.
+struct ApiRoute {
+  std::string key;   ///< "ANY /shop/v1/{proxy+}"
+  std::string path;  ///< the `overwrite:path` value
+};
+
+/// The API routes of one app's ALB `paths`, in a stable order without duplicates.
+std::vector<ApiRoute> ApiRoutesOf(const std::string& tenant, const std::vector<std::string>& paths);
+
 }  // namespace eurus::model

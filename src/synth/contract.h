@@ -21,6 +21,8 @@ inline constexpr char kAlbSecurityGroupId[] = "alb_security_group_id";  ///< adm
 inline constexpr char kListenerArn[] = "https_listener_arn";        ///< tenant listener rules attach here
 inline constexpr char kAlbArnSuffix[] = "alb_arn_suffix";           ///< CloudWatch LoadBalancer dimension
 inline constexpr char kAlarmTopicArn[] = "alarm_topic_arn";         ///< the environment's SNS topic
+inline constexpr char kApiId[] = "api_id";                          ///< HTTP API (ingress.api_gateway)
+inline constexpr char kVpcLinkId[] = "api_vpc_link_id";             ///< its VPC link to the shared ALB
 }  // namespace platform_out
 
 /// common-<realm>/registry: one ECR repository per image of the realm.

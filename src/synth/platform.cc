@@ -712,6 +712,8 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
       "manual_validation_records", manual_records,
       "DNS validation records (CNAME) to add by hand for route hosts outside the zone, by host");
 
+  AddEdgeIngress(ctx, env, network, u);  // ingress.cc: CloudFront, API Gateway
+
   units.push_back(std::move(u));
   return units.size() - 1;
 }

@@ -172,6 +172,7 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
     const tf::Unit& platform = envs[job.env].units[envs[job.env].platform];
     AddTenantNetwork(ctx, env, t, *job.dep, network, u);
     AddTenantWorkloads(ctx, env, t, *job.dep, network, platform, u);
+    AddTenantApiRoutes(ctx, env, t, *job.dep, platform, u);
     // After the environment's own units, whether or not this unit reads them (synth.h).
     for (const auto& eu : envs[job.env].units) u.dependencies.insert(eu.id());
     built[j] = std::move(u);

@@ -123,4 +123,18 @@ void AddTenantWorkloads(const Context& ctx, const model::Environment& env, const
                         const model::Deployment& dep, const tf::Unit& network, const tf::Unit& platform,
                         tf::Unit& unit);
 
+/// The environment's edge (ingress.cc; docs/Ingress.md), at the end of AddPlatform: with
+/// `ingress.cloudfront`, a CloudFront VPC origin to the shared ALB, one distribution for the
+/// hosts of the apps that expose `cloudfront` (us-east-1 certificate, optional WAF, logs,
+/// alias records) and the ALB admitting CloudFront's origin-facing prefix list; with
+/// `ingress.api_gateway`, an HTTP API, its VPC link, custom domain api.<env>.<domain> and
+/// logged, throttled $default stage. Reads all tenants of `env` (their hosts).
+void AddEdgeIngress(const Context& ctx, const model::Environment& env, const tf::Unit& network,
+                    tf::Unit& platform);
+/// The tenant's API Gateway integrations (HTTP_PROXY over the VPC link to the ALB's HTTPS
+/// listener, the app's host passed) and routes under /<tenant>/ for every app that exposes
+/// `api` (ingress.cc; reads platform).
+void AddTenantApiRoutes(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,
+                        const model::Deployment& dep, const tf::Unit& platform, tf::Unit& unit);
+
 }  // namespace eurus::synth

@@ -305,6 +305,11 @@ case("route-path-character",
      [rep(SHOP, 'paths: ["/*"]', 'paths: ["/shop/{id}"]')],
      [E("E0308", SHOP, '"/shop/{id}"')])
 
+# ---------------- added with edge ingress (issue 8) ----------------
+case("cloudfront-host-outside-zone",
+     [rep(SHOP, "host: shop\n", "host: shop.partner.example.org\n")],
+     [E("E0321", SHOP, "shop.partner.example.org", extra="outside the zone `dev.acme.example.com`")])
+
 
 def locate(text, anchor, nth):
     if anchor == "1:1":

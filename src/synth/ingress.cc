@@ -31,13 +31,13 @@ using tf::Json;
 /// v6 takes the Region per resource (no second provider).
 constexpr char kGlobalRegion[] = "us-east-1";
 /// Managed CloudFront policies (CloudFront developer guide, "Use managed ... policies"):
-/// nothing cached (the apps are dynamic; an app sets Cache-Control where it wants caching
-/// through a later cache behaviour), every viewer header, cookie and query string to the
-/// origin (Host included, so the ALB's host rules match), and the security headers (HSTS,
-/// nosniff, frame options, referrer policy, XSS protection) on every response.
+/// nothing cached (the apps are dynamic), every viewer header, cookie and query string to
+/// the origin (Host included, so the ALB's host rules match), and, looked up by name, the
+/// security headers (HSTS, nosniff, frame options, referrer policy, XSS protection) on every
+/// response.
 constexpr char kCachingDisabled[] = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 constexpr char kAllViewer[] = "216adef6-5c7f-47e4-b989-5492eafa07d3";
-constexpr char kSecurityHeaders[] = "67f7725c-6f97-4210-82d7-5512b31e9d03";
+constexpr char kSecurityHeaders[] = "Managed-SecurityHeadersPolicy";
 /// Route 53's hosted zone of every CloudFront distribution (alias targets).
 constexpr char kCloudFrontZoneId[] = "Z2FDTNDATAQYW2";
 constexpr char kOriginFacingPrefixList[] = "com.amazonaws.global.cloudfront.origin-facing";
@@ -217,6 +217,83 @@ tf::Ref AddCloudFrontLogBucket(const Context& ctx, const model::Environment& env
   return bucket_policy;
 }
 
+/// The web ACL's logs: a CloudWatch log group in us-east-1 (a CLOUDFRONT web ACL logs only
+/// there; the name must start with aws-waf-logs-), encrypted with a key of its own in
+/// us-east-1 (the environment key lives in the environment's Region), kept for the
+/// environment's log retention. Requests' Authorization and Cookie headers are redacted.
+void AddWafLogging(const model::Environment& env, tf::Unit& u, const tf::Ref& acl,
+                   const std::string& base, bool protect, const tf::Origin& o) {
+  const std::string group = "aws-waf-logs-" + base;
+  const std::string group_arn =
+      fmt::format("arn:aws:logs:{}:{}:log-group:{}", kGlobalRegion, env.account, group);
+  const std::string root = fmt::format("arn:aws:iam::{}:root", env.account);
+  Json key_policy = {
+      {"Version", "2012-10-17"},
+      {"Statement",
+       Json::array({{{"Sid", "AccountAdministers"},
+                     {"Effect", "Allow"},
+                     {"Principal", {{"AWS", root}}},
+                     {"Action", "kms:*"},
+                     {"Resource", "*"}},
+                    {{"Sid", "WafLogGroupEncrypts"},
+                     {"Effect", "Allow"},
+                     {"Principal", {{"Service", fmt::format("logs.{}.amazonaws.com", kGlobalRegion)}}},
+                     {"Action",
+                      {"kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*",
+                       "kms:ReEncrypt*"}},
+                     {"Resource", "*"},
+                     {"Condition",
+                      {{"ArnEquals", {{"kms:EncryptionContext:aws:logs:arn", group_arn}}}}}}})}};
+  Json key_body = {{"region", kGlobalRegion},
+                   {"description", fmt::format("{}: WAF logs of the CloudFront web ACL", base)},
+                   {"enable_key_rotation", true},
+                   {"deletion_window_in_days", 30},
+                   {"policy", key_policy.dump()},
+                   {"tags", NameTag(group)}};
+  if (protect) key_body["lifecycle"] = {{"prevent_destroy", true}};
+  tf::Ref key = u.Resource("aws_kms_key", "waf_logs", std::move(key_body), o);
+  u.Resource("aws_kms_alias", "waf_logs",
+             {{"region", kGlobalRegion},
+              {"name", fmt::format("alias/{}-waf-logs", base)},
+              {"target_key_id", key["key_id"]}},
+             o);
+  tf::Ref logs = u.Resource("aws_cloudwatch_log_group", "waf",
+                            {{"region", kGlobalRegion},
+                             {"name", group},
+                             {"retention_in_days", env.log_retention_days},
+                             {"kms_key_id", key["arn"]},
+                             {"tags", NameTag(group)}},
+                            o);
+  // WAF delivers through the log delivery service, for this account's web ACLs only.
+  Json delivery = {
+      {"Version", "2012-10-17"},
+      {"Statement",
+       Json::array({{{"Sid", "WafLogDelivery"},
+                     {"Effect", "Allow"},
+                     {"Principal", {{"Service", kLogDelivery}}},
+                     {"Action", {"logs:CreateLogStream", "logs:PutLogEvents"}},
+                     {"Resource", group_arn + ":*"},
+                     {"Condition",
+                      {{"StringEquals", {{"aws:SourceAccount", env.account}}},
+                       {"ArnLike",
+                        {{"aws:SourceArn",
+                          fmt::format("arn:aws:logs:{}:{}:*", kGlobalRegion, env.account)}}}}}}})}};
+  tf::Ref resource_policy = u.Resource("aws_cloudwatch_log_resource_policy", "waf",
+                                       {{"region", kGlobalRegion},
+                                        {"policy_name", group},
+                                        {"policy_document", delivery.dump()}},
+                                       o);
+  u.Resource("aws_wafv2_web_acl_logging_configuration", "cloudfront",
+             {{"region", kGlobalRegion},
+              {"resource_arn", acl["arn"]},
+              {"log_destination_configs", {logs["arn"]}},
+              {"redacted_fields",
+               Json::array({{{"single_header", {{"name", "authorization"}}}},
+                            {{"single_header", {{"name", "cookie"}}}}})},
+              {"depends_on", {resource_policy.Address()}}},
+             o);
+}
+
 void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& u,
                    const std::string& base, bool protect, const tf::Origin& o) {
   const model::Org& org = ctx.org;
@@ -322,8 +399,11 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
                         {"sampled_requests_enabled", true}}},
                       {"tags", NameTag(base + "-cloudfront")}},
                      o);
+    AddWafLogging(env, u, *acl, base, protect, o);
   }
 
+  tf::Ref headers = u.Data("aws_cloudfront_response_headers_policy", "security_headers",
+                           {{"name", kSecurityHeaders}}, o);
   Json aliases = Json::array();
   for (const auto& [host, h] : hosts) aliases.push_back(host);
   Json dist = {
@@ -348,7 +428,7 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
         {"compress", true},
         {"cache_policy_id", kCachingDisabled},
         {"origin_request_policy_id", kAllViewer},
-        {"response_headers_policy_id", kSecurityHeaders}}},
+        {"response_headers_policy_id", headers["id"]}}},
       {"restrictions", {{"geo_restriction", {{"restriction_type", "none"}}}}},
       {"viewer_certificate",
        {{"acm_certificate_arn", validated["certificate_arn"]},

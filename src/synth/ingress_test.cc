@@ -130,7 +130,9 @@ TEST_F(IngressTest, DistributionAliasesCertificateAndPolicies) {
     "default_cache_behavior": {
       "viewer_protocol_policy": "redirect-to-https",
       "cache_policy_id": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
-      "origin_request_policy_id": "216adef6-5c7f-47e4-b989-5492eafa07d3"}})"));
+      "origin_request_policy_id": "216adef6-5c7f-47e4-b989-5492eafa07d3",
+      "response_headers_policy_id":
+        "${data.aws_cloudfront_response_headers_policy.security_headers.id}"}})"));
   // The certificate: in us-east-1, the zone, its wildcard and the deeper host.
   Json cert = Resource(p, "aws_acm_certificate", "cloudfront");
   EXPECT_EQ(cert["region"], "us-east-1");
@@ -203,6 +205,16 @@ TEST_F(IngressTest, WafOnlyWhenAsked) {
       {"name": "AWSManagedRulesCommonRuleSet", "vendor_name": "AWS"}}}]})"));
   EXPECT_EQ(Resource(p, "aws_cloudfront_distribution", "env")["web_acl_id"],
             "${aws_wafv2_web_acl.cloudfront.arn}");
+  EXPECT_TRUE(HasResource(p, "aws_wafv2_web_acl", R"({"rule": [{"statement":
+    {"managed_rule_group_statement": {"name": "AWSManagedRulesKnownBadInputsRuleSet"}}}]})"));
+  // Its logs: us-east-1, a log group named aws-waf-logs-*, encrypted with a us-east-1 key.
+  EXPECT_TRUE(HasResource(p, "aws_wafv2_web_acl_logging_configuration", R"({
+    "region": "us-east-1", "resource_arn": "${aws_wafv2_web_acl.cloudfront.arn}",
+    "log_destination_configs": ["${aws_cloudwatch_log_group.waf.arn}"]})"));
+  EXPECT_TRUE(HasResource(p, "aws_cloudwatch_log_group", R"({
+    "region": "us-east-1", "name": "aws-waf-logs-acme-dev",
+    "kms_key_id": "${aws_kms_key.waf_logs.arn}"})"));
+  EXPECT_EQ(Resource(p, "aws_kms_key", "waf_logs")["region"], "us-east-1");
 }
 
 TEST_F(IngressTest, NoWafWithoutTheField) {
@@ -213,6 +225,7 @@ TEST_F(IngressTest, NoWafWithoutTheField) {
   Synth();
   const tf::Unit& q = U("dev/platform");
   EXPECT_EQ(ResourceCount(q, "aws_wafv2_web_acl"), 0);
+  EXPECT_FALSE(q.Has("aws_kms_key", "waf_logs"));
   EXPECT_FALSE(Resource(q, "aws_cloudfront_distribution", "env").contains("web_acl_id"));
 }
 

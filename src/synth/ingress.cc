@@ -373,18 +373,20 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
   // Optional WAF: AWS managed rules (common OWASP-style rules, known bad inputs incl. Log4j).
   std::optional<tf::Ref> acl;
   if (env.waf) {
+    // The rules as `rule_json` (the WAF API's own JSON): a rule's `statement` block nests
+    // without a fixed depth, which the provider schema types as `any`.
     Json rules = Json::array();
     int priority = 0;
     for (const char* group : {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}) {
-      rules.push_back({{"name", group},
-                       {"priority", priority++},
-                       {"override_action", {{"none", Json::object()}}},
-                       {"statement",
-                        {{"managed_rule_group_statement", {{"name", group}, {"vendor_name", "AWS"}}}}},
-                       {"visibility_config",
-                        {{"cloudwatch_metrics_enabled", true},
-                         {"metric_name", fmt::format("{}-{}", base, group)},
-                         {"sampled_requests_enabled", true}}}});
+      rules.push_back({{"Name", group},
+                       {"Priority", priority++},
+                       {"OverrideAction", {{"None", Json::object()}}},
+                       {"Statement",
+                        {{"ManagedRuleGroupStatement", {{"Name", group}, {"VendorName", "AWS"}}}}},
+                       {"VisibilityConfig",
+                        {{"CloudWatchMetricsEnabled", true},
+                         {"MetricName", fmt::format("{}-{}", base, group)},
+                         {"SampledRequestsEnabled", true}}}});
     }
     acl = u.Resource("aws_wafv2_web_acl", "cloudfront",
                      {{"region", kGlobalRegion},
@@ -392,7 +394,7 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
                       {"description", fmt::format("{}: AWS managed rules in front of CloudFront", base)},
                       {"scope", "CLOUDFRONT"},
                       {"default_action", {{"allow", Json::object()}}},
-                      {"rule", std::move(rules)},
+                      {"rule_json", rules.dump()},
                       {"visibility_config",
                        {{"cloudwatch_metrics_enabled", true},
                         {"metric_name", base + "-cloudfront"},

@@ -200,13 +200,20 @@ TEST_F(IngressTest, WafOnlyWhenAsked) {
   Synth();
   const tf::Unit& p = U("dev/platform");
   EXPECT_TRUE(HasResource(p, "aws_wafv2_web_acl", R"({
-    "scope": "CLOUDFRONT", "region": "us-east-1", "default_action": {"allow": {}},
-    "rule": [{"override_action": {"none": {}}, "statement": {"managed_rule_group_statement":
-      {"name": "AWSManagedRulesCommonRuleSet", "vendor_name": "AWS"}}}]})"));
+    "scope": "CLOUDFRONT", "region": "us-east-1", "default_action": {"allow": {}}})"));
+  const Json rules =
+      Json::parse(Resource(p, "aws_wafv2_web_acl", "cloudfront")["rule_json"].get<std::string>());
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_TRUE(testing::Matches(Json::parse(R"([{"OverrideAction": {"None": {}},
+    "Statement": {"ManagedRuleGroupStatement":
+      {"Name": "AWSManagedRulesCommonRuleSet", "VendorName": "AWS"}}}])"),
+                               rules))
+      << rules.dump();
   EXPECT_EQ(Resource(p, "aws_cloudfront_distribution", "env")["web_acl_id"],
             "${aws_wafv2_web_acl.cloudfront.arn}");
-  EXPECT_TRUE(HasResource(p, "aws_wafv2_web_acl", R"({"rule": [{"statement":
-    {"managed_rule_group_statement": {"name": "AWSManagedRulesKnownBadInputsRuleSet"}}}]})"));
+  EXPECT_TRUE(testing::Matches(Json::parse(R"([{"Statement": {"ManagedRuleGroupStatement":
+    {"Name": "AWSManagedRulesKnownBadInputsRuleSet", "VendorName": "AWS"}}}])"),
+                               rules));
   // Its logs: us-east-1, a log group named aws-waf-logs-*, encrypted with a us-east-1 key.
   EXPECT_TRUE(HasResource(p, "aws_wafv2_web_acl_logging_configuration", R"({
     "region": "us-east-1", "resource_arn": "${aws_wafv2_web_acl.cloudfront.arn}",

@@ -215,6 +215,36 @@ TEST_F(PolicyTest, PublicIpsOnWorkloads) {
   EXPECT_EQ(diags.errors(), 3u) << All();
 }
 
+// Given the managed edge in front of an internal ALB (CloudFront distribution and VPC origin,
+// API Gateway API, VPC link, custom domain), we should report nothing: they are AWS edge
+// services, not VPC resources with addresses; an ALB with internal = false still is reported.
+TEST_F(PolicyTest, ManagedEdgeIsNotPublicExposure) {
+  Network("dev", 2);
+  tf::Unit& t = Tenant("dev", "shop", 10, 2);
+  const std::string o = "environments/dev.yaml:9";
+  const Json subnets = {Ref("aws_subnet.shop_0.id"), Ref("aws_subnet.shop_1.id")};
+  tf::Ref alb = t.Resource("aws_lb", "main", {{"internal", true}, {"subnets", subnets}}, o);
+  tf::Ref origin = t.Resource(
+      "aws_cloudfront_vpc_origin", "alb",
+      {{"vpc_origin_endpoint_config",
+        Json::array({{{"arn", alb["arn"]}, {"origin_protocol_policy", "https-only"}}})}},
+      o);
+  t.Resource("aws_cloudfront_distribution", "env",
+             {{"enabled", true},
+              {"origin", Json::array({{{"vpc_origin_config", {{"vpc_origin_id", origin["id"]}}}}})}},
+             o);
+  t.Resource("aws_apigatewayv2_api", "main", {{"protocol_type", "HTTP"}}, o);
+  t.Resource("aws_apigatewayv2_vpc_link", "main", {{"subnet_ids", subnets}}, o);
+  t.Resource("aws_apigatewayv2_domain_name", "api", {{"domain_name", "api.dev.example.com"}}, o);
+  Run();
+  EXPECT_FALSE(Reported(codes::kPolicyPublic, {})) << All();
+
+  t.Resource("aws_lb", "exposed", {{"internal", false}, {"subnets", subnets}}, o);
+  diags = Diagnostics();
+  Run();
+  EXPECT_TRUE(Reported(codes::kPolicyPublic, {"aws_lb.exposed", "internet-facing"})) << All();
+}
+
 // ---- E0803 internet routes --------------------------------------------------------------------
 
 /// The public NAT as network.cc builds it: its own subnet and route table, an EIP.

@@ -13,10 +13,10 @@
 
 #include <map>
 #include <optional>
-#include <utility>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "model/routing.h"
 #include "synth/contract.h"
@@ -107,12 +107,13 @@ tf::Ref AddCloudFrontLogBucket(const Context& ctx, const model::Environment& env
   tf::Ref versioning = u.Resource(
       "aws_s3_bucket_versioning", "cloudfront_logs",
       {{"bucket", bucket["id"]}, {"versioning_configuration", {{"status", "Enabled"}}}}, o);
-  u.Resource("aws_s3_bucket_server_side_encryption_configuration", "cloudfront_logs",
-             {{"bucket", bucket["id"]},
-              {"rule", Json::array({{{"apply_server_side_encryption_by_default",
-                                      {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
-                                     {"bucket_key_enabled", true}}})}},
-             o);
+  u.Resource(
+      "aws_s3_bucket_server_side_encryption_configuration", "cloudfront_logs",
+      {{"bucket", bucket["id"]},
+       {"rule", Json::array({{{"apply_server_side_encryption_by_default",
+                               {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
+                              {"bucket_key_enabled", true}}})}},
+      o);
   tf::Ref public_access = u.Resource("aws_s3_bucket_public_access_block", "cloudfront_logs",
                                      {{"bucket", bucket["id"]},
                                       {"block_public_acls", true},
@@ -121,7 +122,8 @@ tf::Ref AddCloudFrontLogBucket(const Context& ctx, const model::Environment& env
                                       {"restrict_public_buckets", true}},
                                      o);
   u.Resource("aws_s3_bucket_ownership_controls", "cloudfront_logs",
-             {{"bucket", bucket["id"]}, {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}}, o);
+             {{"bucket", bucket["id"]}, {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}},
+             o);
   const Json resources = {arn, arn + "/*"};
   Json policy = {
       {"Version", "2012-10-17"},
@@ -158,17 +160,17 @@ tf::Ref AddCloudFrontLogBucket(const Context& ctx, const model::Environment& env
       "aws_s3_bucket_lifecycle_configuration", "cloudfront_logs",
       {{"bucket", bucket["id"]},
        {"rule",
-        Json::array({{{"id", "expire-logs"},
-                      {"status", "Enabled"},
-                      {"filter", Json::array({Json::object()})},
-                      {"expiration", Json::array({{{"days", env.log_retention_days}}})},
-                      {"noncurrent_version_expiration", Json::array({{{"noncurrent_days", 30}}})},
-                      {"abort_incomplete_multipart_upload",
-                       Json::array({{{"days_after_initiation", 7}}})}},
-                     {{"id", "remove-expired-delete-markers"},
-                      {"status", "Enabled"},
-                      {"filter", Json::array({Json::object()})},
-                      {"expiration", Json::array({{{"expired_object_delete_marker", true}}})}}})},
+        Json::array(
+            {{{"id", "expire-logs"},
+              {"status", "Enabled"},
+              {"filter", Json::array({Json::object()})},
+              {"expiration", Json::array({{{"days", env.log_retention_days}}})},
+              {"noncurrent_version_expiration", Json::array({{{"noncurrent_days", 30}}})},
+              {"abort_incomplete_multipart_upload", Json::array({{{"days_after_initiation", 7}}})}},
+             {{"id", "remove-expired-delete-markers"},
+              {"status", "Enabled"},
+              {"filter", Json::array({Json::object()})},
+              {"expiration", Json::array({{{"expired_object_delete_marker", true}}})}}})},
        {"depends_on", {versioning.Address()}}},
       o);
 
@@ -197,16 +199,17 @@ tf::Ref AddCloudFrontLogBucket(const Context& ctx, const model::Environment& env
                    {"Condition",
                     {{"ArnLike", {{"aws:SourceArn", arn}}},
                      {"StringEquals", {{"aws:SourceAccount", env.account}}}}}});
-  AppendStatement(u, u.Existing("aws_kms_key", "platform"),
-                  {{"Sid", "AccessLogDeliveryEncryptsCloudFrontLogs"},
-                   {"Effect", "Allow"},
-                   {"Principal", {{"Service", "logging.s3.amazonaws.com"}}},
-                   {"Action", "kms:GenerateDataKey"},
-                   {"Resource", "*"},
-                   {"Condition",
-                    {{"StringLike",
-                      {{"kms:EncryptionContext:aws:s3:arn",
-                        {"arn:aws:s3:::" + access_name, "arn:aws:s3:::" + access_name + "/*"}}}}}}});
+  AppendStatement(
+      u, u.Existing("aws_kms_key", "platform"),
+      {{"Sid", "AccessLogDeliveryEncryptsCloudFrontLogs"},
+       {"Effect", "Allow"},
+       {"Principal", {{"Service", "logging.s3.amazonaws.com"}}},
+       {"Action", "kms:GenerateDataKey"},
+       {"Resource", "*"},
+       {"Condition",
+        {{"StringLike",
+          {{"kms:EncryptionContext:aws:s3:arn",
+            {"arn:aws:s3:::" + access_name, "arn:aws:s3:::" + access_name + "/*"}}}}}}});
   u.Resource("aws_s3_bucket_logging", "cloudfront_logs",
              {{"bucket", bucket["id"]},
               {"target_bucket", access["id"]},
@@ -230,20 +233,21 @@ void AddWafLogging(const model::Environment& env, tf::Unit& u, const tf::Ref& ac
   Json key_policy = {
       {"Version", "2012-10-17"},
       {"Statement",
-       Json::array({{{"Sid", "AccountAdministers"},
-                     {"Effect", "Allow"},
-                     {"Principal", {{"AWS", root}}},
-                     {"Action", "kms:*"},
-                     {"Resource", "*"}},
-                    {{"Sid", "WafLogGroupEncrypts"},
-                     {"Effect", "Allow"},
-                     {"Principal", {{"Service", fmt::format("logs.{}.amazonaws.com", kGlobalRegion)}}},
-                     {"Action",
-                      {"kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*",
-                       "kms:ReEncrypt*"}},
-                     {"Resource", "*"},
-                     {"Condition",
-                      {{"ArnEquals", {{"kms:EncryptionContext:aws:logs:arn", group_arn}}}}}}})}};
+       Json::array(
+           {{{"Sid", "AccountAdministers"},
+             {"Effect", "Allow"},
+             {"Principal", {{"AWS", root}}},
+             {"Action", "kms:*"},
+             {"Resource", "*"}},
+            {{"Sid", "WafLogGroupEncrypts"},
+             {"Effect", "Allow"},
+             {"Principal", {{"Service", fmt::format("logs.{}.amazonaws.com", kGlobalRegion)}}},
+             {"Action",
+              {"kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*",
+               "kms:ReEncrypt*"}},
+             {"Resource", "*"},
+             {"Condition",
+              {{"ArnEquals", {{"kms:EncryptionContext:aws:logs:arn", group_arn}}}}}}})}};
   Json key_body = {{"region", kGlobalRegion},
                    {"description", fmt::format("{}: WAF logs of the CloudFront web ACL", base)},
                    {"enable_key_rotation", true},
@@ -278,18 +282,15 @@ void AddWafLogging(const model::Environment& env, tf::Unit& u, const tf::Ref& ac
                        {"ArnLike",
                         {{"aws:SourceArn",
                           fmt::format("arn:aws:logs:{}:{}:*", kGlobalRegion, env.account)}}}}}}})}};
-  tf::Ref resource_policy = u.Resource("aws_cloudwatch_log_resource_policy", "waf",
-                                       {{"region", kGlobalRegion},
-                                        {"policy_name", group},
-                                        {"policy_document", delivery.dump()}},
-                                       o);
+  tf::Ref resource_policy = u.Resource(
+      "aws_cloudwatch_log_resource_policy", "waf",
+      {{"region", kGlobalRegion}, {"policy_name", group}, {"policy_document", delivery.dump()}}, o);
   u.Resource("aws_wafv2_web_acl_logging_configuration", "cloudfront",
              {{"region", kGlobalRegion},
               {"resource_arn", acl["arn"]},
               {"log_destination_configs", {logs["arn"]}},
-              {"redacted_fields",
-               Json::array({{{"single_header", {{"name", "authorization"}}}},
-                            {{"single_header", {{"name", "cookie"}}}}})},
+              {"redacted_fields", Json::array({{{"single_header", {{"name", "authorization"}}}},
+                                               {{"single_header", {{"name", "cookie"}}}}})},
               {"depends_on", {resource_policy.Address()}}},
              o);
 }
@@ -321,18 +322,18 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
              o);
 
   // The VPC origin: HTTPS only, TLS 1.2, to the internal ALB.
-  tf::Ref origin = u.Resource(
-      "aws_cloudfront_vpc_origin", "alb",
-      {{"vpc_origin_endpoint_config",
-        Json::array({{{"name", base + "-alb"},
-                      {"arn", alb["arn"]},
-                      {"http_port", 80},
-                      {"https_port", 443},
-                      {"origin_protocol_policy", "https-only"},
-                      {"origin_ssl_protocols",
-                       Json::array({{{"items", {"TLSv1.2"}}, {"quantity", 1}}})}}})},
-       {"tags", NameTag(base + "-alb")}},
-      o);
+  tf::Ref origin =
+      u.Resource("aws_cloudfront_vpc_origin", "alb",
+                 {{"vpc_origin_endpoint_config",
+                   Json::array({{{"name", base + "-alb"},
+                                 {"arn", alb["arn"]},
+                                 {"http_port", 80},
+                                 {"https_port", 443},
+                                 {"origin_protocol_policy", "https-only"},
+                                 {"origin_ssl_protocols",
+                                  Json::array({{{"items", {"TLSv1.2"}}, {"quantity", 1}}})}}})},
+                  {"tags", NameTag(base + "-alb")}},
+                 o);
 
   // The viewer certificate in us-east-1: <zone>, *.<zone> and each exposed host deeper in
   // the zone (the model refuses hosts outside it, E0321). ACM's DNS validation record of a
@@ -348,7 +349,8 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
                                          zone_name));  // the model refuses it (E0321)
     if (how == model::HostValidation::kZone) {
       sans.push_back(host);
-      deeper.push_back(u.Existing("aws_route53_record", HostKey(host) + "_validation").Expr("fqdn"));
+      deeper.push_back(
+          u.Existing("aws_route53_record", HostKey(host) + "_validation").Expr("fqdn"));
     }
   }
   if (!deeper.empty()) {
@@ -365,10 +367,11 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
                              {"lifecycle", {{"create_before_destroy", true}}},
                              {"tags", NameTag(zone_name + "-cloudfront")}},
                             o);
-  tf::Ref validated = u.Resource(
-      "aws_acm_certificate_validation", "cloudfront",
-      {{"region", kGlobalRegion}, {"certificate_arn", cert["arn"]}, {"validation_record_fqdns", fqdns}},
-      o);
+  tf::Ref validated = u.Resource("aws_acm_certificate_validation", "cloudfront",
+                                 {{"region", kGlobalRegion},
+                                  {"certificate_arn", cert["arn"]},
+                                  {"validation_record_fqdns", fqdns}},
+                                 o);
 
   // Optional WAF: AWS managed rules (common OWASP-style rules, known bad inputs incl. Log4j).
   std::optional<tf::Ref> acl;
@@ -377,30 +380,32 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
     // without a fixed depth, which the provider schema types as `any`.
     Json rules = Json::array();
     int priority = 0;
-    for (const char* group : {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}) {
-      rules.push_back({{"Name", group},
-                       {"Priority", priority++},
-                       {"OverrideAction", {{"None", Json::object()}}},
-                       {"Statement",
-                        {{"ManagedRuleGroupStatement", {{"Name", group}, {"VendorName", "AWS"}}}}},
-                       {"VisibilityConfig",
-                        {{"CloudWatchMetricsEnabled", true},
-                         {"MetricName", fmt::format("{}-{}", base, group)},
-                         {"SampledRequestsEnabled", true}}}});
+    for (const char* group :
+         {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}) {
+      rules.push_back(
+          {{"Name", group},
+           {"Priority", priority++},
+           {"OverrideAction", {{"None", Json::object()}}},
+           {"Statement", {{"ManagedRuleGroupStatement", {{"Name", group}, {"VendorName", "AWS"}}}}},
+           {"VisibilityConfig",
+            {{"CloudWatchMetricsEnabled", true},
+             {"MetricName", fmt::format("{}-{}", base, group)},
+             {"SampledRequestsEnabled", true}}}});
     }
-    acl = u.Resource("aws_wafv2_web_acl", "cloudfront",
-                     {{"region", kGlobalRegion},
-                      {"name", base + "-cloudfront"},
-                      {"description", fmt::format("{}: AWS managed rules in front of CloudFront", base)},
-                      {"scope", "CLOUDFRONT"},
-                      {"default_action", {{"allow", Json::object()}}},
-                      {"rule_json", rules.dump()},
-                      {"visibility_config",
-                       {{"cloudwatch_metrics_enabled", true},
-                        {"metric_name", base + "-cloudfront"},
-                        {"sampled_requests_enabled", true}}},
-                      {"tags", NameTag(base + "-cloudfront")}},
-                     o);
+    acl = u.Resource(
+        "aws_wafv2_web_acl", "cloudfront",
+        {{"region", kGlobalRegion},
+         {"name", base + "-cloudfront"},
+         {"description", fmt::format("{}: AWS managed rules in front of CloudFront", base)},
+         {"scope", "CLOUDFRONT"},
+         {"default_action", {{"allow", Json::object()}}},
+         {"rule_json", rules.dump()},
+         {"visibility_config",
+          {{"cloudwatch_metrics_enabled", true},
+           {"metric_name", base + "-cloudfront"},
+           {"sampled_requests_enabled", true}}},
+         {"tags", NameTag(base + "-cloudfront")}},
+        o);
     AddWafLogging(env, u, *acl, base, protect, o);
   }
 
@@ -408,35 +413,33 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
                            {{"name", kSecurityHeaders}}, o);
   Json aliases = Json::array();
   for (const auto& [host, h] : hosts) aliases.push_back(host);
-  Json dist = {
-      {"enabled", true},
-      {"comment", fmt::format("{}: apps exposed through CloudFront (eurus)", base)},
-      {"aliases", aliases},
-      {"is_ipv6_enabled", true},
-      {"http_version", "http2and3"},
-      {"price_class", "PriceClass_100"},
-      {"origin",
-       Json::array({{{"origin_id", kOriginId},
-                     {"domain_name", alb["dns_name"]},
-                     {"vpc_origin_config",
-                      {{"vpc_origin_id", origin["id"]},
-                       {"origin_keepalive_timeout", 5},
-                       {"origin_read_timeout", 30}}}}})},
-      {"default_cache_behavior",
-       {{"target_origin_id", kOriginId},
-        {"viewer_protocol_policy", "redirect-to-https"},
-        {"allowed_methods", {"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}},
-        {"cached_methods", {"GET", "HEAD"}},
-        {"compress", true},
-        {"cache_policy_id", kCachingDisabled},
-        {"origin_request_policy_id", kAllViewer},
-        {"response_headers_policy_id", headers["id"]}}},
-      {"restrictions", {{"geo_restriction", {{"restriction_type", "none"}}}}},
-      {"viewer_certificate",
-       {{"acm_certificate_arn", validated["certificate_arn"]},
-        {"ssl_support_method", "sni-only"},
-        {"minimum_protocol_version", "TLSv1.2_2021"}}},
-      {"tags", NameTag(base)}};
+  Json dist = {{"enabled", true},
+               {"comment", fmt::format("{}: apps exposed through CloudFront (eurus)", base)},
+               {"aliases", aliases},
+               {"is_ipv6_enabled", true},
+               {"http_version", "http2and3"},
+               {"price_class", "PriceClass_100"},
+               {"origin", Json::array({{{"origin_id", kOriginId},
+                                        {"domain_name", alb["dns_name"]},
+                                        {"vpc_origin_config",
+                                         {{"vpc_origin_id", origin["id"]},
+                                          {"origin_keepalive_timeout", 5},
+                                          {"origin_read_timeout", 30}}}}})},
+               {"default_cache_behavior",
+                {{"target_origin_id", kOriginId},
+                 {"viewer_protocol_policy", "redirect-to-https"},
+                 {"allowed_methods", {"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}},
+                 {"cached_methods", {"GET", "HEAD"}},
+                 {"compress", true},
+                 {"cache_policy_id", kCachingDisabled},
+                 {"origin_request_policy_id", kAllViewer},
+                 {"response_headers_policy_id", headers["id"]}}},
+               {"restrictions", {{"geo_restriction", {{"restriction_type", "none"}}}}},
+               {"viewer_certificate",
+                {{"acm_certificate_arn", validated["certificate_arn"]},
+                 {"ssl_support_method", "sni-only"},
+                 {"minimum_protocol_version", "TLSv1.2_2021"}}},
+               {"tags", NameTag(base)}};
   if (acl) dist["web_acl_id"] = (*acl)["arn"];
   tf::Ref distribution = u.Resource("aws_cloudfront_distribution", "env", std::move(dist), o);
 
@@ -470,25 +473,26 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
   // The public names of the exposed hosts: aliases to the distribution.
   for (const auto& [host, h] : hosts)
     for (const char* type : {"A", "AAAA"})
-      u.Resource("aws_route53_record", fmt::format("{}_cloudfront_{}", HostKey(host), type == std::string("A") ? "a" : "aaaa"),
-                 {{"zone_id", zone["zone_id"]},
-                  {"name", host},
-                  {"type", type},
-                  {"alias",
-                   {{"name", distribution["domain_name"]},
-                    {"zone_id", kCloudFrontZoneId},
-                    {"evaluate_target_health", false}}}},
-                 ctx.Origin(h.span));
+      u.Resource(
+          "aws_route53_record",
+          fmt::format("{}_cloudfront_{}", HostKey(host), type == std::string("A") ? "a" : "aaaa"),
+          {{"zone_id", zone["zone_id"]},
+           {"name", host},
+           {"type", type},
+           {"alias",
+            {{"name", distribution["domain_name"]},
+             {"zone_id", kCloudFrontZoneId},
+             {"evaluate_target_health", false}}}},
+          ctx.Origin(h.span));
 }
-
 
 /// The HTTP API of the environment: a VPC link into the platform subnets (its own security
 /// group, out to the ALB only; the ALB admits it), the custom domain api.<zone> on the zone's
 /// regional certificate (*.<zone>), a $default stage with throttling and access logs in a
 /// log group encrypted with the environment key. Tenant units add integrations and routes.
 std::pair<tf::Ref, tf::Ref> AddApiGateway(const Context& ctx, const model::Environment& env,
-                                          tf::Unit& u, const tf::Ref& net,
-                                          const std::string& base, const tf::Origin& o) {
+                                          tf::Unit& u, const tf::Ref& net, const std::string& base,
+                                          const tf::Origin& o) {
   const model::Org& org = ctx.org;
   const std::string zone_name = model::EnvironmentZone(org.domain, env.name);
   tf::Ref zone = u.Existing("aws_route53_zone", "env");
@@ -527,13 +531,14 @@ std::pair<tf::Ref, tf::Ref> AddApiGateway(const Context& ctx, const model::Envir
                              {"tags", NameTag(base)}},
                             o);
   // Only the custom domain serves the API: the execute-api endpoint would bypass it.
-  tf::Ref api = u.Resource("aws_apigatewayv2_api", "main",
-                           {{"name", base},
-                            {"description", fmt::format("{}: apps exposed through `api` (eurus)", base)},
-                            {"protocol_type", "HTTP"},
-                            {"disable_execute_api_endpoint", true},
-                            {"tags", NameTag(base)}},
-                           o);
+  tf::Ref api =
+      u.Resource("aws_apigatewayv2_api", "main",
+                 {{"name", base},
+                  {"description", fmt::format("{}: apps exposed through `api` (eurus)", base)},
+                  {"protocol_type", "HTTP"},
+                  {"disable_execute_api_endpoint", true},
+                  {"tags", NameTag(base)}},
+                 o);
   const std::string group = fmt::format("/eurus/{}/{}/api-access", org.name, env.name);
   tf::Ref logs = u.Resource("aws_cloudwatch_log_group", "api_access",
                             {{"name", group},
@@ -553,18 +558,18 @@ std::pair<tf::Ref, tf::Ref> AddApiGateway(const Context& ctx, const model::Envir
                        {"integrationStatus", "$context.integrationStatus"},
                        {"integrationLatency", "$context.integrationLatency"},
                        {"integrationError", "$context.integrationErrorMessage"}};
-  tf::Ref stage = u.Resource("aws_apigatewayv2_stage", "default",
-                             {{"api_id", api["id"]},
-                              {"name", "$default"},
-                              {"auto_deploy", true},
-                              {"access_log_settings",
-                               {{"destination_arn", logs["arn"]}, {"format", format.dump()}}},
-                              {"default_route_settings",
-                               {{"throttling_rate_limit", kApiRateLimit},
-                                {"throttling_burst_limit", kApiBurstLimit},
-                                {"detailed_metrics_enabled", true}}},
-                              {"tags", NameTag(base + "-default")}},
-                             o);
+  tf::Ref stage = u.Resource(
+      "aws_apigatewayv2_stage", "default",
+      {{"api_id", api["id"]},
+       {"name", "$default"},
+       {"auto_deploy", true},
+       {"access_log_settings", {{"destination_arn", logs["arn"]}, {"format", format.dump()}}},
+       {"default_route_settings",
+        {{"throttling_rate_limit", kApiRateLimit},
+         {"throttling_burst_limit", kApiBurstLimit},
+         {"detailed_metrics_enabled", true}}},
+       {"tags", NameTag(base + "-default")}},
+      o);
   const std::string domain = "api." + zone_name;
   tf::Ref certificate = u.Existing("aws_acm_certificate_validation", "env");
   tf::Ref dn = u.Resource("aws_apigatewayv2_domain_name", "api",
@@ -660,8 +665,7 @@ void AddTenantApiRoutes(const Context& ctx, const model::Environment& env,
              {"payload_format_version", "1.0"},
              {"timeout_milliseconds", 30000},
              // The ALB's rules match the app's host; the path loses the tenant prefix.
-             {"request_parameters",
-              {{"overwrite:header.host", host}, {"overwrite:path", r.path}}},
+             {"request_parameters", {{"overwrite:header.host", host}, {"overwrite:path", r.path}}},
              {"tls_config", {{"server_name_to_verify", host}}}},
             o);
         it->second = "integrations/" + integration["id"];

@@ -289,8 +289,8 @@ TEST_F(IngressTest, ApiGatewayInThePlatform) {
     "domain_name": "api.dev.acme.example.com", "domain_name_configuration": {
       "certificate_arn": "${aws_acm_certificate_validation.env.certificate_arn}",
       "endpoint_type": "REGIONAL", "security_policy": "TLS_1_2"}})"));
-  EXPECT_TRUE(HasResource(p, "aws_route53_record",
-                          R"({"name": "api.dev.acme.example.com", "type": "A"})"));
+  EXPECT_TRUE(
+      HasResource(p, "aws_route53_record", R"({"name": "api.dev.acme.example.com", "type": "A"})"));
   EXPECT_TRUE(HasResource(p, "aws_apigatewayv2_stage", R"({
     "name": "$default", "auto_deploy": true,
     "access_log_settings": {"destination_arn": "${aws_cloudwatch_log_group.api_access.arn}"},
@@ -328,7 +328,8 @@ TEST_F(IngressTest, TenantIntegrationsAndRoutes) {
   std::map<std::string, std::string> path_of;  // route key → overwrite:path
   for (const auto& [name, route] : ResourcesByName(blog, "aws_apigatewayv2_route")) {
     const std::string target = route["target"];
-    const std::string integration = target.substr(target.find("aws_apigatewayv2_integration.") + 29);
+    const std::string integration =
+        target.substr(target.find("aws_apigatewayv2_integration.") + 29);
     const std::string block = integration.substr(0, integration.find('.'));
     path_of[route["route_key"]] = integrations.at(block)["request_parameters"]["overwrite:path"];
   }
@@ -401,7 +402,8 @@ TEST_F(IngressTest, ReservedHostAndRouteClashAreRefused) {
 // The API routes of ALB paths: wildcards become greedy routes under the literal directory,
 // exact paths stay, duplicates collapse.
 TEST(ApiRoutesOf, MapsAlbPaths) {
-  auto routes = model::ApiRoutesOf("shop", {"/*", "/v1/*", "/health", "/img/*.png", "/v?/x", "/v1/*"});
+  auto routes =
+      model::ApiRoutesOf("shop", {"/*", "/v1/*", "/health", "/img/*.png", "/v?/x", "/v1/*"});
   std::vector<std::pair<std::string, std::string>> got;
   for (const auto& r : routes) got.emplace_back(r.key, r.path);
   EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{

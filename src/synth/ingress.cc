@@ -92,8 +92,8 @@ void AppendStatement(tf::Unit& u, const tf::Ref& ref, Json statement, const char
 /// environment key, ACLs disabled (v2 needs no ACLs, unlike legacy logging), versioned,
 /// public access blocked, TLS-only, expiring with the environment's log retention, its own
 /// S3 access logs in the platform's access-log bucket. Returns the bucket policy.
-tf::Ref AddCloudFrontLogBucket(const Context& ctx, const model::Environment& env, tf::Unit& u,
-                               const std::string& name, bool protect, const tf::Origin& o) {
+tf::Ref AddCloudFrontLogBucket(const model::Environment& env, tf::Unit& u, const std::string& name,
+                               bool protect, const tf::Origin& o) {
   const std::string arn = "arn:aws:s3:::" + name;
   const std::string sources =
       fmt::format("arn:aws:logs:{}:{}:delivery-source:*", kGlobalRegion, env.account);
@@ -216,7 +216,6 @@ tf::Ref AddCloudFrontLogBucket(const Context& ctx, const model::Environment& env
               {"target_prefix", name + "/"},
               {"depends_on", {access_policy.Address()}}},
              o);
-  (void)ctx;
   return bucket_policy;
 }
 
@@ -340,7 +339,10 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
   // name is the same in every Region, so the platform's validation records (of its
   // regional certificates for the same names) validate this one too.
   Json sans = Json::array({"*." + zone_name});
-  Json fqdns = "${[for r in aws_route53_record.certificate_validation : r.fqdn]}";
+  const std::string zone_records =
+      "[for r in " + u.Existing("aws_route53_record", "certificate_validation").Address() +
+      " : r.fqdn]";
+  Json fqdns = "${" + zone_records + "}";
   std::vector<std::string> deeper;
   for (const auto& [host, h] : hosts) {
     const model::HostValidation how = model::ValidationOf(host, zone_name);
@@ -354,11 +356,10 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
     }
   }
   if (!deeper.empty()) {
-    std::string all = "${concat([for r in aws_route53_record.certificate_validation : r.fqdn], [";
+    std::string all = "${concat(" + zone_records + ", [";
     for (size_t i = 0; i < deeper.size(); ++i) all += (i ? ", " : "") + deeper[i];
     fqdns = all + "])}";
   }
-  u.Existing("aws_route53_record", "certificate_validation");  // declared by the platform
   tf::Ref cert = u.Resource("aws_acm_certificate", "cloudfront",
                             {{"region", kGlobalRegion},
                              {"domain_name", zone_name},
@@ -445,7 +446,7 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
 
   // Standard logging (v2): the distribution → a delivery source in us-east-1 → the bucket.
   const std::string logs = fmt::format("{}-cdn-logs-{}", base, env.account);
-  tf::Ref logs_policy = AddCloudFrontLogBucket(ctx, env, u, logs, protect, o);
+  tf::Ref logs_policy = AddCloudFrontLogBucket(env, u, logs, protect, o);
   tf::Ref source = u.Resource("aws_cloudwatch_log_delivery_source", "cloudfront",
                               {{"region", kGlobalRegion},
                                {"name", base + "-cloudfront"},

@@ -15,6 +15,7 @@
 
 #include "model/naming.h"
 #include "synth/contract.h"
+#include "synth/policy_docs.h"
 #include "synth/synth.h"
 
 namespace eurus::synth {
@@ -42,7 +43,7 @@ std::string Literal(const std::string& s) {
 }
 
 Json PolicyDocument(Json statements) {
-  return {{"Version", "2012-10-17"}, {"Statement", std::move(statements)}};
+  return {{"Version", kPolicyVersion}, {"Statement", std::move(statements)}};
 }
 
 /// arn:aws:ecr:<region>:<common account>:repository/<name>

@@ -20,6 +20,7 @@
 
 #include "model/routing.h"
 #include "synth/contract.h"
+#include "synth/policy_docs.h"
 #include "synth/synth.h"
 
 namespace eurus::synth {
@@ -124,9 +125,8 @@ tf::Ref AddCloudFrontLogBucket(const model::Environment& env, tf::Unit& u, const
   u.Resource("aws_s3_bucket_ownership_controls", "cloudfront_logs",
              {{"bucket", bucket["id"]}, {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}},
              o);
-  const Json resources = {arn, arn + "/*"};
   Json policy = {
-      {"Version", "2012-10-17"},
+      {"Version", kPolicyVersion},
       {"Statement",
        Json::array({
            {{"Sid", "CloudFrontLogDelivery"},
@@ -138,19 +138,8 @@ tf::Ref AddCloudFrontLogBucket(const model::Environment& env, tf::Unit& u, const
              {{"StringEquals",
                {{"s3:x-amz-acl", "bucket-owner-full-control"}, {"aws:SourceAccount", env.account}}},
               {"ArnLike", {{"aws:SourceArn", sources}}}}}},
-           {{"Sid", "DenyInsecureTransport"},
-            {"Effect", "Deny"},
-            {"Principal", "*"},
-            {"Action", "s3:*"},
-            {"Resource", resources},
-            {"Condition", {{"Bool", {{"aws:SecureTransport", "false"}}}}}},
-           {{"Sid", "DenyOutdatedTls"},
-            {"Effect", "Deny"},
-            {"Principal", "*"},
-            {"Action", "s3:*"},
-            {"Resource", resources},
-            {"Condition", {{"NumericLessThan", {{"s3:TlsVersion", "1.2"}}}}}},
        })}};
+  for (Json& st : DenyInsecureTransport(arn)) policy["Statement"].push_back(std::move(st));
   tf::Ref bucket_policy = u.Resource("aws_s3_bucket_policy", "cloudfront_logs",
                                      {{"bucket", bucket["id"]},
                                       {"policy", policy.dump()},
@@ -230,7 +219,7 @@ void AddWafLogging(const model::Environment& env, tf::Unit& u, const tf::Ref& ac
       fmt::format("arn:aws:logs:{}:{}:log-group:{}", kGlobalRegion, env.account, group);
   const std::string root = fmt::format("arn:aws:iam::{}:root", env.account);
   Json key_policy = {
-      {"Version", "2012-10-17"},
+      {"Version", kPolicyVersion},
       {"Statement",
        Json::array(
            {{{"Sid", "AccountAdministers"},
@@ -269,7 +258,7 @@ void AddWafLogging(const model::Environment& env, tf::Unit& u, const tf::Ref& ac
                             o);
   // WAF delivers through the log delivery service, for this account's web ACLs only.
   Json delivery = {
-      {"Version", "2012-10-17"},
+      {"Version", kPolicyVersion},
       {"Statement",
        Json::array({{{"Sid", "WafLogDelivery"},
                      {"Effect", "Allow"},

@@ -78,8 +78,12 @@ Ref Unit::RemoteState(const Unit& upstream, const Backend& b) {
     if (c == '-') c = '_';
   Json config = {{"bucket", b.bucket}, {"key", b.key}, {"region", b.region}};
   if (!b.role_arn.empty()) config["assume_role"] = {{"role_arn", b.role_arn}};
-  Insert(data_, "terraform_remote_state", name, {{"backend", "s3"}, {"config", config}},
-         "reads " + upstream.id(), "data source");
+  // A second pass reading the same upstream shares the data source.
+  const bool again = data_.contains("terraform_remote_state") && data_["terraform_remote_state"].contains(name) &&
+                     data_["terraform_remote_state"][name].value("config", Json()) == config;
+  if (!again)
+    Insert(data_, "terraform_remote_state", name, {{"backend", "s3"}, {"config", config}},
+           "reads " + upstream.id(), "data source");
   dependencies.insert(upstream.id());
   Ref r(Ref::Kind::kRemoteState, upstream.id(), name);
   r.outputs_ = upstream.outputs_;
@@ -93,6 +97,11 @@ Json& Unit::Body(const Ref& ref) {
 
 bool Unit::Has(const std::string& type, const std::string& name) const {
   return resources_.contains(type) && resources_.at(type).contains(name);
+}
+
+Ref Unit::Existing(const std::string& type, const std::string& name) const {
+  if (!Has(type, name)) throw std::logic_error(fmt::format("unit {} declares no {}.{}", id(), type, name));
+  return Ref(Ref::Kind::kResource, type, name);
 }
 
 std::map<std::string, int> Unit::ResourceCounts() const {

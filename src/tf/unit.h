@@ -84,12 +84,16 @@ class Unit {
   Ref Variable(const std::string& name, Json body);
   Ref Local(const std::string& name, Json value);
   void Output(const std::string& name, Json value, const std::string& description, bool sensitive = false);
-  /// Reads another unit's outputs through its S3 state; records the dependency edge.
+  /// Reads another unit's outputs through its S3 state; records the dependency edge. Asking
+  /// again for the same upstream (another pass of this unit) returns the same data source.
   Ref RemoteState(const Unit& upstream, const Backend& upstream_backend);
 
   /// The body of a declared block, to amend it after creation (e.g. add depends_on).
   Json& Body(const Ref& ref);
   bool Has(const std::string& type, const std::string& name) const;
+  /// A Ref to resource `type`.`name` that another pass of the same unit declared (e.g. the
+  /// tenant's security groups, for the workloads). Throws std::logic_error when there is none.
+  Ref Existing(const std::string& type, const std::string& name) const;
 
   std::vector<Provider> providers;
   Backend backend;

@@ -43,6 +43,30 @@ TEST(UnitTest, RemoteStateOutputsCannotDangle) {
             "dependencies {\n  paths = [\"../../dev/network\"]\n}\n");
 }
 
+// Given two passes of one unit reading the same upstream, they should share one data source;
+// a different backend for the same name is still a duplicate.
+TEST(UnitTest, RemoteStateSharedBetweenPasses) {
+  Unit net("dev", "network");
+  net.Output("vpc_id", "x", "the VPC");
+  Unit tenant("dev", "tenant-shop");
+  Backend b{false, "b", "network/terraform.tfstate", "eu-west-1", "", ""};
+  Ref first = tenant.RemoteState(net, b);
+  Ref again = tenant.RemoteState(net, b);
+  EXPECT_EQ(again.Output("vpc_id"), first.Output("vpc_id"));
+  EXPECT_EQ(tenant.data()["terraform_remote_state"].size(), 1u);
+  b.bucket = "other";
+  EXPECT_THROW(tenant.RemoteState(net, b), std::logic_error);
+}
+
+// Given a block another pass declared, Existing should refer to it, and refuse one that
+// does not exist.
+TEST(UnitTest, ExistingRefersToDeclaredBlocks) {
+  Unit u("dev", "tenant-shop");
+  u.Resource("aws_security_group", "shop_app", Json::object(), "");
+  EXPECT_EQ(u.Existing("aws_security_group", "shop_app")["id"], "${aws_security_group.shop_app.id}");
+  EXPECT_THROW(u.Existing("aws_security_group", "shop_data"), std::logic_error);
+}
+
 // Given a provider and backend, providers.tf.json should pin versions and lock state.
 TEST(UnitTest, ProvidersPinAndLock) {
   Unit u("dev", "network");

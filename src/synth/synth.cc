@@ -137,6 +137,7 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
   std::vector<tf::Unit> units;
   AddBootstrap(ctx, units);
   AddRegistry(ctx, units);
+  AddBackup(ctx, units);
   // Environment units first (each tenant unit reads its network unit's outputs), then the
   // tenant units, which are independent of each other: built on all cores, then placed in
   // the fixed order (environment, then its tenants) so output does not depend on timing.
@@ -167,7 +168,10 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
     const model::Tenant& t = *job.tenant;
     tf::Unit u = ctx.NewUnit(env.name, env.account, env.name, t.name, TenantUnitName(t), t.cost_center);
     for (auto& rel : TenantSources(env, t)) u.sources.insert(std::move(rel));
-    AddTenantNetwork(ctx, env, t, *job.dep, envs[job.env].units[envs[job.env].network], u);
+    const tf::Unit& network = envs[job.env].units[envs[job.env].network];
+    const tf::Unit& platform = envs[job.env].units[envs[job.env].platform];
+    AddTenantNetwork(ctx, env, t, *job.dep, network, u);
+    AddTenantData(ctx, env, t, *job.dep, network, platform, u);
     // After the environment's own units, whether or not this unit reads them (synth.h).
     for (const auto& eu : envs[job.env].units) u.dependencies.insert(eu.id());
     built[j] = std::move(u);

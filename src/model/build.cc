@@ -949,14 +949,16 @@ class Builder {
       r.max_storage_gb = static_cast<int>(d.max_storage_gb.value);
       if (d.max_storage_gb.value < 1 || d.max_storage_gb.value > 5000)
         Report(Bad(codes::kBadValue, fmt::format("max_storage_gb {} is out of range", d.max_storage_gb.value),
-                   d.max_storage_gb.span, "1 to 5000 GB"));
+                   d.max_storage_gb.span, "1 to 5000 GB")
+                   .Help("ElastiCache Serverless caps data storage at 1 to 5000 GB"));
     }
     if (d.max_ecpu_per_second) {
       r.max_ecpu_per_second = static_cast<int>(d.max_ecpu_per_second.value);
       if (d.max_ecpu_per_second.value < 1000 || d.max_ecpu_per_second.value > 15000000)
         Report(Bad(codes::kBadValue,
                    fmt::format("max_ecpu_per_second {} is out of range", d.max_ecpu_per_second.value),
-                   d.max_ecpu_per_second.span, "1000 to 15000000"));
+                   d.max_ecpu_per_second.span, "1000 to 15000000")
+                   .Help("ElastiCache Serverless caps compute at 1000 to 15000000 ECPU per second"));
     }
   }
 

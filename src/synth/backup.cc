@@ -62,7 +62,7 @@ std::string KeyPolicy(const model::Org& org, const model::Realm& realm,
         {{"StringEquals",
           {{"kms:CallerAccount", account}, {"kms:ViaService", {via("backup"), via("rds")}}}}}}},
   });
-  if (!envs.empty()) {
+  {
     Json roots = Json::array();
     for (const auto& a : envs) roots.push_back(Root(a));
     statements.push_back({{"Sid", "EnvironmentsEncryptCopies"},
@@ -89,17 +89,20 @@ void AddBackup(const Context& ctx, std::vector<tf::Unit>& units) {
   for (const model::Realm& realm : org.realms) {
     const std::string realm_name = model::RealmName(realm.kind);
     const bool prod = realm.kind == model::RealmKind::kProd;
-    tf::Unit u = ctx.NewUnit(CommonDir(realm.kind), realm.common_account, realm_name,
-                             tags::kPlatform, kBackupUnit, tags::kPlatform);
-    tf::Origin o = ctx.Origin(realm.span);
-    if (o.empty()) o = "eurus.yaml";
-    // The environments of the realm copy in: their files decide who may.
-    std::set<std::string> envs;
+    // The environments of the realm copy in: their files decide who may. A realm without
+    // environments gets no vault (a locked vault is for good).
+    std::set<std::string> envs, files;
     for (const auto& e : org.environments)
       if (e.realm == realm.kind) {
         envs.insert(e.account);
-        u.sources.insert(e.file);
+        files.insert(e.file);
       }
+    if (envs.empty()) continue;
+    tf::Unit u = ctx.NewUnit(CommonDir(realm.kind), realm.common_account, realm_name,
+                             tags::kPlatform, kBackupUnit, tags::kPlatform);
+    u.sources.insert(files.begin(), files.end());
+    tf::Origin o = ctx.Origin(realm.span);
+    if (o.empty()) o = "eurus.yaml";
 
     const std::string base = fmt::format("{}-{}-backup", org.name, realm_name);
     tf::Ref key =
@@ -123,7 +126,7 @@ void AddBackup(const Context& ctx, std::vector<tf::Unit>& units) {
                                 {"lifecycle", {{"prevent_destroy", true}}},
                                 {"tags", {{"Name", name}}}},
                                o);
-    if (!envs.empty()) {
+    {
       Json roots = Json::array();
       for (const auto& a : envs) roots.push_back(Root(a));
       u.Resource("aws_backup_vault_policy", "central",

@@ -599,6 +599,13 @@ TEST_F(DataTest, CentralVaultPerRealm) {
   EXPECT_TRUE(
       HasResource(U("common-prod/backup"), "aws_backup_vault_lock_configuration",
                   R"({"min_retention_days":7,"max_retention_days":365,"changeable_for_days":3})"));
+  // A realm without environments gets no vault (a locked vault is for good).
+  fs.files.erase("environments/prod.yaml");
+  std::string& shop = fs.files["tenants/shop.yaml"];
+  shop.replace(shop.find("[dev, prod]"), 11, "[dev]");
+  Synth();
+  EXPECT_THROW(U("common-prod/backup"), std::out_of_range);
+  EXPECT_NO_THROW(U("common-nonprod/backup"));
 }
 
 // Given the organisation, its management account's bootstrap should allow cross-account

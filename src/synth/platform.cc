@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -478,9 +479,13 @@ void AddBackups(const Context& ctx, const model::Environment& env, tf::Unit& u, 
       Json::array({{{"destination_vault_arn", backup::CentralVaultArn(org, env.realm)},
                     {"lifecycle", {{"delete_after", days}}}}});
   auto rule = [&](const std::string& name, bool continuous) {
-    Json r = {{"rule_name", name},        {"target_vault_name", vault["name"]},
-              {"schedule", schedule},     {"start_window", 60},
-              {"completion_window", 180}, {"lifecycle", {{"delete_after", days}}},
+    Json r = {{"rule_name", name},
+              {"target_vault_name", vault["name"]},
+              {"schedule", schedule},
+              {"start_window", 60},
+              // Done before the next run where it can be (AWS Backup needs start + 60 min).
+              {"completion_window", std::clamp(env.rpo_hours * 60, 120, 180)},
+              {"lifecycle", {{"delete_after", days}}},
               {"copy_action", copy}};
     if (continuous) r["enable_continuous_backup"] = true;
     return r;

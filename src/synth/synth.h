@@ -119,7 +119,8 @@ void AddRegistry(const Context& ctx, std::vector<tf::Unit>& units);
 /// (platform.cc; reads network). Returns the index of the platform unit in `units`.
 size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::Unit& network,
                    std::vector<tf::Unit>& units);
-/// common-<realm>/backup: the realm's central backup vault (backup.cc).
+/// common-<realm>/backup: the realm's central backup vault, for realms with environments
+/// (backup.cc).
 void AddBackup(const Context& ctx, std::vector<tf::Unit>& units);
 /// The data stores of a tenant unit: per resource an Aurora Serverless v2 cluster,
 /// ElastiCache Serverless (Valkey) cache, DocumentDB cluster or S3 bucket in the tenant's data

@@ -195,5 +195,8 @@ std::string CentralBackupVault(const std::string& org) { return org + "-central"
 Name BackupRole(const std::string& org) {
   return Make(Kind::kIamRole, org + "-backup", {{"org", org}});
 }
+Name RdsMonitoringRole(const std::string& org) {
+  return Make(Kind::kIamRole, org + "-rds-monitoring", {{"org", org}});
+}
 
 }  // namespace eurus::naming

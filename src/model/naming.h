@@ -75,5 +75,7 @@ std::string BackupVault(const std::string& org, const std::string& env);
 std::string CentralBackupVault(const std::string& org);
 /// {org}-backup: the role AWS Backup assumes in an environment account.
 Name BackupRole(const std::string& org);
+/// {org}-rds-monitoring: the role RDS enhanced monitoring assumes in an environment account.
+Name RdsMonitoringRole(const std::string& org);
 
 }  // namespace eurus::naming

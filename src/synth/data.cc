@@ -104,7 +104,8 @@ Json Parameters(model::ResourceType t) {
   std::vector<std::pair<const char*, const char*>> p;
   switch (t) {
     case model::ResourceType::kPostgres:
-      p = {{"rds.force_ssl", "1"}};
+      p = {
+          {"rds.force_ssl", "1"}, {"log_statement", "ddl"}, {"log_min_duration_statement", "2000"}};
       break;
     case model::ResourceType::kMysql:
       p = {{"require_secure_transport", "ON"},
@@ -247,6 +248,9 @@ void AddAurora(const Inputs& in, tf::Unit& u, const model::Resource& r) {
   tf::Ref cluster = u.Resource("aws_rds_cluster", k, std::move(body), o);
 
   const auto& azs = in.env.network.azs;
+  // Enhanced monitoring's role is the platform unit's, known by name.
+  const std::string monitoring_role = fmt::format("arn:aws:iam::{}:role/{}", in.env.account,
+                                                  naming::RdsMonitoringRole(org.name).value);
   for (int n = 1; n <= 2; ++n) {
     const std::string instance = naming::DbInstance(cluster_name, n).value;
     u.Resource("aws_rds_cluster_instance", fmt::format("{}_{}", k, n),
@@ -262,6 +266,8 @@ void AddAurora(const Inputs& in, tf::Unit& u, const model::Resource& r) {
                 {"performance_insights_enabled", true},
                 {"performance_insights_kms_key_id", in.key},
                 {"performance_insights_retention_period", 7},
+                {"monitoring_interval", 60},
+                {"monitoring_role_arn", monitoring_role},
                 {"tags", {{"Name", instance}, {tags::kTenant, in.tenant.name}}}},
                o);
   }

@@ -137,8 +137,10 @@ TEST_F(DataTest, AuroraCluster) {
           R"(["${aws_subnet.shop_data_eu_west_1a.id}","${aws_subnet.shop_data_eu_west_1b.id}"])"));
   Json params = Resource(u, "aws_rds_cluster_parameter_group", "orders");
   EXPECT_EQ(params["family"], "aurora-postgresql16");
-  EXPECT_TRUE(
-      Matches(Json::parse(R"([{"name":"rds.force_ssl","value":"1"}])"), params["parameter"]));
+  EXPECT_TRUE(Matches(
+      Json::parse(R"([{"name":"rds.force_ssl","value":"1"},{"name":"log_statement","value":"ddl"},
+          {"name":"log_min_duration_statement","value":"2000"}])"),
+      params["parameter"]));
   // The log group exists first, encrypted, with the environment's retention.
   Json logs = Resource(u, "aws_cloudwatch_log_group", "db-orders-postgresql");
   EXPECT_EQ(logs["name"], "/aws/rds/cluster/acme-shop-orders/postgresql");
@@ -172,6 +174,11 @@ TEST_F(DataTest, AuroraWriterAndReaderInDifferentAzs) {
                           i))
           << i.dump();
       EXPECT_EQ(i["performance_insights_kms_key_id"], kKey);
+      EXPECT_EQ(i["monitoring_interval"], 60);
+      EXPECT_EQ(i["monitoring_role_arn"],
+                std::string("arn:aws:iam::") +
+                    (std::string(env) == "dev" ? "444444444444" : "555555555555") +
+                    ":role/acme-rds-monitoring");
     }
   }
 }
@@ -508,9 +515,17 @@ TEST_F(DataTest, PlatformBackupPlansMeetTheRpo) {
   EXPECT_EQ(role["name"], "acme-backup");
   EXPECT_EQ(Json::parse(role["assume_role_policy"].get<std::string>())["Statement"][0]["Principal"],
             Json::parse(R"({"Service":"backup.amazonaws.com"})"));
+  // Enhanced monitoring's role, which the Aurora instances name.
+  Json monitoring = Resource(p, "aws_iam_role", "rds_monitoring");
+  EXPECT_EQ(monitoring["name"], "acme-rds-monitoring");
+  EXPECT_EQ(
+      Json::parse(monitoring["assume_role_policy"].get<std::string>())["Statement"][0]["Principal"],
+      Json::parse(R"({"Service":"monitoring.rds.amazonaws.com"})"));
+  EXPECT_EQ(Resource(p, "aws_iam_role_policy_attachment", "rds_monitoring")["policy_arn"],
+            "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
   std::set<std::string> attached;
-  for (const Json& a : Resources(p, "aws_iam_role_policy_attachment"))
-    attached.insert(a["policy_arn"]);
+  for (const auto& [name, a] : ResourcesByName(p, "aws_iam_role_policy_attachment"))
+    if (name != "rds_monitoring") attached.insert(a["policy_arn"]);
   EXPECT_EQ(attached,
             (std::set<std::string>{
                 "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",

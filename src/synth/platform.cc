@@ -471,6 +471,28 @@ void AddBackups(const Context& ctx, const model::Environment& env, tf::Unit& u, 
     u.Resource("aws_iam_role_policy_attachment", block,
                {{"role", role["name"]}, {"policy_arn", arn}}, o);
 
+  // RDS enhanced monitoring (OS metrics of the tenants' Aurora instances, every minute,
+  // data.cc) publishes through this role.
+  const std::string monitoring_name = naming::RdsMonitoringRole(org.name).value;
+  tf::Ref monitoring = u.Resource(
+      "aws_iam_role", "rds_monitoring",
+      {{"name", monitoring_name},
+       {"description",
+        fmt::format("RDS enhanced monitoring of the Aurora instances of {}", env.name)},
+       {"assume_role_policy",
+        Policy(Json::array(
+            {{{"Effect", "Allow"},
+              {"Principal", {{"Service", "monitoring.rds.amazonaws.com"}}},
+              {"Action", "sts:AssumeRole"},
+              {"Condition", {{"StringEquals", {{"aws:SourceAccount", env.account}}}}}}}))},
+       {"tags", NameTag(monitoring_name)}},
+      o);
+  u.Resource(
+      "aws_iam_role_policy_attachment", "rds_monitoring",
+      {{"role", monitoring["name"]},
+       {"policy_arn", "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"}},
+      o);
+
   // Every rpo_hours hours from midnight UTC: the longest gap is rpo_hours (the model keeps it
   // within 1-24; AWS Backup runs jobs at least an hour apart).
   const std::string schedule = fmt::format("cron(0 */{} * * ? *)", env.rpo_hours);

@@ -627,6 +627,34 @@ TEST_F(PolicyTest, CrossTenantSecurityGroupRules) {
   EXPECT_EQ(diags.errors(), 4u) << All();
 }
 
+// Given a tenant's app group admitting the platform unit's ALB group through the platform's
+// remote state (as workloads.cc writes it), we should accept it; an output of the platform
+// that is not one of its groups (a literal id) cannot be attributed and is reported.
+TEST_F(PolicyTest, AppGroupAdmitsThePlatformAlbGroup) {
+  Network("dev");
+  tf::Unit& platform = Add("dev", "platform", "platform");
+  tf::Ref alb = platform.Resource("aws_security_group", "alb", {{"vpc_id", "x"}}, "environments/dev.yaml:1");
+  platform.Output("alb_security_group_id", alb["id"], "the ALB's group");
+  platform.Output("legacy_security_group_id", "sg-0123456789abcdef0", "a group made elsewhere");
+  tf::Unit& shop = Tenant("dev", "shop", 10);
+  tf::Backend pb;
+  pb.bucket = platform.backend.bucket;
+  pb.key = platform.backend.key;
+  tf::Ref pf = shop.RemoteState(platform, pb);
+  for (const char* output : {"alb_security_group_id", "legacy_security_group_id"})
+    shop.Resource("aws_vpc_security_group_ingress_rule", std::string("from_") + output,
+                  {{"security_group_id", Ref("aws_security_group.shop_app.id")},
+                   {"referenced_security_group_id", pf.Output(output)},
+                   {"ip_protocol", "tcp"},
+                   {"from_port", 8080},
+                   {"to_port", 8080}},
+                  "tenants/shop.yaml:8");
+  Run();
+  EXPECT_EQ(diags.errors(), 1u) << All();
+  EXPECT_TRUE(Reported(codes::kPolicyTenantIsolation,
+                       {"from_legacy_security_group_id", "sg-0123456789abcdef0"}));
+}
+
 // ---- E0809 deletion protection ----------------------------------------------------------------
 
 // Given a prod cluster without deletion protection and a prod bucket without prevent_destroy,

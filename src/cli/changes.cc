@@ -109,12 +109,41 @@ std::optional<Changes> ComputeBaseChanges(FileSystem& fs, const CommonOptions& o
   auto& head = *new Session;  // NOLINT: kept until exit (see SynthManifest)
   auto& base = *new Session;  // NOLINT
   auto& parsed = *new config::ParsedFiles;  // NOLINT
+  // Git runs beside the working tree's load; the base's load starts as soon as the working
+  // tree's files are parsed (it reuses their trees) and runs beside its decoding and model.
   std::string tree_err;
   auto tree_future = std::async(std::launch::async, [&] { return run::ReadTreeAt(opts.dir.empty() ? "." : opts.dir, c.base, &tree_err); });
-  LoadOrg(fs, opts, head, nullptr, &parsed);
+  std::optional<run::TreeAtRef> tree;
+  const model::Org* borg = nullptr;
+  std::string bdir = c.base + ":";  // shown as "<ref>:/tenants/shop.yaml" in the base's diagnostics
+  auto load_base = [&] {
+    tree = tree_future.get();
+    if (!tree) return;
+    if (!tree->files.count("eurus.yaml")) {
+      ch.base_valid = false;
+      ch.base_problem = "there is no eurus.yaml at `" + c.base + "`: every unit counts as added";
+      return;
+    }
+    MemoryFileSystem mem;
+    for (auto& [rel, bytes] : tree->files) mem.files[JoinPath(bdir, rel)] = bytes;
+    CommonOptions bo = opts;
+    bo.dir = bdir;
+    bo.frozen = false;
+    LoadOrg(mem, bo, base, &parsed);
+    if (base.diags.has_errors() || !base.build.org) {
+      ch.base_valid = false;
+      ch.base_problem = fmt::format("the configuration at `{}` has {} error{}: every unit counts as added", c.base,
+                                    base.diags.errors(), base.diags.errors() == 1 ? "" : "s");
+    } else {
+      borg = &*base.build.org;
+    }
+  };
+  std::future<void> base_loaded;
+  auto start_base = [&] { base_loaded = std::async(std::launch::async, load_base); };
+  LoadOrg(fs, opts, head, nullptr, &parsed, start_base);
+  if (!base_loaded.valid()) start_base();  // the working tree stopped before parsing
   perf.Mark("load head");
-  auto tree = tree_future.get();
-  perf.Mark("git");
+  base_loaded.get();
   if (head.diags.has_errors() || !head.build.org) {
     PrintDiagnostics(opts, head);
     return std::nullopt;
@@ -127,27 +156,6 @@ std::optional<Changes> ComputeBaseChanges(FileSystem& fs, const CommonOptions& o
   const model::Org& horg = *head.build.org;
   synth::Context hctx(horg, head.sources, opts.dir);
 
-  const model::Org* borg = nullptr;
-  std::string bdir = c.base + ":";  // shown as "<ref>:/tenants/shop.yaml" in the base's diagnostics
-  if (!tree->files.count("eurus.yaml")) {
-    ch.base_valid = false;
-    ch.base_problem = "there is no eurus.yaml at `" + c.base + "`: every unit counts as added";
-  } else {
-    MemoryFileSystem mem;
-    for (auto& [rel, bytes] : tree->files) mem.files[JoinPath(bdir, rel)] = std::move(bytes);
-    CommonOptions bo = opts;
-    bo.dir = bdir;
-    bo.frozen = false;
-    LoadOrg(mem, bo, base, &parsed);
-    if (base.diags.has_errors() || !base.build.org) {
-      ch.base_valid = false;
-      ch.base_problem = fmt::format("the configuration at `{}` has {} error{}: every unit counts as added", c.base,
-                                    base.diags.errors(), base.diags.errors() == 1 ? "" : "s");
-    } else {
-      borg = &*base.build.org;
-    }
-  }
-
   perf.Mark("load base");
   auto& hunits = *new std::vector<tf::Unit>;  // NOLINT: kept until exit
   auto& bunits = *new std::vector<tf::Unit>;  // NOLINT
@@ -155,8 +163,9 @@ std::optional<Changes> ComputeBaseChanges(FileSystem& fs, const CommonOptions& o
   std::optional<synth::Context> bctx;
   if (borg) {
     bctx.emplace(*borg, base.sources, bdir);
+    auto b = std::async(std::launch::async, [&] { return TenantFingerprints(*bctx); });
     hfp = TenantFingerprints(hctx);
-    bfp = TenantFingerprints(*bctx);
+    bfp = b.get();
   }
   perf.Mark("fingerprint");
   if (perf.on) {
@@ -171,28 +180,35 @@ std::optional<Changes> ComputeBaseChanges(FileSystem& fs, const CommonOptions& o
   auto id_of = [](const model::Environment& env, const model::Tenant& t) { return env.name + "/" + synth::TenantUnitName(t); };
   // Only tenant units whose inputs differ are built, on both sides.
   synth::TenantFilter differs = [&](const model::Environment& env, const model::Tenant& t) { return !same(id_of(env, t)); };
-  if (borg) {
-    auto b = SynthUnits(*bctx, base, differs);
-    if (!b) {
-      ch.base_valid = false;
-      ch.base_problem = "synthesizing the configuration at `" + c.base + "` failed: every unit counts as added";
-    } else {
-      bunits = std::move(*b);
-    }
-  }
-  perf.Mark("synth base");
-  auto built = SynthUnits(hctx, head, ch.base_valid ? differs : synth::TenantFilter{});
+  std::future<void> base_built;
+  if (borg)
+    base_built = std::async(std::launch::async, [&] {
+      auto b = SynthUnits(*bctx, base, differs);
+      if (!b) {
+        ch.base_valid = false;
+        ch.base_problem = "synthesizing the configuration at `" + c.base + "` failed: every unit counts as added";
+      } else {
+        bunits = std::move(*b);
+      }
+    });
+  // Filtered only when the base is usable; the base's synthesis rarely fails, and then the
+  // working tree is synthesized again, whole.
+  auto built = SynthUnits(hctx, head, borg ? differs : synth::TenantFilter{});
+  if (base_built.valid()) base_built.get();
+  if (built && !ch.base_valid && borg) built = SynthUnits(hctx, head);
   if (!built) {
     PrintDiagnostics(opts, head);
     return std::nullopt;
   }
   hunits = std::move(*built);
-  perf.Mark("synth head");
+  perf.Mark("synth");
   auto all = [](size_t) { return true; };
   run::Manifest bm;
+  std::future<void> base_hashed;
+  if (ch.base_valid) base_hashed = std::async(std::launch::async, [&] { AddToManifest(bunits, *borg, all, bm); });
   AddToManifest(hunits, horg, all, ch.head);
+  if (base_hashed.valid()) base_hashed.get();
   if (ch.base_valid) {
-    AddToManifest(bunits, *borg, all, bm);
     // The tenant units left out are the unchanged ones: both sides get the fingerprint as
     // their hash, and the dependencies every tenant unit has (synth::TenantFilter).
     std::map<std::string, std::vector<std::string>> env_units[2];  // dir → its environment-level units

@@ -28,8 +28,8 @@ bool ResolveFormat(CommonOptions& opts) {
 }
 
 void LoadOrg(FileSystem& fs, const CommonOptions& opts, Session& s, const config::ParsedFiles* reuse,
-             config::ParsedFiles* keep) {
-  s.project = config::LoadProject(fs, opts.dir, s.sources, s.diags, reuse, keep);
+             config::ParsedFiles* keep, const std::function<void()>& kept) {
+  s.project = config::LoadProject(fs, opts.dir, s.sources, s.diags, reuse, keep, kept);
   if (!s.project) return;
   s.lock_path = JoinPath(opts.dir, "eurus.lock.json");
   Lock previous;

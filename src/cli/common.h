@@ -54,7 +54,7 @@ struct Session {
 /// Loads the repository, reads the lock, builds the model. Diagnostics stay in `s.diags`.
 /// `reuse`/`keep`: parsed trees shared between two loads (config::LoadProject).
 void LoadOrg(FileSystem& fs, const CommonOptions& opts, Session& s, const config::ParsedFiles* reuse = nullptr,
-             config::ParsedFiles* keep = nullptr);
+             config::ParsedFiles* keep = nullptr, const std::function<void()>& kept = {});
 /// LoadOrg, then the checkpoint every command shares: on errors, print them and return
 /// false (the command exits 1 having written nothing).
 bool LoadValidOrg(FileSystem& fs, const CommonOptions& opts, Session& s);

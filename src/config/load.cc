@@ -70,7 +70,8 @@ void Repoint(Node& n, FileId file) {
 }
 
 std::optional<Project> LoadProject(FileSystem& fs, const std::string& dir, SourceMap& sources,
-                                   Diagnostics& diags, const ParsedFiles* reuse, ParsedFiles* keep) {
+                                   Diagnostics& diags, const ParsedFiles* reuse, ParsedFiles* keep,
+                                   const std::function<void()>& kept_done) {
   Project p;
   p.dir = dir;
   if (!fs.IsDirectory(dir.empty() ? "." : dir)) {
@@ -143,6 +144,7 @@ std::optional<Project> LoadProject(FileSystem& fs, const std::string& dir, Sourc
   if (keep)
     for (size_t i = 0; i < pending.size(); ++i)
       if (kept[i]) keep->docs[pending[i].rel] = std::move(*kept[i]);
+  if (kept_done) kept_done();
 
   // Checkpoint: a file that is not YAML cannot be decoded, and decoding around it would
   // only produce follow-on errors ("is empty", missing fields, derived names).

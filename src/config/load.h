@@ -1,6 +1,7 @@
 #pragma once
 // Loading a platform repository: eurus.yaml, environments/*.yaml, tenants/*.yaml.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,9 +48,11 @@ struct ParsedFiles {
 /// Reads and decodes every file; YAML and shape errors go to `diags`. Returns nullopt when
 /// nothing more can be checked: no eurus.yaml, or a file that is not valid YAML.
 /// `reuse`: trees to take (copied, re-pointed at this load's files) for files whose text is
-/// identical; `keep`: receives a copy of every tree parsed without any diagnostic.
+/// identical; `keep`: receives a copy of every tree parsed without any diagnostic, and
+/// `kept` is called as soon as it is complete, before decoding, so that a second load can
+/// start from it on another thread.
 std::optional<Project> LoadProject(FileSystem& fs, const std::string& dir, SourceMap& sources,
                                    Diagnostics& diags, const ParsedFiles* reuse = nullptr,
-                                   ParsedFiles* keep = nullptr);
+                                   ParsedFiles* keep = nullptr, const std::function<void()>& kept = {});
 
 }  // namespace eurus::config

@@ -58,6 +58,7 @@ inline constexpr char kResourceField[] = "E0316";       // a field that does not
 inline constexpr char kBadEnvVar[] = "E0317";           // environment variable name invalid
 inline constexpr char kNoEnvironments[] = "E0318";      // tenant onboarded nowhere
 inline constexpr char kReservedImage[] = "E0319";       // image under the platform's eurus/ prefix
+inline constexpr char kRulePriority[] = "E0320";        // listener rule priorities cannot be assigned
 inline constexpr char kRestore[] = "E0321";             // `restore_from` malformed or not for this type
 
 // E04xx: derived AWS names

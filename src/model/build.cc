@@ -12,6 +12,7 @@
 #include "diag/codes.h"
 #include "ipam/allocator.h"
 #include "model/naming.h"
+#include "model/routing.h"
 
 namespace eurus::model {
 
@@ -760,6 +761,8 @@ class Builder {
     // Names that do not depend on the environment.
     CheckName(naming::EcsCluster(org.name, t.name), t.span, "tenant");
     CheckName(naming::AppSecurityGroup(org.name, t.name), t.span, "tenant");
+    CheckName(naming::TenantDashboard(org.name, t.name), t.span, "tenant");
+    if (!t.contacts.empty()) CheckName(naming::TenantAlarmTopic(org.name, t.name), t.span, "tenant");
     org.tenants.push_back(std::move(t));
   }
 
@@ -1141,6 +1144,11 @@ class Builder {
           if (p.value.empty() || p.value[0] != '/' || p.value.size() > 128)
             Report(Bad(codes::kBadRoute, fmt::format("route path `{}` must start with / and be at most 128 characters", p.value),
                        p.span, "invalid path pattern"));
+          else if (p.value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.$/~\"'@:+&*?") !=
+                   std::string::npos)
+            Report(Bad(codes::kBadRoute, fmt::format("route path `{}` holds a character the ALB does not accept", p.value),
+                       p.span, "invalid path pattern")
+                       .Help("ALB path patterns hold letters, digits, _-.$/~\"'@:+& and the wildcards * and ?"));
           else if (std::find(r.paths.begin(), r.paths.end(), p.value) != r.paths.end())
             Report(Bad(codes::kDuplicateItem, fmt::format("route path `{}` is listed twice", p.value), p.span, "duplicate"));
           else r.paths.push_back(p.value);
@@ -1253,6 +1261,23 @@ class Builder {
         CheckName(naming::Secret(org.name, t.name, s.value), s.span, "secret");
       a.secrets.push_back(s.value);
     }
+    // Secrets arrive as environment variables: no two may land on one name.
+    {
+      std::map<std::string, std::string> vars;  // variable → what sets it
+      for (const auto& [k, v] : d.environment.value) vars.emplace(k.value, "`environment`");
+      std::set<std::string> checked;
+      for (const auto& s : d.secrets.value) {
+        if (!checked.insert(s.value).second) continue;
+        const std::string var = naming::SecretVariable(s.value);
+        auto [it, fresh] = vars.emplace(var, fmt::format("secret `{}`", s.value));
+        if (fresh) continue;
+        Report(Bad(codes::kDuplicateItem,
+                   fmt::format("environment variable `{}` of app `{}` is set by both {} and secret `{}`", var, a.name,
+                               it->second, s.value),
+                   s.span, fmt::format("injected as `{}`", var))
+                   .Help("secrets are injected as their name in upper case with `-` as `_`; rename one of them"));
+      }
+    }
     for (const auto& u : d.uses.value) {
       if (!seen.insert("u:" + u.value).second) {
         Report(Bad(codes::kDuplicateItem, fmt::format("resource `{}` is listed twice in `uses`", u.value), u.span, "duplicate"));
@@ -1269,7 +1294,13 @@ class Builder {
       a.uses.push_back(u.value);
     }
     CheckName(naming::TaskRole(org.name, t.name, a.name), a.span, "app");
+    CheckName(naming::ExecutionRole(org.name, t.name, a.name), a.span, "app");
     CheckName(naming::AppLogGroup(org.name, env.name, t.name, a.name), a.span, "app");
+    // The workload's names (synth/workloads.cc); the longest alarm suffix stands for all.
+    CheckName(naming::EcsService(org.name, t.name, a.name), a.span, "app");
+    CheckName(naming::TaskFamily(org.name, t.name, a.name), a.span, "app");
+    CheckName(naming::ImageParameter(env.name, t.name, a.name), a.span, "app");
+    CheckName(naming::AppAlarm(org.name, t.name, a.name, "unhealthy-targets"), a.span, "app");
   }
 
   /// Two apps may not claim the same host and path on an environment's shared ALB.
@@ -1382,6 +1413,7 @@ class Builder {
           dep->data_subnets.push_back(tl.data.at(az));
         }
       }
+      AssignRulePriorities(env, here);
       if (ar.changed) result.lock_changed = true;
       result.lock.environments[env.name] = std::move(ar.lock);
     }
@@ -1390,6 +1422,58 @@ class Builder {
       Report(Error(codes::kLockFrozen, fmt::format("{} would change with --frozen", opt_.lock_path))
                  .Note(what)
                  .Help("run `eurus check` without --frozen and commit the updated lock file"));
+    }
+  }
+
+  /// Listener rule priorities of every tenant of `env` (model/routing.h): each tenant's rules
+  /// fit its share of every band, and no two tenants with rules share a slot (only possible
+  /// when tenant subnets were allocated smaller than today's tenant_subnet_size).
+  void AssignRulePriorities(const Environment& env, const std::vector<std::pair<Tenant*, Deployment*>>& here) {
+    std::map<int, std::pair<const Tenant*, Span>> slot_owner;
+    for (auto [t, dep] : here) {
+      std::vector<int> index;
+      std::vector<ListenerRule> rules = PlanListenerRules(dep->apps, &index);
+      if (rules.empty()) continue;
+      std::optional<RuleSlot> slot = TenantRuleSlot(env.network, dep->tenant_subnets);
+      if (!slot) continue;
+      const char* band_names[] = {"exact-path", "wildcard-path", "catch-all"};
+      if (const ListenerRule* over = AssignPriorities(rules, index, *slot)) {
+        int need = 0;
+        for (const auto& r : rules) need += r.band == over->band;
+        const int unit = std::max(env.network.tenant_subnet_size, env.network.cidr.prefix);
+        Report(Bad(codes::kRulePriority,
+                   fmt::format("tenant `{}` needs {} {} listener rules in environment `{}`, and each tenant has room for {}",
+                               t->name, need, band_names[static_cast<int>(over->band)], env.name, slot->stride),
+                   over->span, fmt::format("app `{}`'s rule does not fit", over->app))
+                   .Note(fmt::format("the VPC {} holds {} tenant slots of /{}; each slot gets {} / {} = {} priorities per band",
+                                     env.network.cidr.ToString(), slot->slots, unit, kBandWidth, slot->slots, slot->stride))
+                   .Help(fmt::format("use fewer route paths (up to {} share one rule) or fewer routed apps; the share "
+                                     "of environment `{}` grows with larger tenant subnets (a smaller tenant_subnet_size, set "
+                                     "before tenants are allocated)",
+                                     kMaxPathsPerRule, env.name)));
+        continue;
+      }
+      auto [it, fresh] = slot_owner.emplace(slot->slot, std::make_pair(t, rules.front().span));
+      if (!fresh) {
+        Report(Bad(codes::kRulePriority,
+                   fmt::format("tenants `{}` and `{}` share listener rule slot {} in environment `{}`",
+                               it->second.first->name, t->name, slot->slot, env.name),
+                   rules.front().span, "this tenant's rule priorities would collide")
+                   .Secondary(it->second.second, fmt::format("with tenant `{}`'s", it->second.first->name))
+                   .Note(fmt::format("their lowest tenant subnets lie in the same /{} of the VPC: they were allocated "
+                                     "smaller than today's tenant_subnet_size",
+                                     std::max(env.network.tenant_subnet_size, env.network.cidr.prefix)))
+                   .Help(fmt::format("set tenant_subnet_size in {} back to the size the subnets were allocated with",
+                                     env.file)));
+        continue;
+      }
+      for (const ListenerRule& r : rules) {
+        if (r.priority >= 1 && r.priority <= kMaxRulePriority) continue;
+        Report(Bad(codes::kRulePriority,
+                   fmt::format("listener rule priority {} of app `{}` is outside 1..{}", r.priority, r.app, kMaxRulePriority),
+                   r.span, "out of range"));
+      }
+      dep->listener_rules = std::move(rules);
     }
   }
 

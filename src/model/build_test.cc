@@ -240,6 +240,61 @@ TEST_F(BuildTest, UnversionedProdBucketWarns) {
   EXPECT_EQ(diags.items()[0].message, "bucket `scratch` in prod environment `prod` has no backup");
 }
 
+// Given routed apps, each deployment should carry its listener rules with priorities from
+// its tenant subnet's slot: dev's /16 VPC holds 256 /24 slots, shop's lowest tenant subnet
+// is slot 2, so its catch-all is 1 + 2 * 16000 + 2 * 62.
+TEST_F(BuildTest, ListenerRulePriorities) {
+  ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
+  const Deployment& dev = result.org->tenants[0].deployments[0];
+  EXPECT_EQ(dev.tenant_subnets[0].ToString(), "10.1.2.0/24");
+  ASSERT_EQ(dev.listener_rules.size(), 1u);
+  EXPECT_EQ(dev.listener_rules[0].paths, std::vector<std::string>{"/*"});
+  EXPECT_EQ(dev.listener_rules[0].host, "shop.dev.acme.example.com");
+  EXPECT_EQ(dev.listener_rules[0].priority, 1 + 2 * 16000 + 2 * 62);
+}
+
+// Given more rules in a band than a tenant's share of the listener, we should point at the
+// route that does not fit and say how much room there is.
+TEST_F(BuildTest, ListenerRulesOverflowTheTenantShare) {
+  fs.files["environments/dev.yaml"] += "  tenant_subnet_size: 28\n";
+  std::string& shop = fs.files["tenants/shop.yaml"];
+  shop.replace(shop.find("route: { host: shop }"), 21,
+               "route: { host: shop, paths: [/a, /b, /c, /d, /e, /f, /g, /h, /i, /j] }");
+  EXPECT_FALSE(Run());
+  ASSERT_EQ(Where(), (std::vector<std::string>{"tenants/shop.yaml:8:5 E0320"}));
+  EXPECT_EQ(diags.items()[0].message,
+            "tenant `shop` needs 4 exact-path listener rules in environment `dev`, and each tenant has room for 3");
+}
+
+// Given tenant subnets allocated smaller than today's tenant_subnet_size, two tenants whose
+// lowest subnets share a slot should be reported, not given colliding priorities.
+TEST_F(BuildTest, ListenerRuleSlotsCollide) {
+  fs.files["tenants/blog.yaml"] =
+      "environments: [dev]\napps:\n  site:\n    image: blog/site\n    port: 80\n    cpu: 256\n"
+      "    memory: 512\n    route: { host: blog }\n";
+  ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
+  Lock lock = result.lock;
+  fs.files["environments/dev.yaml"] += "  tenant_subnet_size: 17\n";
+  diags = {};
+  EXPECT_FALSE(Run(lock));
+  ASSERT_EQ(Where(), (std::vector<std::string>{"tenants/shop.yaml:8:5 E0320"}));
+  EXPECT_EQ(diags.items()[0].message, "tenants `blog` and `shop` share listener rule slot 0 in environment `dev`");
+}
+
+// Given a secret whose variable an `environment` entry also sets, or a route path with a
+// character the ALB rejects, we should point at them.
+TEST_F(BuildTest, SecretVariablesAndPathCharacters) {
+  std::string& shop = fs.files["tenants/shop.yaml"];
+  shop.replace(shop.find("    uses: [orders]\n"), 18,
+               "    uses: [orders]\n    environment: { STRIPE_KEY: x }\n    secrets: [stripe-key]\n");
+  shop.replace(shop.find("route: { host: shop }"), 21, "route: { host: shop, paths: [\"/a b\"] }");
+  EXPECT_FALSE(Run());
+  diags.Sort(sources);
+  EXPECT_EQ(Where(), (std::vector<std::string>{"tenants/shop.yaml:8:34 E0308", "tenants/shop.yaml:12:15 E0315"}));
+  EXPECT_EQ(diags.items()[1].message,
+            "environment variable `STRIPE_KEY` of app `web` is set by both `environment` and secret `stripe-key`");
+}
+
 // Given Fargate's table, we should accept exactly the documented pairs.
 TEST(FargateTest, Pairs) {
   EXPECT_EQ(FargateMemoryFor(256), (std::vector<int>{512, 1024, 2048}));

@@ -120,6 +120,21 @@ struct Resource {
   Span span;
 };
 
+/// Where a rule sits in an environment's listener: rules are evaluated lowest priority
+/// first, so exact paths come before wildcard patterns, and catch-alls ("/*") come last.
+enum class RuleBand { kExact = 0, kPattern = 1, kCatchAll = 2 };
+
+/// One listener rule on the environment's shared ALB (model/routing.h): a host and at most
+/// three paths (the ALB's limit per condition) of one app.
+struct ListenerRule {
+  std::string app;
+  std::string host;
+  std::vector<std::string> paths;
+  RuleBand band = RuleBand::kCatchAll;
+  int priority = 0;      ///< 1..50000, unique on the environment's listener
+  Span span;             ///< the app's `route`
+};
+
 /// A tenant as onboarded in one environment: overrides applied, subnets allocated.
 struct Deployment {
   std::string env;
@@ -128,6 +143,8 @@ struct Deployment {
   std::vector<Resource> resources;     ///< sorted by name
   std::vector<Cidr> tenant_subnets;    ///< one per AZ, in the environment's AZ order
   std::vector<Cidr> data_subnets;
+  /// The routed apps' listener rules, in priority order (set with the subnets).
+  std::vector<ListenerRule> listener_rules;
 };
 
 struct Tenant {

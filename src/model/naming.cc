@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -19,6 +20,12 @@ const char* Describe(Kind kind) {
     case Kind::kSecret: return "Secrets Manager secret name";
     case Kind::kEcsCluster: return "ECS cluster name";
     case Kind::kSecurityGroup: return "security group name";
+    case Kind::kEcsService: return "ECS service name";
+    case Kind::kTaskFamily: return "ECS task definition family";
+    case Kind::kSsmParameter: return "SSM parameter name";
+    case Kind::kSnsTopic: return "SNS topic name";
+    case Kind::kDashboard: return "CloudWatch dashboard name";
+    case Kind::kAlarm: return "CloudWatch alarm name";
   }
   return "name";
 }
@@ -35,6 +42,13 @@ size_t Limit(Kind kind) {
     case Kind::kSecret: return 512;
     case Kind::kEcsCluster: return 255;
     case Kind::kSecurityGroup: return 255;
+    case Kind::kEcsService: return 255;
+    case Kind::kTaskFamily: return 255;
+    // 1011 characters including "arn:aws:ssm:<region>:<account>:parameter/" (at most 51).
+    case Kind::kSsmParameter: return 960;
+    case Kind::kSnsTopic: return 256;
+    case Kind::kDashboard: return 255;
+    case Kind::kAlarm: return 255;
   }
   return 0;
 }
@@ -113,6 +127,24 @@ std::string Problem(const Name& n) {
     case Kind::kSecurityGroup:
       if (StartsWith(s, "sg-")) return "must not start with `sg-`";
       return {};
+    case Kind::kEcsService:
+    case Kind::kTaskFamily:
+    case Kind::kSnsTopic:
+    case Kind::kDashboard:
+      if (!AllOf(s, "_-", true)) return "may hold only letters, digits, '_' and '-'";
+      return {};
+    case Kind::kSsmParameter: {
+      if (!AllOf(s, "_.-/", true)) return "may hold only letters, digits and _.-/";
+      std::string first = s.substr(s[0] == '/' ? 1 : 0, 3);
+      for (char& c : first) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (first == "aws" || first == "ssm") return "must not start with `aws` or `ssm`";
+      if (std::count(s.begin(), s.end(), '/') > 15) return "has more than 15 levels";
+      return {};
+    }
+    case Kind::kAlarm:
+      for (unsigned char c : s)
+        if (c < 0x20 || c > 0x7e) return "may hold only printable ASCII characters";
+      return {};
   }
   return {};
 }
@@ -167,6 +199,34 @@ Name DataSecurityGroup(const std::string& org, const std::string& tenant) {
 Name Secret(const std::string& org, const std::string& tenant, const std::string& secret) {
   return Make(Kind::kSecret, fmt::format("{}/{}/{}", org, tenant, secret),
               {{"org", org}, {"tenant", tenant}, {"secret", secret}});
+}
+Name EcsService(const std::string& org, const std::string& tenant, const std::string& app) {
+  return Make(Kind::kEcsService, fmt::format("{}-{}-{}", org, tenant, app),
+              {{"org", org}, {"tenant", tenant}, {"app", app}});
+}
+Name TaskFamily(const std::string& org, const std::string& tenant, const std::string& app) {
+  return Make(Kind::kTaskFamily, fmt::format("{}-{}-{}", org, tenant, app),
+              {{"org", org}, {"tenant", tenant}, {"app", app}});
+}
+Name ImageParameter(const std::string& env, const std::string& tenant, const std::string& app) {
+  return Make(Kind::kSsmParameter, fmt::format("/eurus/{}/{}/{}/image", env, tenant, app),
+              {{"environment", env}, {"tenant", tenant}, {"app", app}});
+}
+Name AppAlarm(const std::string& org, const std::string& tenant, const std::string& app,
+              const std::string& what) {
+  return Make(Kind::kAlarm, fmt::format("{}-{}-{}-{}", org, tenant, app, what),
+              {{"org", org}, {"tenant", tenant}, {"app", app}});
+}
+Name TenantAlarmTopic(const std::string& org, const std::string& tenant) {
+  return Make(Kind::kSnsTopic, fmt::format("{}-{}-alarms", org, tenant), {{"org", org}, {"tenant", tenant}});
+}
+Name TenantDashboard(const std::string& org, const std::string& tenant) {
+  return Make(Kind::kDashboard, fmt::format("{}-{}", org, tenant), {{"org", org}, {"tenant", tenant}});
+}
+std::string SecretVariable(const std::string& secret) {
+  std::string v = secret;
+  for (char& c : v) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return v;
 }
 Name AuroraCluster(const std::string& org, const std::string& tenant, const std::string& resource) {
   return Make(Kind::kRdsCluster, fmt::format("{}-{}-{}", org, tenant, resource),

@@ -20,6 +20,12 @@ enum class Kind {
   kSecret,          ///< <= 512, [A-Za-z0-9/_+=.@-], not ending in hyphen + 6 characters
   kEcsCluster,      ///< <= 255, [A-Za-z0-9_-]
   kSecurityGroup,   ///< <= 255
+  kEcsService,      ///< <= 255, [A-Za-z0-9_-]
+  kTaskFamily,      ///< <= 255, [A-Za-z0-9_-]
+  kSsmParameter,    ///< <= 960 (1011 with the ARN prefix), [A-Za-z0-9_.-/], at most 15 levels, not "aws"/"ssm" first
+  kSnsTopic,        ///< <= 256, [A-Za-z0-9_-]
+  kDashboard,       ///< <= 255, [A-Za-z0-9_-]
+  kAlarm,           ///< <= 255, printable ASCII
 };
 
 struct Input {
@@ -60,6 +66,17 @@ Name AppLogGroup(const std::string& org, const std::string& env, const std::stri
 Name AppSecurityGroup(const std::string& org, const std::string& tenant);
 Name DataSecurityGroup(const std::string& org, const std::string& tenant);
 Name Secret(const std::string& org, const std::string& tenant, const std::string& secret);
+Name EcsService(const std::string& org, const std::string& tenant, const std::string& app);   // {org}-{tenant}-{app}
+Name TaskFamily(const std::string& org, const std::string& tenant, const std::string& app);   // {org}-{tenant}-{app}
+/// /eurus/{env}/{tenant}/{app}/image: the image the app runs, set by the tenant's pipeline.
+Name ImageParameter(const std::string& env, const std::string& tenant, const std::string& app);
+/// {org}-{tenant}-{app}-{what}: one of an app's alarms ("cpu-high", "5xx", ...).
+Name AppAlarm(const std::string& org, const std::string& tenant, const std::string& app,
+              const std::string& what);
+Name TenantAlarmTopic(const std::string& org, const std::string& tenant);  // {org}-{tenant}-alarms
+Name TenantDashboard(const std::string& org, const std::string& tenant);   // {org}-{tenant}
+/// "stripe-key" → "STRIPE_KEY": the environment variable a secret is injected as.
+std::string SecretVariable(const std::string& secret);
 Name AuroraCluster(const std::string& org, const std::string& tenant, const std::string& resource);
 Name DocDbCluster(const std::string& org, const std::string& tenant, const std::string& resource);
 Name Cache(const std::string& org, const std::string& tenant, const std::string& resource);

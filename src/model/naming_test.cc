@@ -28,6 +28,34 @@ TEST(NamingTest, LongestInputsFitWhereTheSchemeGuarantees) {
   EXPECT_LE(BackupVault(org, "e" + Rep('n', 15)).size() + 11, 50u);
 }
 
+// Given the longest inputs, the workload names should fit their limits by construction
+// (services, families, alarms, topics, dashboards 255/256; parameters 960).
+TEST(NamingTest, WorkloadNamesFit) {
+  std::string org = "a" + Rep('b', 11), env = "e" + Rep('n', 15), tenant = "t" + Rep('u', 15),
+              app = "a" + Rep('p', 19);
+  EXPECT_EQ(Problem(EcsService(org, tenant, app)), "");
+  EXPECT_EQ(Problem(TaskFamily(org, tenant, app)), "");
+  EXPECT_EQ(Problem(ImageParameter(env, tenant, app)), "");
+  EXPECT_EQ(Problem(AppAlarm(org, tenant, app, "unhealthy-targets")), "");
+  EXPECT_EQ(Problem(TenantAlarmTopic(org, tenant)), "");
+  EXPECT_EQ(Problem(TenantDashboard(org, tenant)), "");
+  EXPECT_EQ(ImageParameter("dev", "shop", "web").value, "/eurus/dev/shop/web/image");
+  EXPECT_EQ(AppAlarm("acme", "shop", "web", "cpu-high").value, "acme-shop-web-cpu-high");
+  EXPECT_EQ(EcsService("acme", "shop", "web").inputs[2].what, "app");
+}
+
+// Given the workload kinds' character rules, we should reject what AWS rejects.
+TEST(NamingTest, WorkloadCharacterRules) {
+  EXPECT_EQ(Problem({Kind::kSsmParameter, "/aws/x", {}}), "must not start with `aws` or `ssm`");
+  EXPECT_EQ(Problem({Kind::kSsmParameter, "/a b", {}}), "may hold only letters, digits and _.-/");
+  EXPECT_EQ(Problem({Kind::kSsmParameter, std::string(16, '/') + "x", {}}), "has more than 15 levels");
+  EXPECT_EQ(Problem({Kind::kSsmParameter, "/x" + Rep('y', 959), {}}), "is 961 characters; the limit is 960");
+  EXPECT_EQ(Problem({Kind::kEcsService, "a.b", {}}), "may hold only letters, digits, '_' and '-'");
+  EXPECT_EQ(Problem({Kind::kDashboard, Rep('d', 256), {}}), "is 256 characters; the limit is 255");
+  EXPECT_EQ(Problem({Kind::kSnsTopic, Rep('s', 256), {}}), "");
+  EXPECT_EQ(Problem({Kind::kAlarm, "caf\xc3\xa9", {}}), "may hold only printable ASCII characters");
+}
+
 // Given names one character over a limit, we should report length; at the limit, accept.
 TEST(NamingTest, TargetGroupAndCacheLimits) {
   // org(4) + tenant + app + 2 hyphens = 32 exactly.

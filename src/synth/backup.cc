@@ -13,6 +13,7 @@
 
 #include "model/naming.h"
 #include "synth/contract.h"
+#include "synth/policy_docs.h"
 #include "synth/synth.h"
 
 namespace eurus::synth {
@@ -20,7 +21,6 @@ namespace {
 
 using tf::Json;
 
-constexpr char kPolicyVersion[] = "2012-10-17";
 /// Vault lock of the prod vault: copies are kept at least a week and at most a year; the lock
 /// can be changed or removed for kLockGraceDays after it is applied, then never.
 constexpr int kLockMinDays = 7;

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "model/naming.h"
+#include "synth/policy_docs.h"
 #include "synth/synth.h"
 
 namespace eurus::synth {
@@ -22,7 +23,6 @@ using tf::Json;
 /// Created by AWS Organizations in every account it creates, trusting the management account.
 constexpr char kMemberAccessRole[] = "OrganizationAccountAccessRole";
 constexpr char kGitHubOidcHost[] = "token.actions.githubusercontent.com";
-constexpr char kPolicyVersion[] = "2012-10-17";
 constexpr char kUnitName[] = "bootstrap";
 
 /// One account the bootstrap reaches, with the provider alias that reaches it.
@@ -64,24 +64,6 @@ std::string AccessLogBucket(const std::string& org, const std::string& account) 
   return fmt::format("{}-tfstate-logs-{}", org, account);
 }
 
-/// Deny requests without TLS or below TLS 1.2 on `arn` and its objects.
-Json DenyInsecureTransport(const std::string& arn) {
-  Json resources = {arn, arn + "/*"};
-  return Json::array({
-      {{"Sid", "DenyInsecureTransport"},
-       {"Effect", "Deny"},
-       {"Principal", "*"},
-       {"Action", "s3:*"},
-       {"Resource", resources},
-       {"Condition", {{"Bool", {{"aws:SecureTransport", "false"}}}}}},
-      {{"Sid", "DenyOutdatedTls"},
-       {"Effect", "Deny"},
-       {"Principal", "*"},
-       {"Action", "s3:*"},
-       {"Resource", resources},
-       {"Condition", {{"NumericLessThan", {{"s3:TlsVersion", "1.2"}}}}}},
-  });
-}
 
 /// A policy document as literal JSON (not jsonencode), so scanners can read it.
 std::string Policy(Json statements) {

@@ -21,6 +21,7 @@
 
 #include "model/naming.h"
 #include "synth/contract.h"
+#include "synth/policy_docs.h"
 #include "synth/synth.h"
 
 namespace eurus::synth {
@@ -28,7 +29,6 @@ namespace {
 
 using tf::Json;
 
-constexpr char kPolicyVersion[] = "2012-10-17";
 /// The master user of the clusters; its password is generated and rotated by the service in
 /// Secrets Manager (manage_master_user_password).
 constexpr char kMasterUser[] = "eurusadmin";
@@ -446,19 +446,8 @@ void AddBucket(const Inputs& in, tf::Unit& u, const model::Deployment& dep,
          "s3:ListMultipartUploadParts", "s3:PutObject*", "s3:RestoreObject"}},
        {"Resource", resources},
        {"Condition", {{"ArnNotLike", {{"aws:PrincipalArn", principals}}}}}},
-      {{"Sid", "DenyInsecureTransport"},
-       {"Effect", "Deny"},
-       {"Principal", "*"},
-       {"Action", "s3:*"},
-       {"Resource", resources},
-       {"Condition", {{"Bool", {{"aws:SecureTransport", "false"}}}}}},
-      {{"Sid", "DenyOutdatedTls"},
-       {"Effect", "Deny"},
-       {"Principal", "*"},
-       {"Action", "s3:*"},
-       {"Resource", resources},
-       {"Condition", {{"NumericLessThan", {{"s3:TlsVersion", "1.2"}}}}}},
   });
+  for (Json& st : DenyInsecureTransport(arn)) statements.push_back(std::move(st));
   u.Resource("aws_s3_bucket_policy", k,
              {{"bucket", bucket["id"]},
               {"policy", Json{{"Version", kPolicyVersion}, {"Statement", statements}}.dump()},

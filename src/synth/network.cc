@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "model/naming.h"
+#include "synth/policy_docs.h"
 #include "synth/synth.h"
 
 namespace eurus::synth {
@@ -46,7 +47,7 @@ std::string S3EndpointPolicy(const model::Org& org, const model::Environment& en
   const std::string buckets = fmt::format("arn:aws:s3:::{}-*-{}", org.name, env.account);
   const Json in_account = {{"StringEquals", {{"aws:ResourceAccount", env.account}}}};
   Json doc = {
-      {"Version", "2012-10-17"},
+      {"Version", kPolicyVersion},
       {"Statement",
        Json::array({
            {{"Sid", "EcrImageLayers"},
@@ -267,7 +268,7 @@ size_t AddNetwork(const Context& ctx, const model::Environment& env, std::vector
         fmt::format("arn:aws:logs:{}:{}:log-group:{}", org.region, env.account, group);
     const std::string role_name = org.name + "-vpc-flow-logs";
     Json key_policy = {
-        {"Version", "2012-10-17"},
+        {"Version", kPolicyVersion},
         {"Statement",
          Json::array({
              {{"Sid", "AccountAdministers"},
@@ -301,7 +302,7 @@ size_t AddNetwork(const Context& ctx, const model::Environment& env, std::vector
                                     {"tags", NameTag(group)}},
                                    o);
     Json trust = {
-        {"Version", "2012-10-17"},
+        {"Version", kPolicyVersion},
         {"Statement",
          Json::array({{{"Effect", "Allow"},
                        {"Principal", {{"Service", "vpc-flow-logs.amazonaws.com"}}},
@@ -318,7 +319,7 @@ size_t AddNetwork(const Context& ctx, const model::Environment& env, std::vector
                                {"tags", NameTag(role_name)}},
                               o);
     Json delivery = {
-        {"Version", "2012-10-17"},
+        {"Version", kPolicyVersion},
         {"Statement",
          Json::array({{{"Effect", "Allow"},
                        {"Action", Json::array({"logs:CreateLogStream", "logs:DescribeLogStreams",

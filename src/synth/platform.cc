@@ -15,6 +15,7 @@
 
 #include "model/naming.h"
 #include "synth/contract.h"
+#include "synth/policy_docs.h"
 #include "synth/synth.h"
 
 namespace eurus::synth {
@@ -22,7 +23,6 @@ namespace {
 
 using tf::Json;
 
-constexpr char kPolicyVersion[] = "2012-10-17";
 /// TLS 1.3, and TLS 1.2 with forward-secret AEAD ciphers only (no CBC, no RSA key exchange).
 constexpr char kTlsPolicy[] = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 /// The service principal that writes ALB access logs (ALB user guide, "Enable access logs").
@@ -243,24 +243,6 @@ std::string TopicPolicy(const model::Org& org, const model::Environment& env,
   }));
 }
 
-/// Deny requests without TLS or below TLS 1.2 on bucket `arn` and its objects.
-Json DenyInsecureTransport(const std::string& arn) {
-  const Json resources = {arn, arn + "/*"};
-  return Json::array({
-      {{"Sid", "DenyInsecureTransport"},
-       {"Effect", "Deny"},
-       {"Principal", "*"},
-       {"Action", "s3:*"},
-       {"Resource", resources},
-       {"Condition", {{"Bool", {{"aws:SecureTransport", "false"}}}}}},
-      {{"Sid", "DenyOutdatedTls"},
-       {"Effect", "Deny"},
-       {"Principal", "*"},
-       {"Action", "s3:*"},
-       {"Resource", resources},
-       {"Condition", {{"NumericLessThan", {{"s3:TlsVersion", "1.2"}}}}}},
-  });
-}
 
 /// A private log bucket: versioned (its backup, E0805), encrypted by `encryption`, all four
 /// public-access blocks, ACLs disabled, a policy of `writers` plus TLS-only, objects expiring

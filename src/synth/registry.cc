@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "synth/contract.h"
+#include "synth/policy_docs.h"
 #include "synth/synth.h"
 
 namespace eurus::synth {
@@ -26,7 +27,6 @@ namespace {
 
 using tf::Json;
 
-constexpr char kPolicyVersion[] = "2012-10-17";
 
 /// What a pull needs on a repository. ecr:GetAuthorizationToken is registry-wide and granted
 /// by the puller's own IAM; a repository policy cannot grant it.

@@ -138,9 +138,10 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
   AddBootstrap(ctx, units);
   AddRegistry(ctx, units);
   AddBackup(ctx, units);
-  // Environment units first (each tenant unit reads its network unit's outputs), then the
-  // tenant units, which are independent of each other: built on all cores, then placed in
-  // the fixed order (environment, then its tenants) so output does not depend on timing.
+  // Environment units first (each tenant unit reads its network and platform units'
+  // outputs), then the tenant units, which are independent of each other: built on all
+  // cores, then placed in the fixed order (environment, then its tenants) so output does
+  // not depend on timing.
   struct EnvUnits {
     std::vector<tf::Unit> units;
     size_t network = 0;
@@ -172,6 +173,7 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
     const tf::Unit& platform = envs[job.env].units[envs[job.env].platform];
     AddTenantNetwork(ctx, env, t, *job.dep, network, u);
     AddTenantData(ctx, env, t, *job.dep, network, platform, u);
+    AddTenantWorkloads(ctx, env, t, *job.dep, network, platform, u);
     // After the environment's own units, whether or not this unit reads them (synth.h).
     for (const auto& eu : envs[job.env].units) u.dependencies.insert(eu.id());
     built[j] = std::move(u);

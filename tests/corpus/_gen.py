@@ -290,6 +290,21 @@ case("route-host-private-suffix", [rep(SHOP, "host: shop", "host: shop.acme.inte
      [E("E0308", SHOP, "shop.acme.internal", extra="cannot get a public TLS certificate")])
 case("domain-private-suffix", [rep(ORG, "domain: acme.example.com", "domain: acme.local")],
      [E("E0108", ORG, "acme.local", extra="cannot hold public zones and certificates")])
+# ---------------- listener rule priorities (appended: earlier cases keep their numbers) ----------------
+case("rule-priority-overflow",
+     [rep(DEV, "  internet_egress: true\n", "  internet_egress: true\n  tenant_subnet_size: 28\n"),
+      rep(SHOP, 'paths: ["/*"]', 'paths: ["/a", "/b", "/c", "/d", "/e", "/f", "/g", "/h", "/i", "/j", "/*"]')],
+     [E("E0320", SHOP, "route:", extra="each tenant has room for 3")])
+case("rule-slot-collision",
+     [rep(DEV, "  internet_egress: true\n", "  internet_egress: true\n  tenant_subnet_size: 17\n")],
+     [E("E0320", SHOP, "route:", extra="share listener rule slot 0")])
+case("secret-variable-collision",
+     [rep(SHOP, "{ LOG_LEVEL: info }", "{ LOG_LEVEL: info, STRIPE_KEY: test }")],
+     [E("E0315", SHOP, "stripe-key]")])
+case("route-path-character",
+     [rep(SHOP, 'paths: ["/*"]', 'paths: ["/shop/{id}"]')],
+     [E("E0308", SHOP, '"/shop/{id}"')])
+
 # ---------------- data stores and DR (issue 7) ----------------
 case("restore-from-snapshot-and-time",
      [rep(SHOP, 'orders:  { type: postgres, version: "16.6", min_acu: 0.5, max_acu: 4 }',

@@ -1,9 +1,12 @@
 // <env>/platform: what the tenants of an environment share above the network. Always: the
-// environment's customer-managed KMS key and its alarm topic. With `domain`: the public zone
+// environment's customer-managed KMS key, its alarm topic, the S3 access-log bucket, the AWS
+// Backup vault, role and plans that back up the tenants' data stores (copied to the realm's
+// central vault), and the RDS enhanced monitoring role. With `domain`: the public zone
 // <env>.<domain>. Once a tenant routes an app in the environment: the shared internal ALB
-// (HTTPS with a fixed 404, HTTP redirected to HTTPS), its certificates, security group,
-// access-log buckets, alarms, and the platform dashboard. Tenant units read the outputs named
-// in contract.h and attach their listener rules to the HTTPS listener. See docs/Platform.md.
+// (HTTPS with a fixed 404, HTTP redirected to HTTPS), its certificates, security group, log
+// bucket, alarms, and the platform dashboard. Tenant units read the outputs named in
+// contract.h and attach their listener rules to the HTTPS listener. See docs/Platform.md and
+// docs/DisasterRecovery.md.
 
 #include <fmt/format.h>
 

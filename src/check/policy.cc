@@ -15,6 +15,7 @@
 #include "check/codes.h"
 #include "check/locate.h"
 #include "ipam/cidr.h"
+#include "synth/contract.h"
 #include "synth/synth.h"
 
 namespace eurus::check {
@@ -1945,25 +1946,28 @@ class Engine {
     if (!a || !a->rpo_hours) return;
     const int rpo = *a->rpo_hours;
     std::optional<int> best = OwnBackupGap(u, b, k);
-    if (k.own == OwnBackup::kSnapshots && !k.aws_backup) {
-      // ElastiCache: AWS Backup does not cover it and its snapshots are daily at best, so the
-      // rule asks for the snapshots and no more (docs/Security.md).
-      if (best) return;
+    if (k.own == OwnBackup::kSnapshots && !best) {
+      // ElastiCache: AWS Backup does not cover it; its own snapshots are the only backup.
       Report(codes::kPolicyBackup, u, b,
              fmt::format("takes no snapshots ({} is not set)", k.own_arg), "no backup",
              fmt::format("set {} (1-35 days) and daily_snapshot_time", k.own_arg));
       return;
     }
     if (best && *best <= rpo) return;
+    Store st{u, k, b, {}, Arn(u, b, k)};
+    if (const ProviderConfig* p = ProviderOf(units_[u], b.body)) st.tags = p->default_tags;
+    if (const json* own = At(b.body, "tags"); own && own->is_object())
+      for (const auto& [tk, tv] : own->items())
+        if (tv.is_string()) st.tags[tk] = tv.get<std::string>();
+    // Declared rebuildable: its contents are recreated from elsewhere, so the RPO does not
+    // apply (docs/DisasterRecovery.md). Only the explicit tag value exempts a store.
+    if (auto it = st.tags.find(synth::tags::kBackup);
+        it != st.tags.end() && it->second == synth::backup::kRebuildable)
+      return;
     if (k.aws_backup) {
       BuildSelections();
       auto it = run_.selections.find(AccountOf(units_[u], b.body));
       if (it != run_.selections.end()) {
-        Store st{u, k, b, {}, Arn(u, b, k)};
-        if (const ProviderConfig* p = ProviderOf(units_[u], b.body)) st.tags = p->default_tags;
-        if (const json* own = At(b.body, "tags"); own && own->is_object())
-          for (const auto& [tk, tv] : own->items())
-            if (tv.is_string()) st.tags[tk] = tv.get<std::string>();
         for (const Selection& s : it->second) {
           if (!Selects(s, st)) continue;
           if (!s.gap) return;  // a plan eurus cannot read: not provably too slow
@@ -1972,17 +1976,21 @@ class Engine {
         }
       }
     }
-    Report(codes::kPolicyBackup, u, b,
-           best ? fmt::format("is backed up {}, less often than environment {}'s RPO of {} h",
-                              Hours(*best), a->environment, rpo)
-                : fmt::format("is not covered by any backup; environment {}'s RPO is {} h",
-                              a->environment, rpo),
-           "no backup meeting the RPO",
-           k.aws_backup
-               ? fmt::format("select it (by tag or ARN) in an AWS Backup plan whose rule runs at "
-                             "least every {} h, or turn on its continuous backup",
-                             rpo)
-               : std::string("turn on its own backups"));
+    const std::string rebuildable = fmt::format("tag it {} = {} if its contents can be rebuilt",
+                                                synth::tags::kBackup, synth::backup::kRebuildable);
+    Report(
+        codes::kPolicyBackup, u, b,
+        best ? fmt::format("is backed up {}, less often than environment {}'s RPO of {} h, and is "
+                           "not declared rebuildable",
+                           Hours(*best), a->environment, rpo)
+             : fmt::format("is not covered by any backup; environment {}'s RPO is {} h",
+                           a->environment, rpo),
+        "no backup meeting the RPO",
+        k.aws_backup
+            ? fmt::format("select it (by tag or ARN) in an AWS Backup plan whose rule runs at "
+                          "least every {} h, or turn on its continuous backup; or {}",
+                          rpo, rebuildable)
+            : fmt::format("its own backups cannot meet the RPO: {}", rebuildable));
   }
 
   RunState& run_;

@@ -472,6 +472,52 @@ TEST_F(PolicyTest, CacheWithoutSnapshots) {
       Reported(codes::kPolicyBackup, {"aws_elasticache_serverless_cache.cache", "no snapshots"}));
 }
 
+// Given a cache with its daily snapshots, a 4 h RPO should be met only by a cache declared
+// rebuildable (eurus:backup = rebuildable, as eurus tags caches); at a 24 h RPO the snapshots
+// meet it either way.
+TEST_F(PolicyTest, CacheRpoNeedsTheRebuildableDeclaration) {
+  tf::Unit& t = Add("dev", "tenant-shop", "shop");
+  tf::Ref key = t.Resource("aws_kms_key", "data", Json::object(), "tenants/shop.yaml:1");
+  t.Resource("aws_elasticache_serverless_cache", "cache",
+             {{"kms_key_id", key["arn"]}, {"snapshot_retention_limit", 7}}, "tenants/shop.yaml:9");
+  Run();
+  EXPECT_TRUE(
+      Reported(codes::kPolicyBackup, {"aws_elasticache_serverless_cache.cache", "every 24 h",
+                                      "RPO of 4 h", "not declared rebuildable"}));
+
+  diags = Diagnostics();
+  t.Body(t.Existing("aws_elasticache_serverless_cache", "cache"))["tags"] = {
+      {"eurus:backup", "rebuildable"}};
+  Run();
+  EXPECT_TRUE(Clean());
+
+  // Any other value of the tag is no declaration.
+  diags = Diagnostics();
+  t.Body(t.Existing("aws_elasticache_serverless_cache", "cache"))["tags"] = {
+      {"eurus:backup", "acme-dev"}};
+  Run();
+  EXPECT_TRUE(Reported(codes::kPolicyBackup, {"aws_elasticache_serverless_cache.cache"}));
+
+  diags = Diagnostics();
+  ctx.accounts[kDevAccount].rpo_hours = 24;
+  Run();
+  EXPECT_TRUE(Clean());
+}
+
+// Given a bucket without versioning and no plan selecting it, E0805 should hold unless it is
+// declared rebuildable.
+TEST_F(PolicyTest, UnversionedBucketDeclaredRebuildable) {
+  tf::Unit& t = Add("dev", "tenant-shop", "shop");
+  tf::Ref b = t.Resource("aws_s3_bucket", "scratch", {{"bucket", "acme-shop-scratch-444444444444"}},
+                         "tenants/shop.yaml:9");
+  Run();
+  EXPECT_TRUE(Reported(codes::kPolicyBackup, {"aws_s3_bucket.scratch", "not covered"}));
+  diags = Diagnostics();
+  t.Body(b)["tags"] = {{"eurus:backup", "rebuildable"}};
+  Run();
+  EXPECT_FALSE(Reported(codes::kPolicyBackup, {"aws_s3_bucket.scratch"}));
+}
+
 // ---- E0806 tags -------------------------------------------------------------------------------
 
 // Given a provider whose default_tags lack the tenant and cost centre, and blocks that do not

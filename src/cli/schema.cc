@@ -96,6 +96,12 @@ constexpr Pattern kPostgresVersion = {"^[0-9]+(\\.[0-9]+)*$", "expected a versio
 constexpr Pattern kMysqlVersion = {"^8\\.0\\.mysql_aurora\\.[0-9]+(\\.[0-9]+)*$",
                                    "expected a version such as 8.0.mysql_aurora.3.08.0"};
 constexpr Pattern kDocDbVersion = {"^[0-9]+(\\.[0-9]+)*$", "expected a version such as 5.0.0"};
+constexpr Pattern kRestoreTime = {
+    "^(latest|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)$",
+    "expected YYYY-MM-DDTHH:MM:SSZ (UTC) or latest"};
+constexpr Pattern kClusterId = {
+    "^[a-z](-?[a-z0-9])*$",
+    "expected a cluster identifier: lowercase letters, digits, single hyphens"};
 constexpr Pattern kInstanceClass = {"^db\\.[^.]+\\..+$",
                                     "expected db.<family>.<size>, such as db.t4g.medium"};
 
@@ -429,6 +435,22 @@ json ResourceSchema(bool partial) {
       {"expire_days",
        With(Integer("delete objects after this many days; 0 never expires", 0, 36500),
             {{"default", 0}})},
+      {"max_storage_gb",
+       With(Integer("cache data storage limit in GB", 1, 5000), {{"default", 10}})},
+      {"max_ecpu_per_second",
+       With(Integer("cache compute limit in ElastiCache Processing Units per second", 1000,
+                    15000000),
+            {{"default", 5000}})},
+      {"restore_from",
+       Mapping(
+           "create the store from a snapshot or a point in time (read only when the store is "
+           "created; docs/DisasterRecovery.md)",
+           {{"snapshot",
+             String("cluster snapshot identifier or ARN; for a cache, its snapshot ARN")},
+            {"point_in_time",
+             String("restore time in UTC, or latest (postgres, mysql, documentdb)", kRestoreTime)},
+            {"source", With(String("the cluster the point in time is taken from", kClusterId),
+                            {{"maxLength", 63}})}})},
   };
   std::map<std::string, std::pair<Pattern, const char*>> versions = {
       {"postgres", {kPostgresVersion, "16.6"}},

@@ -166,6 +166,7 @@ TEST_F(SchemaTest, ResourceFieldsFollowType) {
   for (const char* def : {"resource", "resource_override"}) {
     const json& r = Def(def);
     EXPECT_EQ(Names(r), Sorted(keys::kResource)) << def;
+    EXPECT_EQ(Names(Prop(r, "restore_from")), Sorted(keys::kRestoreFrom)) << def;
     EXPECT_EQ(Prop(r, "type").at("enum").get<std::vector<std::string>>(), keys::kResourceTypes)
         << def;
     EXPECT_EQ(r.at("allOf").size(), keys::kResourceTypes.size()) << def;

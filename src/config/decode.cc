@@ -37,13 +37,17 @@ const std::vector<std::string> kReplicas = {"min", "max"};
 const std::vector<std::string> kScaling = {"cpu", "memory", "requests_per_target"};
 const std::vector<std::string> kResource = {"type", "version", "min_acu", "max_acu",
                                             "instances", "instance_class", "versioning",
-                                            "expire_days"};
+                                            "expire_days", "max_storage_gb",
+                                            "max_ecpu_per_second", "restore_from"};
+const std::vector<std::string> kRestoreFrom = {"snapshot", "point_in_time", "source"};
 const std::vector<std::string> kResourceTypes = {"postgres", "mysql", "redis", "documentdb", "s3"};
 
 const std::vector<std::string>& ResourceFields(const std::string& type) {
-  static const std::vector<std::string> aurora = {"version", "min_acu", "max_acu"};
-  static const std::vector<std::string> redis = {};
-  static const std::vector<std::string> docdb = {"instances", "instance_class", "version"};
+  static const std::vector<std::string> aurora = {"version", "min_acu", "max_acu", "restore_from"};
+  static const std::vector<std::string> redis = {"max_storage_gb", "max_ecpu_per_second",
+                                                 "restore_from"};
+  static const std::vector<std::string> docdb = {"instances", "instance_class", "version",
+                                                 "restore_from"};
   static const std::vector<std::string> s3 = {"versioning", "expire_days"};
   static const std::vector<std::string> none = {};
   if (type == "postgres" || type == "mysql") return aurora;
@@ -462,6 +466,19 @@ ResourceDoc DecodeResource(const Entry& entry, Diagnostics& diags) {
   r.instance_class = m.String("instance_class");
   r.versioning = m.Boolean("versioning");
   r.expire_days = m.Integer("expire_days");
+  r.max_storage_gb = m.Integer("max_storage_gb");
+  r.max_ecpu_per_second = m.Integer("max_ecpu_per_second");
+  {
+    const Entry* re = m.Find("restore_from");
+    MapIn rf = m.Sub("restore_from", "`restore_from`", keys::kRestoreFrom);
+    if (rf.present()) {
+      r.restore_from.set = true;
+      r.restore_from.span = re->key_span;
+      r.restore_from.snapshot = rf.String("snapshot");
+      r.restore_from.point_in_time = rf.String("point_in_time");
+      r.restore_from.source = rf.String("source");
+    }
+  }
   return r;
 }
 

@@ -88,6 +88,9 @@ struct ResourceDoc {
   Str instance_class;
   Bool versioning;
   Int expire_days;
+  Int max_storage_gb, max_ecpu_per_second;
+  /// `restore_from`: where the store is created from (docs/DisasterRecovery.md).
+  struct { Str snapshot, point_in_time, source; Span span; bool set = false; } restore_from;
 };
 
 /// A tenant as it applies to one environment (after overrides were merged), or the base.
@@ -110,7 +113,7 @@ namespace keys {
 extern const std::vector<std::string> kOrg, kRealm, kAlerts, kCi;
 extern const std::vector<std::string> kEnv, kNetwork, kEgress, kFlowLogs, kIngress, kLogs, kDr;
 extern const std::vector<std::string> kTenant, kApp, kHealthCheck, kRoute, kReplicas, kScaling;
-extern const std::vector<std::string> kResource;
+extern const std::vector<std::string> kResource, kRestoreFrom;
 /// The resource fields valid for each resource type (besides `type`).
 const std::vector<std::string>& ResourceFields(const std::string& type);
 extern const std::vector<std::string> kResourceTypes;

@@ -60,6 +60,7 @@ inline constexpr char kNoEnvironments[] = "E0318";      // tenant onboarded nowh
 inline constexpr char kReservedImage[] = "E0319";       // image under the platform's eurus/ prefix
 inline constexpr char kRulePriority[] = "E0320";        // listener rule priorities cannot be assigned
 inline constexpr char kEdgeExposure[] = "E0321";       // an exposure the edge cannot serve (host, route)
+inline constexpr char kRestore[] = "E0322";             // `restore_from` malformed or not for this type
 
 // E04xx: derived AWS names
 inline constexpr char kNameTooLong[] = "E0401";      // a derived AWS name exceeds its limit
@@ -82,5 +83,6 @@ inline constexpr char kWarnReserved[] = "W0002";      // removed tenant still ho
 inline constexpr char kWarnNoProtection[] = "W0003";  // prod environment without protection
 inline constexpr char kWarnSpotProd[] = "W0004";      // prod app entirely on FARGATE_SPOT
 inline constexpr char kWarnManualValidation[] = "W0005";  // a route host's certificate needs DNS records added by hand
+inline constexpr char kWarnUnbackedBucket[] = "W0006";  // prod bucket without versioning: no backup
 
 }  // namespace eurus::codes

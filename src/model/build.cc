@@ -950,9 +950,119 @@ class Builder {
                        d.expire_days.span, "0 (never) to 36500"));
         }
         CheckName(naming::Bucket(org.name, t.name, r.name, env.account), r.span, "resource");
+        if (!r.versioning && prod) {
+          Diagnostic w = Warning(codes::kWarnUnbackedBucket,
+                                 fmt::format("bucket `{}` in prod environment `{}` has no backup", r.name, env.name));
+          w.Label(d.versioning.span, "AWS Backup and point-in-time restore need versioning");
+          w.Help("set `versioning: true`, or keep only data that can be rebuilt in this bucket");
+          Report(std::move(w));
+        }
         break;
     }
+    if (r.type == ResourceType::kRedis) BuildCacheLimits(d, r);
+    if (d.restore_from.set) BuildRestore(d, r);
     return true;
+  }
+
+  /// The cache's usage limits (ElastiCache Serverless: 1-5000 GB, 1000-15,000,000 ECPU/s).
+  void BuildCacheLimits(const config::ResourceDoc& d, Resource& r) {
+    if (d.max_storage_gb) {
+      r.max_storage_gb = static_cast<int>(d.max_storage_gb.value);
+      if (d.max_storage_gb.value < 1 || d.max_storage_gb.value > 5000)
+        Report(Bad(codes::kBadValue, fmt::format("max_storage_gb {} is out of range", d.max_storage_gb.value),
+                   d.max_storage_gb.span, "1 to 5000 GB")
+                   .Help("ElastiCache Serverless caps data storage at 1 to 5000 GB"));
+    }
+    if (d.max_ecpu_per_second) {
+      r.max_ecpu_per_second = static_cast<int>(d.max_ecpu_per_second.value);
+      if (d.max_ecpu_per_second.value < 1000 || d.max_ecpu_per_second.value > 15000000)
+        Report(Bad(codes::kBadValue,
+                   fmt::format("max_ecpu_per_second {} is out of range", d.max_ecpu_per_second.value),
+                   d.max_ecpu_per_second.span, "1000 to 15000000")
+                   .Help("ElastiCache Serverless caps compute at 1000 to 15000000 ECPU per second"));
+    }
+  }
+
+  /// `restore_from`: exactly one of a snapshot or a point in time (with the cluster it is
+  /// taken from); what each store type can restore from (docs/DisasterRecovery.md).
+  void BuildRestore(const config::ResourceDoc& d, Resource& r) {
+    const auto& rf = d.restore_from;
+    const bool cache = r.type == ResourceType::kRedis;
+    Restore out;
+    out.span = rf.span;
+    bool bad = false;
+    auto fail = [&](Diagnostic diag) {
+      bad = true;
+      Report(std::move(diag));
+    };
+    if (rf.snapshot.set == rf.point_in_time.set) {
+      fail(Bad(codes::kRestore,
+                 fmt::format("`restore_from` of resource `{}` needs exactly one of `snapshot` and `point_in_time`", r.name),
+                 rf.span, rf.snapshot.set ? "both given" : "neither given")
+                 .Help(cache ? "give `snapshot: <serverless cache snapshot ARN>`"
+                             : "give `snapshot: <cluster snapshot id or ARN>`, or `point_in_time: <UTC time>` "
+                               "with `source: <cluster identifier>`"));
+    }
+    if (rf.snapshot.set) {
+      out.snapshot = rf.snapshot.value;
+      const std::string& s = out.snapshot;
+      bool ok;
+      if (cache)
+        ok = s.rfind("arn:aws:elasticache:", 0) == 0 || s.rfind("arn:aws:s3:::", 0) == 0;
+      else
+        ok = s.rfind("arn:aws:rds:", 0) == 0 ||
+             (!s.empty() && std::isalpha(static_cast<unsigned char>(s[0])) && s.size() <= 255 &&
+              s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-:") ==
+                  std::string::npos);
+      if (!ok)
+        fail(Bad(codes::kRestore, fmt::format("`{}` is not a {} snapshot", s, cache ? "cache" : "cluster"),
+                   rf.snapshot.span, cache ? "expected an ARN" : "expected a snapshot identifier or ARN")
+                   .Help(cache ? "name the snapshot by its ARN, arn:aws:elasticache:<region>:<account>:"
+                                 "serverlesscachesnapshot:<name> (or an .rdb object's arn:aws:s3:::<bucket>/<key>)"
+                               : "use the identifier shown by `aws rds describe-db-cluster-snapshots` (AWS Backup's "
+                                 "look like awsbackup:job-...) or the snapshot's ARN"));
+      if (rf.source.set)
+        fail(Bad(codes::kRestore, "`source` applies to `point_in_time` only", rf.source.span,
+                   "a snapshot names its own source")
+                   .Help("remove `source`"));
+    }
+    if (rf.point_in_time.set) {
+      out.point_in_time = rf.point_in_time.value;
+      if (cache) {
+        fail(Bad(codes::kRestore, fmt::format("cache `{}` cannot be restored to a point in time", r.name),
+                   rf.point_in_time.span, "ElastiCache restores from snapshots only")
+                   .Help("give `snapshot: <serverless cache snapshot ARN>`; a cache takes a snapshot a day"));
+      } else if (out.point_in_time != "latest" && !UtcTime(out.point_in_time)) {
+        fail(Bad(codes::kRestore, fmt::format("`{}` is not a UTC time", out.point_in_time), rf.point_in_time.span,
+                   "expected YYYY-MM-DDTHH:MM:SSZ or `latest`")
+                   .Help("write the time in UTC with a trailing Z, for example 2026-11-26T10:00:00Z"));
+      }
+      if (!cache && !rf.source.set) {
+        fail(Bad(codes::kRestore, fmt::format("`restore_from` of resource `{}` gives no `source`", r.name), rf.span,
+                   "the cluster to restore from is missing")
+                   .Help("name the cluster the point in time is taken from, for example the damaged cluster "
+                         "after its rename: `source: <identifier>-old`"));
+      }
+    }
+    if (rf.source.set && rf.point_in_time.set && !cache) {
+      out.source = rf.source.value;
+      const naming::Name n{naming::Kind::kRdsCluster, out.source, {}};
+      if (std::string why = naming::Problem(n); !why.empty())
+        fail(Bad(codes::kRestore, fmt::format("`{}` is not a cluster identifier", out.source), rf.source.span, why));
+    }
+    if (!bad) r.restore_from = std::move(out);
+  }
+
+  /// "2026-11-26T10:00:00Z": a time AWS accepts as a restore time (UTC, whole seconds).
+  static bool UtcTime(const std::string& s) {
+    if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+      return false;
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18})
+      if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    auto num = [&](size_t at, size_t n) { return std::stoi(s.substr(at, n)); };
+    const int month = num(5, 2), day = num(8, 2);
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31 && num(11, 2) <= 23 && num(14, 2) <= 59 &&
+           num(17, 2) <= 59;
   }
 
   void BuildApp(const Org& org, const Environment& env, const Tenant& t, const config::AppDoc& d,

@@ -170,6 +170,76 @@ TEST_F(BuildTest, ManualCertificateValidationWarns) {
   EXPECT_EQ(ValidationOf("shop.example.org", ""), HostValidation::kManual);
 }
 
+// Given `restore_from` variants, we should keep the valid ones and locate each mistake at the
+// field that makes it: exactly one of snapshot and point_in_time, a UTC time or `latest`, a
+// source with a point in time only, caches from snapshot ARNs only, no restore of a bucket.
+TEST_F(BuildTest, RestoreFrom) {
+  fs.files["tenants/shop.yaml"] =
+      "environments: [dev]\n"
+      "resources:\n"
+      "  a: { type: postgres, restore_from: { point_in_time: \"2026-11-26T10:00:00Z\", source: acme-shop-a-old } }\n"
+      "  b: { type: documentdb, restore_from: { snapshot: \"awsbackup:job-9f1c\" } }\n"
+      "  c: { type: redis, restore_from: { snapshot: \"arn:aws:elasticache:eu-west-1:444444444444:serverlesscachesnapshot:c\" } }\n"
+      "  d: { type: mysql, restore_from: { point_in_time: latest, source: acme-shop-d } }\n";
+  ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
+  const auto& rs = result.org->tenants[0].deployments[0].resources;
+  ASSERT_EQ(rs.size(), 4u);
+  EXPECT_EQ(rs[0].restore_from->point_in_time, "2026-11-26T10:00:00Z");
+  EXPECT_EQ(rs[0].restore_from->source, "acme-shop-a-old");
+  EXPECT_EQ(rs[1].restore_from->snapshot, "awsbackup:job-9f1c");
+  EXPECT_EQ(rs[2].restore_from->snapshot.substr(0, 20), "arn:aws:elasticache:");
+  EXPECT_EQ(rs[3].restore_from->point_in_time, "latest");
+
+  fs.files["tenants/shop.yaml"] =
+      "environments: [dev]\n"
+      "resources:\n"
+      "  a: { type: postgres, restore_from: { point_in_time: \"2026-13-26T10:00:00Z\", source: x } }\n"
+      "  b: { type: documentdb, restore_from: { snapshot: s1, point_in_time: latest, source: x } }\n"
+      "  c: { type: redis, restore_from: { point_in_time: latest } }\n"
+      "  d: { type: mysql, restore_from: { point_in_time: latest } }\n"
+      "  e: { type: s3, restore_from: { snapshot: s1 } }\n"
+      "  f: { type: redis, restore_from: { snapshot: acme-shop-f } }\n"
+      "  g: { type: postgres, restore_from: { snapshot: s1, source: x } }\n"
+      "  h: { type: postgres, restore_from: { point_in_time: latest, source: Bad--Name } }\n";
+  diags = Diagnostics();
+  EXPECT_FALSE(Run());
+  diags.Sort(sources);
+  EXPECT_EQ(Where(), (std::vector<std::string>{
+                         "tenants/shop.yaml:3:55 E0322",   // month 13
+                         "tenants/shop.yaml:4:26 E0322",   // both snapshot and point_in_time
+                         "tenants/shop.yaml:4:87 E0322",   // and a source with the snapshot
+                         "tenants/shop.yaml:5:52 E0322",   // a cache to a point in time
+                         "tenants/shop.yaml:6:21 E0322",   // no source
+                         "tenants/shop.yaml:7:18 E0316",   // not for buckets
+                         "tenants/shop.yaml:8:47 E0322",   // a cache snapshot is an ARN
+                         "tenants/shop.yaml:9:62 E0322",   // source with a snapshot
+                         "tenants/shop.yaml:10:71 E0322",  // not a cluster identifier
+                     }));
+}
+
+// Given cache limits out of range, we should refuse them; in range, keep them.
+TEST_F(BuildTest, CacheLimits) {
+  fs.files["tenants/shop.yaml"] =
+      "environments: [dev]\nresources:\n  c: { type: redis, max_storage_gb: 50, max_ecpu_per_second: 20000 }\n";
+  ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
+  EXPECT_EQ(result.org->tenants[0].deployments[0].resources[0].max_storage_gb, 50);
+  EXPECT_EQ(result.org->tenants[0].deployments[0].resources[0].max_ecpu_per_second, 20000);
+  fs.files["tenants/shop.yaml"] =
+      "environments: [dev]\nresources:\n  c: { type: redis, max_storage_gb: 0, max_ecpu_per_second: 999 }\n";
+  diags = Diagnostics();
+  EXPECT_FALSE(Run());
+  EXPECT_EQ(Where(), (std::vector<std::string>{"tenants/shop.yaml:3:37 E0007", "tenants/shop.yaml:3:61 E0007"}));
+}
+
+// Given a bucket without versioning in the prod realm, we should warn that it has no backup.
+TEST_F(BuildTest, UnversionedProdBucketWarns) {
+  fs.files["tenants/shop.yaml"] =
+      "environments: [dev, prod]\nresources:\n  scratch: { type: s3, versioning: false }\n";
+  ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
+  EXPECT_EQ(Where(), (std::vector<std::string>{"tenants/shop.yaml:3:36 W0006"}));
+  EXPECT_EQ(diags.items()[0].message, "bucket `scratch` in prod environment `prod` has no backup");
+}
+
 // Given routed apps, each deployment should carry its listener rules with priorities from
 // its tenant subnet's slot: dev's /16 VPC holds 256 /24 slots, shop's lowest tenant subnet
 // is slot 2, so its catch-all is 1 + 2 * 16000 + 2 * 62.

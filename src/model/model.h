@@ -96,6 +96,15 @@ struct App {
   Span span;
 };
 
+/// Where a data store is created from instead of empty (`restore_from`). Read only when the
+/// store is created: on a store that exists it changes nothing (docs/DisasterRecovery.md).
+struct Restore {
+  std::string snapshot;       ///< cluster snapshot id or ARN; a cache snapshot ARN
+  std::string point_in_time;  ///< "2026-11-26T10:00:00Z" or "latest" (Aurora, DocumentDB)
+  std::string source;         ///< with point_in_time: the cluster identifier restored from
+  Span span;
+};
+
 struct Resource {
   std::string name;
   ResourceType type = ResourceType::kS3;
@@ -105,6 +114,9 @@ struct Resource {
   std::string instance_class = "db.t4g.medium";
   bool versioning = true;
   int expire_days = 0;
+  int max_storage_gb = 10;         ///< cache: data storage limit
+  int max_ecpu_per_second = 5000;  ///< cache: compute limit (ElastiCache Processing Units)
+  std::optional<Restore> restore_from;
   Span span;
 };
 

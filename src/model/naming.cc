@@ -245,4 +245,18 @@ Name Bucket(const std::string& org, const std::string& tenant, const std::string
               {{"org", org}, {"tenant", tenant}, {"resource", resource}});
 }
 
+Name DbInstance(const Name& cluster, int n) {
+  return Make(cluster.kind, fmt::format("{}-{}", cluster.value, n), cluster.inputs);
+}
+std::string BackupVault(const std::string& org, const std::string& env) {
+  return fmt::format("{}-{}", org, env);
+}
+std::string CentralBackupVault(const std::string& org) { return org + "-central"; }
+Name BackupRole(const std::string& org) {
+  return Make(Kind::kIamRole, org + "-backup", {{"org", org}});
+}
+Name RdsMonitoringRole(const std::string& org) {
+  return Make(Kind::kIamRole, org + "-rds-monitoring", {{"org", org}});
+}
+
 }  // namespace eurus::naming

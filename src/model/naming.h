@@ -82,5 +82,17 @@ Name DocDbCluster(const std::string& org, const std::string& tenant, const std::
 Name Cache(const std::string& org, const std::string& tenant, const std::string& resource);
 Name Bucket(const std::string& org, const std::string& tenant, const std::string& resource,
             const std::string& account);
+/// {cluster}-{n}: instance n (1-based) of an Aurora or DocumentDB cluster.
+Name DbInstance(const Name& cluster, int n);
+// backups (data stores: docs/DisasterRecovery.md)
+/// {org}-{env}: the environment's backup vault and its snapshot plan (AWS Backup names:
+/// 2-50 characters; org and environment are short enough by construction).
+std::string BackupVault(const std::string& org, const std::string& env);
+/// {org}-central: the realm's central vault in its common account, receiving copies.
+std::string CentralBackupVault(const std::string& org);
+/// {org}-backup: the role AWS Backup assumes in an environment account.
+Name BackupRole(const std::string& org);
+/// {org}-rds-monitoring: the role RDS enhanced monitoring assumes in an environment account.
+Name RdsMonitoringRole(const std::string& org);
 
 }  // namespace eurus::naming

@@ -19,6 +19,13 @@ TEST(NamingTest, LongestInputsFitWhereTheSchemeGuarantees) {
   EXPECT_EQ(b.value.size(), 63u);  // exactly at S3's limit
   EXPECT_EQ(Problem(b), "");
   EXPECT_EQ(Problem(Alb(org, "e" + Rep('n', 15))), "");  // 29 <= 32
+  // Cluster instances add "-<n>" (at most 16 instances): 50 + 3 <= 63.
+  EXPECT_EQ(Problem(DbInstance(AuroraCluster(org, tenant, app), 16)), "");
+  EXPECT_EQ(DbInstance(AuroraCluster(org, tenant, app), 16).value.size(), 53u);
+  EXPECT_EQ(Problem(BackupRole(org)), "");
+  EXPECT_EQ(Problem(RdsMonitoringRole(org)), "");
+  // AWS Backup vault, plan and selection names: at most 50 (the plan adds "-continuous").
+  EXPECT_LE(BackupVault(org, "e" + Rep('n', 15)).size() + 11, 50u);
 }
 
 // Given the longest inputs, the workload names should fit their limits by construction

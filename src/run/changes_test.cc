@@ -142,8 +142,9 @@ using Ids = std::vector<std::string>;
 TEST_F(ChangesGitTest, NothingEdited) {
   std::string lock = Read("eurus.lock.json");
   auto ch = Changes();
-  // bootstrap, the two realm registries, dev/network, dev/platform and the two tenants
-  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 7u);
+  // bootstrap, the two realm registries, the nonprod backup vault (prod has no environment),
+  // dev/network, dev/platform and the two tenants
+  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 8u);
   EXPECT_TRUE(ch.apply.empty());
   EXPECT_EQ(ch.base_commit.size(), 40u);
   EXPECT_EQ(Read("eurus.lock.json"), lock);
@@ -187,7 +188,7 @@ TEST_F(ChangesGitTest, InvalidBaseMeansAllAdded) {
   auto ch = cli::ComputeChanges(rfs, opts, c, &err);
   ASSERT_TRUE(ch) << err;
   EXPECT_FALSE(ch->base_valid);
-  EXPECT_EQ(ch->changes.Count(run::UnitChange::kAdded), 7u);
+  EXPECT_EQ(ch->changes.Count(run::UnitChange::kAdded), 8u);
   c.base = "no-such-ref";
   EXPECT_FALSE(cli::ComputeChanges(rfs, opts, c, &err));
   EXPECT_NE(err.find("`no-such-ref` is not a commit or tree"), std::string::npos) << err;
@@ -207,7 +208,7 @@ TEST_F(ChangesGitTest, AppliedRecordMatchesSynth) {
   c.applied = (dir_ / "applied.json").string();
   auto ch = cli::ComputeChanges(rfs, opts, c, &err);
   ASSERT_TRUE(ch) << err;
-  EXPECT_EQ(ch->changes.Count(run::UnitChange::kUnchanged), 7u);
+  EXPECT_EQ(ch->changes.Count(run::UnitChange::kUnchanged), 8u);
   EXPECT_EQ(ch->head.units.size(), m->units.size());
 }
 

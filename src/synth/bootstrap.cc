@@ -406,6 +406,14 @@ void AddBootstrap(const Context& ctx, std::vector<tf::Unit>& units) {
     roles[a.alias] = role["arn"];
     keys[a.alias] = key["arn"];
   }
+  // AWS Backup may copy recovery points between the organisation's accounts (the
+  // environments' plans copy to their realm's central vault: backup.cc). Only the management
+  // account of the organisation can turn this on, and it needs AWS Backup's trusted access in
+  // Organizations first (docs/DisasterRecovery.md, prerequisites).
+  unit.Resource("aws_backup_global_settings", "cross_account",
+                {{"provider", Provider(accounts.front())},
+                 {"global_settings", {{"isCrossAccountBackupEnabled", "true"}}}},
+                "eurus.yaml");
   unit.Output("state_buckets", buckets, "state bucket name per account (provider alias)");
   unit.Output("deployer_role_arns", roles, "deployer role ARN per account (provider alias)");
   unit.Output("state_kms_key_arns", keys, "state KMS key ARN per account (provider alias)");

@@ -25,8 +25,47 @@ inline constexpr char kApiId[] = "api_id";                          ///< HTTP AP
 inline constexpr char kVpcLinkId[] = "api_vpc_link_id";             ///< its VPC link to the shared ALB
 }  // namespace platform_out
 
+/// "alias/<org>-<env>": the environment key's alias (platform unit). IAM statements that may use
+/// the key through a service match `arn:aws:kms:<region>:<account>:key/*` with the condition
+/// `kms:ResourceAliases` on this alias, so tenant units need not read the key's ARN for them.
+inline std::string EnvironmentKeyAlias(const std::string& org, const std::string& env) {
+  return fmt::format("alias/{}-{}", org, env);
+}
+
 /// common-<realm>/registry: one ECR repository per image of the realm.
 inline constexpr char kRegistryUnit[] = "registry";
+
+/// common-<realm>/backup: the realm's central backup vault, receiving the copies of every
+/// environment's backups (backup.cc).
+inline constexpr char kBackupUnit[] = "backup";
+
+/// How each data store is backed up: the value of its tags::kBackup tag, which the
+/// environment's AWS Backup selections (platform unit) match. Names are computed at synth time
+/// on both sides, so no unit reads another's state for them (docs/DisasterRecovery.md).
+namespace backup {
+/// Aurora and DocumentDB: AWS Backup snapshots every rpo_hours, copied to the central vault
+/// (their own automated backups give point-in-time restore besides). The plan's name.
+inline std::string SnapshotPlan(const std::string& org, const std::string& env) {
+  return fmt::format("{}-{}", org, env);
+}
+/// Versioned S3 buckets: AWS Backup continuous backup (point-in-time restore), copied to the
+/// central vault every rpo_hours. The plan's name.
+inline std::string ContinuousPlan(const std::string& org, const std::string& env) {
+  return fmt::format("{}-{}-continuous", org, env);
+}
+/// Stores whose contents can be rebuilt from elsewhere: caches (ElastiCache, which AWS Backup
+/// does not cover; they keep daily snapshots of their own) and buckets without versioning.
+/// No RPO applies to them, and the policy rule E0805 accepts them only with this value.
+inline constexpr char kRebuildable[] = "rebuildable";
+/// How long backups are kept, in days: in the environment's vault and, for the copies, in the
+/// central vault (within its vault lock's 7-365 days in prod).
+inline int RetentionDays(model::RealmKind realm) { return realm == model::RealmKind::kProd ? 35 : 7; }
+/// arn:aws:backup:<region>:<common account>:backup-vault:<org>-central
+inline std::string CentralVaultArn(const model::Org& org, model::RealmKind realm) {
+  return fmt::format("arn:aws:backup:{}:{}:backup-vault:{}-central", org.region,
+                     org.realm(realm).common_account, org.name);
+}
+}  // namespace backup
 
 /// The OpenTelemetry collector sidecar (AWS Distro for OpenTelemetry), copied into every
 /// realm registry under this repository name, because the VPCs have no internet route.

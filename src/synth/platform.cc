@@ -1,12 +1,16 @@
 // <env>/platform: what the tenants of an environment share above the network. Always: the
-// environment's customer-managed KMS key and its alarm topic. With `domain`: the public zone
+// environment's customer-managed KMS key, its alarm topic, the S3 access-log bucket, the AWS
+// Backup vault, role and plans that back up the tenants' data stores (copied to the realm's
+// central vault), and the RDS enhanced monitoring role. With `domain`: the public zone
 // <env>.<domain>. Once a tenant routes an app in the environment: the shared internal ALB
-// (HTTPS with a fixed 404, HTTP redirected to HTTPS), its certificates, security group,
-// access-log buckets, alarms, and the platform dashboard. Tenant units read the outputs named
-// in contract.h and attach their listener rules to the HTTPS listener. See docs/Platform.md.
+// (HTTPS with a fixed 404, HTTP redirected to HTTPS), its certificates, security group, log
+// bucket, alarms, and the platform dashboard. Tenant units read the outputs named in
+// contract.h and attach their listener rules to the HTTPS listener. See docs/Platform.md and
+// docs/DisasterRecovery.md.
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -126,6 +130,7 @@ std::string KeyPolicy(const model::Org& org, const model::Environment& env,
                       const std::string& access_logs_bucket) {
   const std::string& account = env.account;
   const std::string& region = org.region;
+  const std::string& common = org.realm(env.realm).common_account;
   auto via = [&](const char* service) {
     return fmt::format("{}.{}.amazonaws.com", service, region);
   };
@@ -186,6 +191,23 @@ std::string KeyPolicy(const model::Org& org, const model::Environment& env,
        {"Condition",
         {{"StringEquals", fargate_context},
          {"ForAllValues:StringEquals", {{"kms:GrantOperations", {"Decrypt"}}}}}}},
+      // The realm's central backup vault copies this environment's Aurora and DocumentDB
+      // snapshots, which stay encrypted with this key until copied (AWS Backup developer
+      // guide, "Creating backup copies across AWS accounts"): its account may use the key,
+      // and let AWS services hold grants on it, nothing else.
+      {{"Sid", "CentralBackupVaultCopies"},
+       {"Effect", "Allow"},
+       {"Principal", {{"AWS", Root(common)}}},
+       {"Action",
+        {"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
+         "kms:ReEncrypt*"}},
+       {"Resource", "*"}},
+      {{"Sid", "CentralBackupVaultGrants"},
+       {"Effect", "Allow"},
+       {"Principal", {{"AWS", Root(common)}}},
+       {"Action", {"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}},
+       {"Resource", "*"},
+       {"Condition", {{"Bool", {{"kms:GrantIsForAWSResource", true}}}}}},
       // S3 server access logs land SSE-KMS-encrypted in the access-log bucket only.
       {{"Sid", "AccessLogDeliveryEncrypts"},
        {"Effect", "Allow"},
@@ -284,32 +306,43 @@ std::pair<tf::Ref, tf::Ref> AddLogBucket(tf::Unit& u, const std::string& block,
   return {bucket, policy};
 }
 
-/// The bucket the ALB writes its access logs to, and the bucket that keeps the S3 server
-/// access logs of the former. ALB access logs support SSE-S3 only (not SSE-KMS: ALB user
-/// guide, bucket requirements), so that bucket is SSE-S3 and nothing else writes to it;
-/// E0804 accepts SSE-S3 for exactly such a bucket (docs/Security.md).
-std::pair<tf::Ref, tf::Ref> AddAlbLogBuckets(const Context& ctx, const model::Environment& env,
-                                             tf::Unit& u, const tf::Ref& key, bool protect,
-                                             const tf::Origin& o) {
+/// The bucket that keeps the S3 server access logs of the environment's buckets: the ALB's
+/// log bucket and the tenants' data buckets (data.cc), each under the prefix "<bucket>/".
+/// Always there, so a tenant's first bucket never changes this unit. Returns the bucket and
+/// its policy (log delivery checks that it may write).
+std::pair<tf::Ref, tf::Ref> AddAccessLogBucket(const Context& ctx, const model::Environment& env,
+                                               tf::Unit& u, const tf::Ref& key, bool protect,
+                                               const tf::Origin& o) {
+  const model::Org& org = ctx.org;
+  const std::string access_logs = naming::AccessLogsBucket(org.name, env.name, env.account).value;
+  // Every bucket eurus names in this account starts with "<org>-" (model/naming.h).
+  Json delivery_writes = {
+      {"Sid", "S3AccessLogDelivery"},
+      {"Effect", "Allow"},
+      {"Principal", {{"Service", kS3LogDelivery}}},
+      {"Action", "s3:PutObject"},
+      {"Resource", fmt::format("arn:aws:s3:::{}/*", access_logs)},
+      {"Condition",
+       {{"ArnLike", {{"aws:SourceArn", fmt::format("arn:aws:s3:::{}-*", org.name)}}},
+        {"StringEquals", {{"aws:SourceAccount", env.account}}}}}};
+  return AddLogBucket(u, "access_logs", access_logs,
+                      {{"apply_server_side_encryption_by_default",
+                        {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
+                       {"bucket_key_enabled", true}},
+                      Json::array({std::move(delivery_writes)}), env.log_retention_days, protect,
+                      o);
+}
+
+/// The bucket the ALB writes its access logs to, its own S3 access logs going to the access-log
+/// bucket. ALB access logs support SSE-S3 only (not SSE-KMS: ALB user guide, bucket
+/// requirements), so that bucket is SSE-S3 and nothing else writes to it; E0804 accepts SSE-S3
+/// for exactly such a bucket (docs/Security.md).
+std::pair<tf::Ref, tf::Ref> AddAlbLogBucket(const Context& ctx, const model::Environment& env,
+                                            tf::Unit& u, const tf::Ref& access_bucket,
+                                            const tf::Ref& access_policy, bool protect,
+                                            const tf::Origin& o) {
   const model::Org& org = ctx.org;
   const std::string logs = naming::AlbLogsBucket(org.name, env.name, env.account).value;
-  const std::string access_logs = naming::AccessLogsBucket(org.name, env.name, env.account).value;
-
-  Json delivery_writes = {{"Sid", "S3AccessLogDelivery"},
-                          {"Effect", "Allow"},
-                          {"Principal", {{"Service", kS3LogDelivery}}},
-                          {"Action", "s3:PutObject"},
-                          {"Resource", fmt::format("arn:aws:s3:::{}/{}/*", access_logs, logs)},
-                          {"Condition",
-                           {{"ArnLike", {{"aws:SourceArn", "arn:aws:s3:::" + logs}}},
-                            {"StringEquals", {{"aws:SourceAccount", env.account}}}}}};
-  auto [access_bucket, access_policy] =
-      AddLogBucket(u, "access_logs", access_logs,
-                   {{"apply_server_side_encryption_by_default",
-                     {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
-                    {"bucket_key_enabled", true}},
-                   Json::array({std::move(delivery_writes)}), env.log_retention_days, protect, o);
-
   // ELB writes under AWSLogs/<this account>/ only.
   Json principal = {{"Service", kElbLogDelivery}};
   for (const auto& a : kElbLogAccounts)
@@ -382,6 +415,114 @@ std::string DashboardBody(const model::Org& org, const model::Environment& env,
   return Json{{"widgets", std::move(widgets)}}.dump();
 }
 
+/// AWS Backup in the environment (docs/DisasterRecovery.md): the vault (environment key), the
+/// role AWS Backup assumes, and two plans selecting data stores by their tags::kBackup tag
+/// (contract.h, backup::): snapshots every rpo_hours for Aurora and DocumentDB, continuous
+/// backup (point-in-time restore) for versioned buckets. Both copy every rpo_hours to the
+/// realm's central vault (backup.cc), so a lost account loses at most rpo_hours of data.
+void AddBackups(const Context& ctx, const model::Environment& env, tf::Unit& u, const tf::Ref& key,
+                bool protect, const tf::Origin& o) {
+  const model::Org& org = ctx.org;
+  const std::string vault_name = naming::BackupVault(org.name, env.name);
+  Json vault_body = {
+      {"name", vault_name}, {"kms_key_arn", key["arn"]}, {"tags", NameTag(vault_name)}};
+  if (protect)
+    vault_body["lifecycle"] = {{"prevent_destroy", true}};
+  else
+    vault_body["force_destroy"] = true;  // its recovery points go with an unprotected environment
+  tf::Ref vault = u.Resource("aws_backup_vault", "main", std::move(vault_body), o);
+
+  const std::string role_name = naming::BackupRole(org.name).value;
+  tf::Ref role =
+      u.Resource("aws_iam_role", "backup",
+                 {{"name", role_name},
+                  {"description",
+                   fmt::format("AWS Backup backs up and restores the data stores of {}", env.name)},
+                  {"assume_role_policy",
+                   Policy(Json::array({{{"Effect", "Allow"},
+                                        {"Principal", {{"Service", "backup.amazonaws.com"}}},
+                                        {"Action", "sts:AssumeRole"}}}))},
+                  {"tags", NameTag(role_name)}},
+                 o);
+  // AWS managed policies made for this role (scoped to what backups and restores of each
+  // service need, and to resources AWS Backup may touch).
+  for (const auto& [block, arn] :
+       {std::pair<const char*, const char*>{
+            "backup", "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"},
+        {"backup_restores",
+         "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"},
+        {"backup_s3", "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup"},
+        {"backup_s3_restores", "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore"}})
+    u.Resource("aws_iam_role_policy_attachment", block,
+               {{"role", role["name"]}, {"policy_arn", arn}}, o);
+
+  // RDS enhanced monitoring (OS metrics of the tenants' Aurora instances, every minute,
+  // data.cc) publishes through this role.
+  const std::string monitoring_name = naming::RdsMonitoringRole(org.name).value;
+  tf::Ref monitoring = u.Resource(
+      "aws_iam_role", "rds_monitoring",
+      {{"name", monitoring_name},
+       {"description",
+        fmt::format("RDS enhanced monitoring of the Aurora instances of {}", env.name)},
+       {"assume_role_policy",
+        Policy(Json::array(
+            {{{"Effect", "Allow"},
+              {"Principal", {{"Service", "monitoring.rds.amazonaws.com"}}},
+              {"Action", "sts:AssumeRole"},
+              {"Condition", {{"StringEquals", {{"aws:SourceAccount", env.account}}}}}}}))},
+       {"tags", NameTag(monitoring_name)}},
+      o);
+  u.Resource(
+      "aws_iam_role_policy_attachment", "rds_monitoring",
+      {{"role", monitoring["name"]},
+       {"policy_arn", "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"}},
+      o);
+
+  // Every rpo_hours hours from midnight UTC: the longest gap is rpo_hours (the model keeps it
+  // within 1-24; AWS Backup runs jobs at least an hour apart).
+  const std::string schedule = fmt::format("cron(0 */{} * * ? *)", env.rpo_hours);
+  const int days = backup::RetentionDays(env.realm);
+  const Json copy =
+      Json::array({{{"destination_vault_arn", backup::CentralVaultArn(org, env.realm)},
+                    {"lifecycle", {{"delete_after", days}}}}});
+  auto rule = [&](const std::string& name, bool continuous) {
+    Json r = {{"rule_name", name},
+              {"target_vault_name", vault["name"]},
+              {"schedule", schedule},
+              {"start_window", 60},
+              // Done before the next run where it can be (AWS Backup needs start + 60 min).
+              {"completion_window", std::clamp(env.rpo_hours * 60, 120, 180)},
+              {"lifecycle", {{"delete_after", days}}},
+              {"copy_action", copy}};
+    if (continuous) r["enable_continuous_backup"] = true;
+    return r;
+  };
+  const struct {
+    const char* block;
+    std::string plan;
+    Json rule;
+  } plans[] = {
+      {"snapshots", backup::SnapshotPlan(org.name, env.name),
+       rule(fmt::format("every-{}h", env.rpo_hours), false)},
+      {"continuous", backup::ContinuousPlan(org.name, env.name), rule("continuous", true)},
+  };
+  for (const auto& p : plans) {
+    tf::Ref plan = u.Resource(
+        "aws_backup_plan", p.block,
+        {{"name", p.plan}, {"rule", Json::array({p.rule})}, {"tags", NameTag(p.plan)}}, o);
+    u.Resource(
+        "aws_backup_selection", p.block,
+        {{"name", p.plan},
+         {"plan_id", plan["id"]},
+         {"iam_role_arn", role["arn"]},
+         {"selection_tag",
+          Json::array({{{"type", "STRINGEQUALS"}, {"key", tags::kBackup}, {"value", p.plan}}})}},
+        o);
+  }
+  // Copies need the central vault; eurus applies it first.
+  u.dependencies.insert(CommonDir(env.realm) + "/" + kBackupUnit);
+}
+
 }  // namespace
 
 size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::Unit& network,
@@ -408,7 +549,10 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
   if (protect) key_body["lifecycle"] = keep;
   tf::Ref key = u.Resource("aws_kms_key", "platform", std::move(key_body), o);
   u.Resource("aws_kms_alias", "platform",
-             {{"name", "alias/" + base}, {"target_key_id", key["key_id"]}}, o);
+             {{"name", EnvironmentKeyAlias(org.name, env.name)}, {"target_key_id", key["key_id"]}},
+             o);
+  auto [access_bucket, access_policy] = AddAccessLogBucket(ctx, env, u, key, protect, o);
+  AddBackups(ctx, env, u, key, protect, o);
 
   // The alarm topic, encrypted with the key; the org's alert addresses subscribe to it.
   const std::string topic_name = base + "-alarms";
@@ -565,7 +709,8 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
                  o);
     }
 
-    auto [logs_bucket, logs_policy] = AddAlbLogBuckets(ctx, env, u, key, protect, o);
+    auto [logs_bucket, logs_policy] =
+        AddAlbLogBucket(ctx, env, u, access_bucket, access_policy, protect, o);
 
     // The ALB: internal, in the platform subnet of every AZ.
     const std::string alb_name = naming::Alb(org.name, env.name).value;

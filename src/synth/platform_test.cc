@@ -134,7 +134,10 @@ TEST_F(PlatformTest, OneUnitPerEnvironmentAfterItsNetwork) {
     }
     ASSERT_LT(platform, units.size()) << id;
     EXPECT_EQ(platform, network + 1) << id;
-    EXPECT_EQ(units[platform].dependencies, std::set<std::string>{std::string(env) + "/network"});
+    // After its network, and after its realm's central backup vault (its plans copy there).
+    const std::string realm = std::string(env) == "prod" ? "prod" : "nonprod";
+    EXPECT_EQ(units[platform].dependencies, (std::set<std::string>{std::string(env) + "/network",
+                                                                   "common-" + realm + "/backup"}));
     EXPECT_EQ(units[platform].providers.at(0).default_tags.at(tags::kTenant), tags::kPlatform);
   }
   // The hosts come from the tenants: their files feed the unit.
@@ -153,7 +156,7 @@ TEST_F(PlatformTest, KeyPolicyNamesEachService) {
       HasResource(p, "aws_kms_alias",
                   R"({"name":"alias/acme-dev","target_key_id":"${aws_kms_key.platform.key_id}"})"));
   Json policy = PolicyOf(p, "aws_kms_key", "platform");
-  EXPECT_EQ(policy["Statement"].size(), 7u);
+  EXPECT_EQ(policy["Statement"].size(), 9u);
   EXPECT_TRUE(testing::Matches(
       Json::parse(R"({"Principal":{"AWS":"arn:aws:iam::444444444444:root"},"Action":"kms:*"})"),
       Statement(policy, "AccountAdministers")));
@@ -183,11 +186,14 @@ TEST_F(PlatformTest, KeyPolicyNamesEachService) {
         ["arn:aws:s3:::acme-dev-access-logs-444444444444",
          "arn:aws:s3:::acme-dev-access-logs-444444444444/*"]}}})"),
                                Statement(policy, "AccessLogDeliveryEncrypts")));
-  // Nothing but the account itself is a principal that is not a service.
+  // Nothing but the account itself and its realm's common account (the central backup
+  // vault's copies, data_test.cc) is a principal that is not a service.
   for (const Json& s : policy["Statement"]) {
     EXPECT_EQ(s["Effect"], "Allow");
     if (s["Principal"].contains("AWS")) {
-      EXPECT_EQ(s["Principal"]["AWS"], "arn:aws:iam::444444444444:root");
+      EXPECT_TRUE(s["Principal"]["AWS"] == "arn:aws:iam::444444444444:root" ||
+                  s["Principal"]["AWS"] == "arn:aws:iam::222222222222:root")
+          << s.dump();
     }
   }
   EXPECT_EQ(OutputValue(p, platform_out::kKmsKeyArn), "${aws_kms_key.platform.arn}");
@@ -442,10 +448,12 @@ TEST_F(PlatformTest, AccessLogBuckets) {
   EXPECT_EQ(writes["Action"], "s3:PutObject");
   EXPECT_EQ(writes["Resource"],
             "arn:aws:s3:::acme-dev-alb-logs-444444444444/AWSLogs/444444444444/*");
+  // S3 log delivery writes the access logs of the account's eurus buckets (the ALB's, the
+  // tenants' data buckets), each under its own prefix.
   EXPECT_TRUE(testing::Matches(
       Json::parse(R"({"Principal":{"Service":"logging.s3.amazonaws.com"},
-      "Resource":"arn:aws:s3:::acme-dev-access-logs-444444444444/acme-dev-alb-logs-444444444444/*",
-      "Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::acme-dev-alb-logs-444444444444"},
+      "Resource":"arn:aws:s3:::acme-dev-access-logs-444444444444/*",
+      "Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::acme-*"},
                    "StringEquals":{"aws:SourceAccount":"444444444444"}}})"),
       Statement(PolicyOf(p, "aws_s3_bucket_policy", "access_logs"), "S3AccessLogDelivery")));
   EXPECT_TRUE(HasResource(p, "aws_s3_bucket_logging", R"({"bucket":"${aws_s3_bucket.alb_logs.id}",
@@ -496,15 +504,17 @@ TEST_F(PlatformTest, Dashboard) {
   for (const Json& w : prod["widgets"]) EXPECT_EQ(w["properties"]["region"], "eu-west-1");
 }
 
-// Given an environment without routed apps, there should be no ALB nor anything serving it,
-// and the ALB outputs of the contract declared but null.
+// Given an environment without routed apps, there should be no ALB nor anything serving it
+// (the access-log bucket stays: the tenants' buckets log to it), and the ALB outputs of the
+// contract declared but null.
 TEST_F(PlatformTest, NoAlbWithoutRoutedApps) {
   Synth();
   const tf::Unit& p = U("qa/platform");
-  for (const char* type :
-       {"aws_lb", "aws_lb_listener", "aws_acm_certificate", "aws_security_group", "aws_s3_bucket",
-        "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"})
+  for (const char* type : {"aws_lb", "aws_lb_listener", "aws_acm_certificate", "aws_security_group",
+                           "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"})
     EXPECT_EQ(ResourceCount(p, type), 0) << type;
+  EXPECT_EQ(ResourceCount(p, "aws_s3_bucket"), 1);
+  EXPECT_FALSE(Resource(p, "aws_s3_bucket", "access_logs").is_null());
   for (const char* name : {platform_out::kAlbSecurityGroupId, platform_out::kListenerArn,
                            platform_out::kAlbArnSuffix}) {
     EXPECT_TRUE(p.outputs().count(name)) << name;

@@ -137,6 +137,7 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
   std::vector<tf::Unit> units;
   AddBootstrap(ctx, units);
   AddRegistry(ctx, units);
+  AddBackup(ctx, units);
   // Environment units first (each tenant unit reads its network and platform units'
   // outputs), then the tenant units, which are independent of each other: built on all
   // cores, then placed in the fixed order (environment, then its tenants) so output does
@@ -171,6 +172,7 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
     const tf::Unit& network = envs[job.env].units[envs[job.env].network];
     const tf::Unit& platform = envs[job.env].units[envs[job.env].platform];
     AddTenantNetwork(ctx, env, t, *job.dep, network, u);
+    AddTenantData(ctx, env, t, *job.dep, network, platform, u);
     AddTenantWorkloads(ctx, env, t, *job.dep, network, platform, u);
     AddTenantApiRoutes(ctx, env, t, *job.dep, platform, u);
     // After the environment's own units, whether or not this unit reads them (synth.h).

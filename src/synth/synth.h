@@ -26,6 +26,8 @@ inline constexpr char kTenant[] = "eurus:tenant";
 inline constexpr char kUnit[] = "eurus:unit";
 inline constexpr char kCostCenter[] = "eurus:cost-center";
 inline constexpr char kApp[] = "eurus:app";
+/// On every data store: which backup covers it (a plan name, or backup::kRebuildable).
+inline constexpr char kBackup[] = "eurus:backup";
 /// Tenant of shared platform resources.
 inline constexpr char kPlatform[] = "platform";
 }  // namespace tags
@@ -117,6 +119,35 @@ void AddRegistry(const Context& ctx, std::vector<tf::Unit>& units);
 /// (platform.cc; reads network). Returns the index of the platform unit in `units`.
 size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::Unit& network,
                    std::vector<tf::Unit>& units);
+/// common-<realm>/backup: the realm's central backup vault, for realms with environments
+/// (backup.cc).
+void AddBackup(const Context& ctx, std::vector<tf::Unit>& units);
+/// The data stores of a tenant unit: per resource an Aurora Serverless v2 cluster,
+/// ElastiCache Serverless (Valkey) cache, DocumentDB cluster or S3 bucket in the tenant's data
+/// subnets and data security group (tenant_network.cc), encrypted with the environment's key
+/// (reads platform), tagged for the environment's backups (data.cc; docs/DataStores.md).
+void AddTenantData(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,
+                   const model::Deployment& dep, const tf::Unit& network, const tf::Unit& platform,
+                   tf::Unit& unit);
+/// What an app that `uses` resource `r` needs (data.cc), for the workloads to wire in:
+/// - statements: IAM statements for its task role (the app's own calls), scoped by ARN;
+/// - environment: plain variables (name → value, "${...}" of the data blocks' attributes),
+///   named <RESOURCE>_<WHAT> with the resource name in upper case and '-' as '_'
+///   (DataVariable; docs/DataStores.md lists them per type);
+/// - secrets: variables ECS injects from Secrets Manager at task start (name → valueFrom).
+///   Empty today: the clusters' managed passwords rotate every 7 days, so apps read the
+///   secret by its ARN (<RESOURCE>_SECRET_ARN) when they connect instead.
+/// References name blocks of AddTenantData in the same unit, so it must have run.
+struct DataAccess {
+  std::vector<nlohmann::json> statements;
+  std::vector<std::pair<std::string, std::string>> environment;
+  std::vector<std::pair<std::string, std::string>> secrets;
+};
+DataAccess AccessTo(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,
+                    const model::Resource& r);
+/// "orders", "HOST" → "ORDERS_HOST".
+std::string DataVariable(const std::string& resource, const std::string& what);
+
 /// The workloads of a tenant unit: ECS cluster, services, roles, logs, target groups,
 /// listener rules, scaling, secrets, alarms and dashboard (workloads.cc; reads platform).
 void AddTenantWorkloads(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,

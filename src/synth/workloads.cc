@@ -53,47 +53,6 @@ std::string RepositoryArn(const model::Org& org, model::RealmKind realm,
                      repository);
 }
 
-/// What an app's task role may do on a resource it `uses`. The grant hook of the data
-/// stores: S3 buckets get object read/write now; the databases and caches get their IAM
-/// grants (if any) with the data-store feature, which owns their names and keys.
-Json UsesStatements(const model::Org& org, const model::Environment& env,
-                    const model::Tenant& tenant, const model::Resource& r) {
-  switch (r.type) {
-    case model::ResourceType::kS3: {
-      const std::string bucket =
-          "arn:aws:s3:::" + naming::Bucket(org.name, tenant.name, r.name, env.account).value;
-      const std::string sid = BlockKey(r.name);
-      std::string pascal;
-      bool up = true;
-      for (char c : sid) {
-        if (c == '_') {
-          up = true;
-          continue;
-        }
-        pascal += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-        up = false;
-      }
-      return Json::array({
-          {{"Sid", "Bucket" + pascal},
-           {"Effect", "Allow"},
-           {"Action", Json::array({"s3:GetBucketLocation", "s3:ListBucket"})},
-           {"Resource", bucket}},
-          {{"Sid", "Objects" + pascal},
-           {"Effect", "Allow"},
-           {"Action", Json::array({"s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject",
-                                   "s3:ListMultipartUploadParts", "s3:PutObject"})},
-           {"Resource", bucket + "/*"}},
-      });
-    }
-    case model::ResourceType::kPostgres:
-    case model::ResourceType::kMysql:
-    case model::ResourceType::kRedis:
-    case model::ResourceType::kDocumentDb:
-      return Json::array();  // network access only (tenant_network.cc); credentials: secrets
-  }
-  return Json::array();
-}
-
 /// One metric of a dashboard widget: [namespace, name, dim, value, ..., {options}].
 Json Metric(const std::string& ns, const std::string& name,
             const std::vector<std::pair<std::string, std::string>>& dims, Json options = nullptr) {
@@ -275,9 +234,17 @@ void AddTenantWorkloads(const Context& ctx, const model::Environment& env,
          {"Action", Json::array({"logs:CreateLogStream", "logs:PutLogEvents"})},
          {"Resource", Json::array({group_arn, group_arn + ":log-stream:*"})}},
     });
+    // What the app gets for each resource it uses (data.cc): task role statements, connection
+    // settings, injected secrets.
+    std::vector<DataAccess> access;
+    for (const std::string& use : a.uses)
+      for (const model::Resource& r : dep.resources)
+        if (r.name == use) access.push_back(AccessTo(ctx, env, tenant, r));
     Json secret_arns = Json::array();
     for (const std::string& s : a.secrets) secret_arns.push_back(secrets.at(s)["arn"]);
-    if (!a.secrets.empty()) {
+    for (const DataAccess& da : access)
+      for (const auto& [name, arn] : da.secrets) secret_arns.push_back(arn);
+    if (!secret_arns.empty()) {
       exec_statements.push_back({{"Sid", "Secrets"},
                                  {"Effect", "Allow"},
                                  {"Action", "secretsmanager:GetSecretValue"},
@@ -313,11 +280,8 @@ void AddTenantWorkloads(const Context& ctx, const model::Environment& env,
           {"Action", Json::array({"xray:GetSamplingRules", "xray:GetSamplingTargets",
                                   "xray:PutTelemetryRecords", "xray:PutTraceSegments"})},
           {"Resource", "*"}}});
-    for (const std::string& use : a.uses)
-      for (const model::Resource& r : dep.resources)
-        if (r.name == use)
-          for (Json& st : UsesStatements(org, env, tenant, r))
-            task_statements.push_back(std::move(st));
+    for (const DataAccess& da : access)
+      for (const Json& st : da.statements) task_statements.push_back(st);
     unit.Resource("aws_iam_role_policy", k + "_task",
                   {{"name", "traces-and-uses"},
                    {"role", task["id"]},
@@ -338,10 +302,15 @@ void AddTenantWorkloads(const Context& ctx, const model::Environment& env,
     vars["OTEL_SERVICE_NAME"] = a.name;
     vars["OTEL_RESOURCE_ATTRIBUTES"] =
         fmt::format("service.namespace={},deployment.environment={}", t, env.name);
-    for (const auto& [name, value] : a.environment) vars[name] = value;  // the app's own win
+    for (auto& [name, value] : vars) value = Literal(value);
+    // Connection settings of the resources it uses: references to the data stores' attributes
+    // (interpolated, so not made literal); the app's own variables win.
+    for (const DataAccess& da : access)
+      for (const auto& [name, value] : da.environment) vars[name] = value;
+    for (const auto& [name, value] : a.environment) vars[name] = Literal(value);
     Json environment = Json::array();
     for (const auto& [name, value] : vars)
-      environment.push_back({{"name", name}, {"value", Literal(value)}});
+      environment.push_back({{"name", name}, {"value", value}});
     Json app_container = {
         {"name", kAppContainer},
         {"image", image["insecure_value"]},
@@ -362,13 +331,14 @@ void AddTenantWorkloads(const Context& ctx, const model::Environment& env,
       for (const std::string& c : a.command) cmd.push_back(Literal(c));
       app_container["command"] = cmd;
     }
-    if (!a.secrets.empty()) {
-      Json injected = Json::array();
-      for (const std::string& s : a.secrets)
-        injected.push_back(
-            {{"name", naming::SecretVariable(s)}, {"valueFrom", secrets.at(s)["arn"]}});
-      app_container["secrets"] = injected;
-    }
+    Json injected = Json::array();
+    for (const std::string& s : a.secrets)
+      injected.push_back(
+          {{"name", naming::SecretVariable(s)}, {"valueFrom", secrets.at(s)["arn"]}});
+    for (const DataAccess& da : access)
+      for (const auto& [name, arn] : da.secrets)
+        injected.push_back({{"name", name}, {"valueFrom", arn}});
+    if (!injected.empty()) app_container["secrets"] = injected;
     Json collector = {
         {"name", kCollectorContainer},
         {"image", RepositoryUrl(org, env.realm, kCollectorRepository) + ":" + kCollectorTag},

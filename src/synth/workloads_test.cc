@@ -214,7 +214,10 @@ TEST_F(WorkloadsTest, TaskRoleGrantsTracesAndUsedBucketsOnly) {
   Synth();
   const tf::Unit& t = U("dev/tenant-shop");
   auto sts = Statements(Resource(t, "aws_iam_role_policy", "shop_web_task")["policy"]);
-  ASSERT_EQ(sts.size(), 3u);
+  // Traces, then what data.cc's AccessTo grants for each used resource in `uses` order:
+  // uploads (bucket, objects, the key through S3), orders (its managed secret, the key
+  // through Secrets Manager).
+  ASSERT_EQ(sts.size(), 6u);
   EXPECT_EQ(sts[0]["Sid"], "Traces");
   EXPECT_EQ(List(sts[0]["Action"]),
             std::vector<std::string>({"xray:GetSamplingRules", "xray:GetSamplingTargets",
@@ -222,6 +225,10 @@ TEST_F(WorkloadsTest, TaskRoleGrantsTracesAndUsedBucketsOnly) {
   EXPECT_EQ(sts[1]["Resource"], "arn:aws:s3:::acme-shop-uploads-444444444444");
   EXPECT_EQ(sts[2]["Resource"], "arn:aws:s3:::acme-shop-uploads-444444444444/*");
   for (const std::string& a : List(sts[2]["Action"])) EXPECT_EQ(a.rfind("s3:", 0), 0u) << a;
+  EXPECT_EQ(sts[3]["Condition"]["StringEquals"]["kms:ViaService"], "s3.eu-west-1.amazonaws.com");
+  EXPECT_EQ(sts[4]["Resource"], "${aws_rds_cluster.orders.master_user_secret[0].secret_arn}");
+  EXPECT_EQ(sts[5]["Condition"]["StringEquals"]["kms:ViaService"],
+            "secretsmanager.eu-west-1.amazonaws.com");
   // The worker uses nothing: traces only.
   EXPECT_EQ(Statements(Resource(t, "aws_iam_role_policy", "shop_worker_task")["policy"]).size(),
             1u);
@@ -310,6 +317,13 @@ TEST_F(WorkloadsTest, TaskDefinition) {
       Json::parse(
           R"([{"name":"LOG_LEVEL","value":"info"},{"name":"OTEL_SERVICE_NAME","value":"web"},
                       {"name":"OTEL_EXPORTER_OTLP_ENDPOINT","value":"http://localhost:4317"}])"),
+      app["environment"]));
+  // The connection settings of the resources it uses (data.cc), interpolated from the stores.
+  EXPECT_TRUE(testing::Matches(
+      Json::parse(R"([{"name":"UPLOADS_BUCKET","value":"acme-shop-uploads-444444444444"},
+                      {"name":"ORDERS_HOST","value":"${aws_rds_cluster.orders.endpoint}"},
+                      {"name":"ORDERS_SECRET_ARN",
+                       "value":"${aws_rds_cluster.orders.master_user_secret[0].secret_arn}"}])"),
       app["environment"]));
   EXPECT_EQ(app["secrets"], Json::parse(R"([{"name":"STRIPE_KEY",
                                              "valueFrom":"${aws_secretsmanager_secret.shop_secret_stripe_key.arn}"}])"));
@@ -719,9 +733,14 @@ TEST_F(WorkloadsTest, NoAppsNoWorkloads) {
   const tf::Unit& b = U("dev/tenant-blog");
   EXPECT_EQ(ResourceCount(b, "aws_ecs_cluster"), 0);
   EXPECT_EQ(ResourceCount(b, "aws_cloudwatch_dashboard"), 0);
-  // Ordered after the platform like every tenant unit (synth.h), without reading its state.
-  EXPECT_EQ(b.dependencies.count("dev/platform"), 1u);
-  EXPECT_FALSE(b.data().contains("terraform_remote_state") && b.data()["terraform_remote_state"].contains("platform"));
+  // Ordered after the platform like every tenant unit (synth.h); without apps and data stores
+  // it does not read the platform's state (a data store reads the environment key there).
+  fs.files["tenants/blog.yaml"] = "environments: [dev]\n";
+  Synth();
+  const tf::Unit& empty = U("dev/tenant-blog");
+  EXPECT_EQ(empty.dependencies.count("dev/platform"), 1u);
+  EXPECT_FALSE(empty.data().contains("terraform_remote_state") &&
+               empty.data()["terraform_remote_state"].contains("platform"));
 }
 
 // ---- isolation over the bundled example -------------------------------------------------------

@@ -309,6 +309,27 @@ case("route-path-character",
 case("cloudfront-host-outside-zone",
      [rep(SHOP, "host: shop\n", "host: shop.partner.example.org\n")],
      [E("E0321", SHOP, "shop.partner.example.org", extra="outside the zone `dev.acme.example.com`")])
+# ---------------- data stores and DR (issue 7) ----------------
+case("restore-from-snapshot-and-time",
+     [rep(SHOP, 'orders:  { type: postgres, version: "16.6", min_acu: 0.5, max_acu: 4 }',
+          'orders:  { type: postgres, version: "16.6", min_acu: 0.5, max_acu: 4,\n'
+          '            restore_from: { snapshot: orders-before, point_in_time: latest, source: acme-shop-orders-old } }')],
+     [E("E0322", SHOP, "restore_from", extra="exactly one of `snapshot` and `point_in_time`"),
+      E("E0322", SHOP, "acme-shop-orders-old", extra="`source` applies to `point_in_time` only")])
+case("restore-from-time-without-source",
+     [rep(SHOP, 'orders:  { type: postgres, version: "16.6", min_acu: 0.5, max_acu: 4 }',
+          'orders:  { type: postgres, version: "16.6", min_acu: 0.5, max_acu: 4,\n'
+          '            restore_from: { point_in_time: "2026-11-26 10:00" } }')],
+     [E("E0322", SHOP, '"2026-11-26 10:00"', extra="is not a UTC time"),
+      E("E0322", SHOP, "restore_from", extra="gives no `source`")])
+case("restore-from-cache-point-in-time",
+     [rep(SHOP, "cache:   { type: redis }", "cache:   { type: redis, restore_from: { point_in_time: latest } }")],
+     [E("E0322", SHOP, "latest", extra="cannot be restored to a point in time")])
+case("restore-from-bucket", [rep(SHOP, "expire_days: 0 }", "expire_days: 0, restore_from: { snapshot: x } }")],
+     [E("E0316", SHOP, "restore_from", extra="does not apply to an s3 resource")])
+case("cache-limits-out-of-range",
+     [rep(SHOP, "cache:   { type: redis }", "cache:   { type: redis, max_storage_gb: 6000 }")],
+     [E("E0007", SHOP, "6000", extra="1 to 5000 GB")])
 
 
 def locate(text, anchor, nth):

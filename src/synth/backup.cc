@@ -1,0 +1,155 @@
+// common-<realm>/backup: the realm's central backup vault, in its common account. Every
+// environment's backup plans (platform unit) copy their recovery points here every rpo_hours,
+// so losing an environment account (deleted, compromised, its vault emptied) loses at most
+// rpo_hours of data. The vault has its own KMS key, which the realm's environment accounts may
+// use for those copies; its policy lets exactly those accounts copy in. In prod a vault lock
+// (compliance mode once its grace period is over) keeps every copy for its retention, against
+// anyone, the root user included. Cross-account copies also need the organisation setting
+// the management account's bootstrap sets (bootstrap.cc). See docs/DisasterRecovery.md.
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "model/naming.h"
+#include "synth/contract.h"
+#include "synth/policy_docs.h"
+#include "synth/synth.h"
+
+namespace eurus::synth {
+namespace {
+
+using tf::Json;
+
+/// Vault lock of the prod vault: copies are kept at least a week and at most a year; the lock
+/// can be changed or removed for kLockGraceDays after it is applied, then never.
+constexpr int kLockMinDays = 7;
+constexpr int kLockMaxDays = 365;
+constexpr int kLockGraceDays = 3;
+
+std::string Policy(Json statements) {
+  return Json{{"Version", kPolicyVersion}, {"Statement", std::move(statements)}}.dump();
+}
+
+std::string Root(const std::string& account) {
+  return fmt::format("arn:aws:iam::{}:root", account);
+}
+
+/// The vault key's policy: the common account administers it and uses it through AWS Backup
+/// and RDS (copies of Aurora and DocumentDB snapshots are RDS snapshots); the realm's
+/// environment accounts may use it to encrypt the copies they send, and let AWS services hold
+/// grants on it.
+std::string KeyPolicy(const model::Org& org, const model::Realm& realm,
+                      const std::set<std::string>& envs) {
+  const std::string& account = realm.common_account;
+  auto via = [&](const char* service) {
+    return fmt::format("{}.{}.amazonaws.com", service, org.region);
+  };
+  Json statements = Json::array({
+      {{"Sid", "AccountAdministers"},
+       {"Effect", "Allow"},
+       {"Principal", {{"AWS", Root(account)}}},
+       {"Action", "kms:*"},
+       {"Resource", "*"}},
+      {{"Sid", "AccountUsesKeyThroughBackup"},
+       {"Effect", "Allow"},
+       {"Principal", {{"AWS", Root(account)}}},
+       {"Action",
+        {"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
+         "kms:ReEncrypt*"}},
+       {"Resource", "*"},
+       {"Condition",
+        {{"StringEquals",
+          {{"kms:CallerAccount", account}, {"kms:ViaService", {via("backup"), via("rds")}}}}}}},
+  });
+  {
+    Json roots = Json::array();
+    for (const auto& a : envs) roots.push_back(Root(a));
+    statements.push_back({{"Sid", "EnvironmentsEncryptCopies"},
+                          {"Effect", "Allow"},
+                          {"Principal", {{"AWS", roots}}},
+                          {"Action",
+                           {"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
+                            "kms:ReEncrypt*"}},
+                          {"Resource", "*"}});
+    statements.push_back({{"Sid", "EnvironmentsGrantServices"},
+                          {"Effect", "Allow"},
+                          {"Principal", {{"AWS", roots}}},
+                          {"Action", {"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}},
+                          {"Resource", "*"},
+                          {"Condition", {{"Bool", {{"kms:GrantIsForAWSResource", true}}}}}});
+  }
+  return Policy(std::move(statements));
+}
+
+}  // namespace
+
+void AddBackup(const Context& ctx, std::vector<tf::Unit>& units) {
+  const model::Org& org = ctx.org;
+  for (const model::Realm& realm : org.realms) {
+    const std::string realm_name = model::RealmName(realm.kind);
+    const bool prod = realm.kind == model::RealmKind::kProd;
+    // The environments of the realm copy in: their files decide who may. A realm without
+    // environments gets no vault (a locked vault is for good).
+    std::set<std::string> envs, files;
+    for (const auto& e : org.environments)
+      if (e.realm == realm.kind) {
+        envs.insert(e.account);
+        files.insert(e.file);
+      }
+    if (envs.empty()) continue;
+    tf::Unit u = ctx.NewUnit(CommonDir(realm.kind), realm.common_account, realm_name,
+                             tags::kPlatform, kBackupUnit, tags::kPlatform);
+    u.sources.insert(files.begin(), files.end());
+    tf::Origin o = ctx.Origin(realm.span);
+    if (o.empty()) o = "eurus.yaml";
+
+    const std::string base = fmt::format("{}-{}-backup", org.name, realm_name);
+    tf::Ref key =
+        u.Resource("aws_kms_key", "backup",
+                   {{"description",
+                     fmt::format("{}: copies of the {} environments' backups", base, realm_name)},
+                    {"enable_key_rotation", true},
+                    {"deletion_window_in_days", 30},
+                    {"policy", KeyPolicy(org, realm, envs)},
+                    // The copies are unreadable without it.
+                    {"lifecycle", {{"prevent_destroy", true}}},
+                    {"tags", {{"Name", base}}}},
+                   o);
+    u.Resource("aws_kms_alias", "backup",
+               {{"name", "alias/" + base}, {"target_key_id", key["key_id"]}}, o);
+
+    const std::string name = naming::CentralBackupVault(org.name);
+    tf::Ref vault = u.Resource("aws_backup_vault", "central",
+                               {{"name", name},
+                                {"kms_key_arn", key["arn"]},
+                                {"lifecycle", {{"prevent_destroy", true}}},
+                                {"tags", {{"Name", name}}}},
+                               o);
+    {
+      Json roots = Json::array();
+      for (const auto& a : envs) roots.push_back(Root(a));
+      u.Resource("aws_backup_vault_policy", "central",
+                 {{"backup_vault_name", vault["name"]},
+                  {"policy", Policy(Json::array({{{"Sid", "EnvironmentsCopyIn"},
+                                                  {"Effect", "Allow"},
+                                                  {"Principal", {{"AWS", roots}}},
+                                                  {"Action", "backup:CopyIntoBackupVault"},
+                                                  {"Resource", "*"}}}))}},
+                 o);
+    }
+    if (prod)
+      u.Resource("aws_backup_vault_lock_configuration", "central",
+                 {{"backup_vault_name", vault["name"]},
+                  {"min_retention_days", kLockMinDays},
+                  {"max_retention_days", kLockMaxDays},
+                  {"changeable_for_days", kLockGraceDays}},
+                 o);
+    u.Output("vault_arn", vault["arn"],
+             "the realm's central backup vault (copies of every environment's backups)");
+    u.Output("vault_kms_key_arn", key["arn"], "the key of the central vault's recovery points");
+    units.push_back(std::move(u));
+  }
+}
+
+}  // namespace eurus::synth

@@ -15,6 +15,7 @@ namespace eurus::synth {
 namespace {
 
 using testing::HasResource;
+using testing::Example;
 using testing::Json;
 using testing::Matches;
 using testing::OutputValue;
@@ -29,13 +30,7 @@ constexpr char kKey[] = "${data.terraform_remote_state.platform.outputs.kms_key_
 /// 6 h). Tenant shop has every kind of data store and two apps (web uses orders, cache and
 /// uploads; worker uses orders); blog has a MySQL database and no apps; quiet has no
 /// resources. Tests edit the YAML, then synthesize.
-struct DataTest : ::testing::Test {
-  MemoryFileSystem fs;
-  SourceMap sources;
-  Diagnostics diags;
-  std::optional<model::Org> org;
-  std::optional<Context> ctx;
-  std::vector<tf::Unit> units;
+struct DataTest : testing::SynthFixture {
 
   void SetUp() override {
     fs.files["eurus.yaml"] =
@@ -80,21 +75,7 @@ struct DataTest : ::testing::Test {
     fs.files["tenants/quiet.yaml"] = "environments: [dev]\n";
   }
 
-  void Synth() {
-    auto p = config::LoadProject(fs, ".", sources, diags);
-    ASSERT_TRUE(p.has_value());
-    model::BuildResult r = model::Build(*p, {}, {}, diags);
-    ASSERT_TRUE(r.org.has_value()) << RenderAll(diags, sources, DiagFormat::kShort);
-    org = std::move(r.org);
-    ctx.emplace(*org, sources, ".");
-    units = Synthesize(*ctx);
-  }
 
-  const tf::Unit& U(const std::string& id) const {
-    for (const auto& u : units)
-      if (u.id() == id) return u;
-    throw std::out_of_range("no unit " + id);
-  }
 
   const model::Resource& R(const std::string& env, const std::string& tenant,
                            const std::string& name) const {
@@ -634,31 +615,6 @@ TEST_F(DataTest, ManagementAllowsCrossAccountBackup) {
 
 // ---- the examples ----------------------------------------------------------------------------
 
-/// The units of examples/<name> as `eurus synth` builds them (its committed lock).
-struct Example {
-  RealFileSystem fs;
-  SourceMap sources;
-  Diagnostics diags;
-  std::optional<model::Org> org;
-  std::vector<tf::Unit> units;
-
-  explicit Example(const std::string& name) {
-    const std::string dir = std::string(EURUS_SOURCE_DIR) + "/examples/" + name;
-    auto project = config::LoadProject(fs, dir, sources, diags);
-    if (!project) return;
-    Lock lock;
-    std::string err;
-    if (auto text = fs.Read(dir + "/eurus.lock.json", &err)) {
-      LockParseError perr;
-      if (auto parsed = ParseLock(*text, &perr)) lock = *parsed;
-    }
-    model::BuildResult r = model::Build(*project, lock, {}, diags);
-    if (!r.org) return;
-    org = std::move(r.org);
-    Context ctx(*org, sources, dir);
-    units = Synthesize(ctx);
-  }
-};
 
 /// The hours between the runs of "cron(0 */N * * ? *)"; 0 for anything else.
 int EveryHours(const std::string& schedule) {

@@ -28,12 +28,7 @@ constexpr char kZone[] = "dev.acme.example.com";
 /// `api` at shop.<zone> for every path; blog's api (dev) through both at
 /// api.blog.dev.acme.example.com (deeper in the zone) for /v1/* and /health; blog's admin
 /// is routed but exposed to neither; site's www (dev) through CloudFront only.
-struct IngressTest : ::testing::Test {
-  MemoryFileSystem fs;
-  SourceMap sources;
-  Diagnostics diags;
-  std::optional<model::Org> org;
-  std::vector<tf::Unit> units;
+struct IngressTest : testing::SynthFixture {
 
   void SetUp() override {
     fs.files["eurus.yaml"] =
@@ -85,15 +80,6 @@ struct IngressTest : ::testing::Test {
         "    image: jobs/worker\n    cpu: 256\n    memory: 512\n";
   }
 
-  void Synth() {
-    auto p = config::LoadProject(fs, ".", sources, diags);
-    ASSERT_TRUE(p.has_value());
-    model::BuildResult r = model::Build(*p, {}, {}, diags);
-    ASSERT_TRUE(r.org.has_value()) << RenderAll(diags, sources, DiagFormat::kShort);
-    org = std::move(r.org);
-    Context ctx(*org, sources, ".");
-    units = Synthesize(ctx);
-  }
 
   /// The codes of the errors the model reports (the org is not expected to build).
   std::vector<std::string> Errors() {
@@ -106,11 +92,6 @@ struct IngressTest : ::testing::Test {
     return out;
   }
 
-  const tf::Unit& U(const std::string& id) const {
-    for (const auto& u : units)
-      if (u.id() == id) return u;
-    throw std::out_of_range("no unit " + id);
-  }
 };
 
 // Given apps exposed through CloudFront, dev should get one distribution whose aliases are

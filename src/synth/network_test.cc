@@ -21,12 +21,7 @@ using testing::ResourcesByName;
 /// A small org in memory: dev (two AZs, defaults: NAT per AZ, no egress, no internet, no
 /// CloudFront), prod (three AZs, private egress through a transit gateway), tenants shop
 /// (postgres, redis, s3) and blog (mysql). Tests edit the YAML, then synthesize.
-struct NetworkTest : ::testing::Test {
-  MemoryFileSystem fs;
-  SourceMap sources;
-  Diagnostics diags;
-  std::optional<model::Org> org;
-  std::vector<tf::Unit> units;
+struct NetworkTest : testing::SynthFixture {
 
   void SetUp() override {
     fs.files["eurus.yaml"] =
@@ -58,21 +53,7 @@ struct NetworkTest : ::testing::Test {
   /// Appends `yaml` (indented network keys) to dev's network section.
   void DevNetwork(const std::string& yaml) { fs.files["environments/dev.yaml"] += yaml; }
 
-  void Synth() {
-    auto p = config::LoadProject(fs, ".", sources, diags);
-    ASSERT_TRUE(p.has_value());
-    model::BuildResult r = model::Build(*p, {}, {}, diags);
-    ASSERT_TRUE(r.org.has_value()) << RenderAll(diags, sources, DiagFormat::kShort);
-    org = std::move(r.org);
-    Context ctx(*org, sources, ".");
-    units = Synthesize(ctx);
-  }
 
-  const tf::Unit& U(const std::string& id) const {
-    for (const auto& u : units)
-      if (u.id() == id) return u;
-    throw std::out_of_range("no unit " + id);
-  }
 };
 
 /// Every aws_route of `u` whose route table is `rt_ref` ("${aws_route_table.x.id}").
@@ -510,8 +491,7 @@ TEST_F(NetworkTest, Deterministic) {
   Synth();
   std::vector<std::string> first;
   for (const auto& u : units) first.push_back(u.MainJson());
-  Context ctx(*org, sources, ".");
-  std::vector<tf::Unit> again = Synthesize(ctx);
+  std::vector<tf::Unit> again = Synthesize(*ctx);
   ASSERT_EQ(again.size(), first.size());
   for (size_t i = 0; i < again.size(); ++i) EXPECT_EQ(again[i].MainJson(), first[i]);
 }

@@ -30,12 +30,7 @@ constexpr char kRemote[] = "${data.terraform_remote_state.network.outputs.";
 /// (admin.partner.example.org, outside any zone eurus manages). prod (three AZs, private
 /// egress) routes shop only; qa has jobs, a worker without a route. Tests edit the YAML,
 /// then synthesize.
-struct PlatformTest : ::testing::Test {
-  MemoryFileSystem fs;
-  SourceMap sources;
-  Diagnostics diags;
-  std::optional<model::Org> org;
-  std::vector<tf::Unit> units;
+struct PlatformTest : testing::SynthFixture {
 
   void SetUp() override {
     fs.files["eurus.yaml"] =
@@ -89,21 +84,7 @@ struct PlatformTest : ::testing::Test {
         "    memory: 512\n";
   }
 
-  void Synth() {
-    auto p = config::LoadProject(fs, ".", sources, diags);
-    ASSERT_TRUE(p.has_value());
-    model::BuildResult r = model::Build(*p, {}, {}, diags);
-    ASSERT_TRUE(r.org.has_value()) << RenderAll(diags, sources, DiagFormat::kShort);
-    org = std::move(r.org);
-    Context ctx(*org, sources, ".");
-    units = Synthesize(ctx);
-  }
 
-  const tf::Unit& U(const std::string& id) const {
-    for (const auto& u : units)
-      if (u.id() == id) return u;
-    throw std::out_of_range("no unit " + id);
-  }
 
   /// The policy document in argument `arg` of resource `type`.`name`.
   static Json PolicyOf(const tf::Unit& u, const std::string& type, const std::string& name,

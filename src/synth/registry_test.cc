@@ -27,12 +27,7 @@ constexpr char kStaging[] = "666666666666";
 /// dev and staging (nonprod), prod (prod). Tenant shop runs web and worker from one image
 /// in dev and gives the worker its own image in prod (an override); blog runs in staging
 /// only, from an image with a dot in its name.
-struct RegistryTest : ::testing::Test {
-  MemoryFileSystem fs;
-  SourceMap sources;
-  Diagnostics diags;
-  std::optional<model::Org> org;
-  std::vector<tf::Unit> units;
+struct RegistryTest : testing::SynthFixture {
 
   void SetUp() override {
     fs.files["eurus.yaml"] =
@@ -66,21 +61,7 @@ struct RegistryTest : ::testing::Test {
         "  api:\n    image: blog.v2/api\n    cpu: 256\n    memory: 512\n";
   }
 
-  void Synth() {
-    auto p = config::LoadProject(fs, ".", sources, diags);
-    ASSERT_TRUE(p.has_value());
-    model::BuildResult r = model::Build(*p, {}, {}, diags);
-    ASSERT_TRUE(r.org.has_value()) << RenderAll(diags, sources, DiagFormat::kShort);
-    org = std::move(r.org);
-    Context ctx(*org, sources, ".");
-    units = Synthesize(ctx);
-  }
 
-  const tf::Unit& U(const std::string& id) const {
-    for (const auto& u : units)
-      if (u.id() == id) return u;
-    throw std::out_of_range("no unit " + id);
-  }
   const tf::Unit& Nonprod() const { return U("common-nonprod/registry"); }
   const tf::Unit& Prod() const { return U("common-prod/registry"); }
 

@@ -18,10 +18,18 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "config/load.h"
+#include "diag/render.h"
+#include "ipam/lock.h"
+#include "model/build.h"
+#include "synth/synth.h"
 #include "tf/unit.h"
+#include "util/fs.h"
 
 namespace eurus::synth::testing {
 
@@ -112,5 +120,61 @@ inline Json OutputValue(const tf::Unit& unit, const std::string& name) {
   if (!doc.contains("output") || !doc["output"].contains(name)) return Json();
   return doc["output"][name]["value"];
 }
+
+/// A configuration written into `fs` by the test, synthesized as `eurus synth` does. Starts
+/// from `lock` (empty: fresh allocations); with `carry_lock`, each Synth() keeps the lock it
+/// produced, as a committed eurus.lock.json would between runs.
+struct SynthFixture : ::testing::Test {
+  MemoryFileSystem fs;
+  SourceMap sources;
+  Diagnostics diags;
+  std::optional<model::Org> org;
+  std::optional<Context> ctx;
+  Lock lock;
+  bool carry_lock = false;
+  std::vector<tf::Unit> units;
+
+  void Synth() {
+    auto p = config::LoadProject(fs, ".", sources, diags);
+    ASSERT_TRUE(p.has_value());
+    model::BuildResult r = model::Build(*p, lock, {}, diags);
+    ASSERT_TRUE(r.org.has_value()) << RenderAll(diags, sources, DiagFormat::kShort);
+    if (carry_lock) lock = r.lock;
+    org = std::move(r.org);
+    ctx.emplace(*org, sources, ".");
+    units = Synthesize(*ctx);
+  }
+  const tf::Unit& U(const std::string& id) const {
+    for (const auto& u : units)
+      if (u.id() == id) return u;
+    throw std::out_of_range("no unit " + id);
+  }
+};
+
+/// The units of examples/<name> as `eurus synth` builds them (with its committed lock).
+/// `org` stays empty when the example does not load.
+struct Example {
+  RealFileSystem fs;
+  SourceMap sources;
+  Diagnostics diags;
+  std::optional<model::Org> org;
+  std::vector<tf::Unit> units;
+
+  explicit Example(const std::string& name) {
+    const std::string dir = std::string(EURUS_SOURCE_DIR) + "/examples/" + name;
+    auto project = config::LoadProject(fs, dir, sources, diags);
+    if (!project) return;
+    Lock lock;
+    std::string err;
+    if (auto text = fs.Read(dir + "/eurus.lock.json", &err)) {
+      LockParseError perr;
+      if (auto parsed = ParseLock(*text, &perr)) lock = *parsed;
+    }
+    model::BuildResult r = model::Build(*project, lock, {}, diags);
+    if (!r.org) return;
+    org = std::move(r.org);
+    units = Synthesize(Context(*org, sources, dir));
+  }
+};
 
 }  // namespace eurus::synth::testing

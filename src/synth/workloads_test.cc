@@ -19,6 +19,7 @@ namespace eurus::synth {
 namespace {
 
 using testing::HasResource;
+using testing::Example;
 using testing::Json;
 using testing::Main;
 using testing::Resource;
@@ -29,13 +30,8 @@ using testing::ResourcesByName;
 /// The org of these tests: dev (nonprod, two AZs) and prod (prod realm, three AZs); tenant
 /// shop (contacts; web routed with secrets, scaling and uses; worker on spot), tenant blog
 /// (no contacts; site routed on shop's host under /blog). Tests edit the YAML, then Synth().
-struct WorkloadsTest : ::testing::Test {
-  MemoryFileSystem fs;
-  SourceMap sources;
-  Diagnostics diags;
-  std::optional<model::Org> org;
-  Lock lock;
-  std::vector<tf::Unit> units;
+struct WorkloadsTest : testing::SynthFixture {
+  WorkloadsTest() { carry_lock = true; }
 
   void SetUp() override {
     fs.files["eurus.yaml"] =
@@ -97,22 +93,7 @@ struct WorkloadsTest : ::testing::Test {
         "      site: { replicas: { min: 2, max: 2 } }\n";
   }
 
-  void Synth() {
-    auto p = config::LoadProject(fs, ".", sources, diags);
-    ASSERT_TRUE(p.has_value());
-    model::BuildResult r = model::Build(*p, lock, {}, diags);
-    ASSERT_TRUE(r.org.has_value()) << RenderAll(diags, sources, DiagFormat::kShort);
-    lock = r.lock;
-    org = std::move(r.org);
-    Context ctx(*org, sources, ".");
-    units = Synthesize(ctx);
-  }
 
-  const tf::Unit& U(const std::string& id) const {
-    for (const auto& u : units)
-      if (u.id() == id) return u;
-    throw std::out_of_range("no unit " + id);
-  }
 };
 
 /// The statements of an IAM policy document written as a JSON string.
@@ -745,30 +726,6 @@ TEST_F(WorkloadsTest, NoAppsNoWorkloads) {
 
 // ---- isolation over the bundled example -------------------------------------------------------
 
-/// Synthesizes examples/<name> with its committed lock, as `eurus synth` does.
-struct Example {
-  RealFileSystem fs;
-  SourceMap sources;
-  Diagnostics diags;
-  std::optional<model::Org> org;
-  std::vector<tf::Unit> units;
-
-  explicit Example(const std::string& name) {
-    const std::string dir = std::string(EURUS_SOURCE_DIR) + "/examples/" + name;
-    auto project = config::LoadProject(fs, dir, sources, diags);
-    if (!project) return;
-    Lock lock;
-    std::string err;
-    if (auto text = fs.Read(dir + "/eurus.lock.json", &err)) {
-      LockParseError perr;
-      if (auto parsed = ParseLock(*text, &perr)) lock = *parsed;
-    }
-    model::BuildResult r = model::Build(*project, lock, {}, diags);
-    if (!r.org) return;
-    org = std::move(r.org);
-    units = Synthesize(Context(*org, sources, dir));
-  }
-};
 
 std::string TenantOf(const tf::Unit& u) { return u.providers.at(0).default_tags.at(tags::kTenant); }
 

@@ -99,69 +99,20 @@ tf::Ref AddCloudFrontLogBucket(const model::Environment& env, tf::Unit& u, const
   const std::string sources =
       fmt::format("arn:aws:logs:{}:{}:delivery-source:*", kGlobalRegion, env.account);
   tf::Ref key = u.Existing("aws_kms_key", "platform");
-  Json body = {{"bucket", name}, {"tags", NameTag(name)}};
-  if (protect)
-    body["lifecycle"] = {{"prevent_destroy", true}};
-  else
-    body["force_destroy"] = true;
-  tf::Ref bucket = u.Resource("aws_s3_bucket", "cloudfront_logs", std::move(body), o);
-  tf::Ref versioning = u.Resource(
-      "aws_s3_bucket_versioning", "cloudfront_logs",
-      {{"bucket", bucket["id"]}, {"versioning_configuration", {{"status", "Enabled"}}}}, o);
-  u.Resource(
-      "aws_s3_bucket_server_side_encryption_configuration", "cloudfront_logs",
-      {{"bucket", bucket["id"]},
-       {"rule", Json::array({{{"apply_server_side_encryption_by_default",
-                               {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
-                              {"bucket_key_enabled", true}}})}},
-      o);
-  tf::Ref public_access = u.Resource("aws_s3_bucket_public_access_block", "cloudfront_logs",
-                                     {{"bucket", bucket["id"]},
-                                      {"block_public_acls", true},
-                                      {"block_public_policy", true},
-                                      {"ignore_public_acls", true},
-                                      {"restrict_public_buckets", true}},
-                                     o);
-  u.Resource("aws_s3_bucket_ownership_controls", "cloudfront_logs",
-             {{"bucket", bucket["id"]}, {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}},
-             o);
-  Json policy = {
-      {"Version", kPolicyVersion},
-      {"Statement",
-       Json::array({
-           {{"Sid", "CloudFrontLogDelivery"},
-            {"Effect", "Allow"},
-            {"Principal", {{"Service", kLogDelivery}}},
-            {"Action", "s3:PutObject"},
-            {"Resource", fmt::format("{}/AWSLogs/{}/*", arn, env.account)},
-            {"Condition",
-             {{"StringEquals",
-               {{"s3:x-amz-acl", "bucket-owner-full-control"}, {"aws:SourceAccount", env.account}}},
-              {"ArnLike", {{"aws:SourceArn", sources}}}}}},
-       })}};
-  for (Json& st : DenyInsecureTransport(arn)) policy["Statement"].push_back(std::move(st));
-  tf::Ref bucket_policy = u.Resource("aws_s3_bucket_policy", "cloudfront_logs",
-                                     {{"bucket", bucket["id"]},
-                                      {"policy", policy.dump()},
-                                      {"depends_on", {public_access.Address()}}},
-                                     o);
-  u.Resource(
-      "aws_s3_bucket_lifecycle_configuration", "cloudfront_logs",
-      {{"bucket", bucket["id"]},
-       {"rule",
-        Json::array(
-            {{{"id", "expire-logs"},
-              {"status", "Enabled"},
-              {"filter", Json::array({Json::object()})},
-              {"expiration", Json::array({{{"days", env.log_retention_days}}})},
-              {"noncurrent_version_expiration", Json::array({{{"noncurrent_days", 30}}})},
-              {"abort_incomplete_multipart_upload", Json::array({{{"days_after_initiation", 7}}})}},
-             {{"id", "remove-expired-delete-markers"},
-              {"status", "Enabled"},
-              {"filter", Json::array({Json::object()})},
-              {"expiration", Json::array({{{"expired_object_delete_marker", true}}})}}})},
-       {"depends_on", {versioning.Address()}}},
-      o);
+  Json encryption = {{"apply_server_side_encryption_by_default",
+                      {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
+                     {"bucket_key_enabled", true}};
+  Json writers = Json::array(
+      {{{"Sid", "CloudFrontLogDelivery"},
+        {"Effect", "Allow"},
+        {"Principal", {{"Service", kLogDelivery}}},
+        {"Action", "s3:PutObject"},
+        {"Resource", fmt::format("{}/AWSLogs/{}/*", arn, env.account)},
+        {"Condition",
+         {{"StringEquals", {{"s3:x-amz-acl", "bucket-owner-full-control"}, {"aws:SourceAccount", env.account}}},
+          {"ArnLike", {{"aws:SourceArn", sources}}}}}}});
+  auto [bucket, bucket_policy] = AddLogBucket(u, "cloudfront_logs", name, std::move(encryption), std::move(writers),
+                                              env.log_retention_days, protect, o);
 
   // The environment key encrypts the logs for the log delivery service, for deliveries of
   // this account only.

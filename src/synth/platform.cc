@@ -247,64 +247,6 @@ std::string TopicPolicy(const model::Org& org, const model::Environment& env,
 }
 
 
-/// A private log bucket: versioned (its backup, E0805), encrypted by `encryption`, all four
-/// public-access blocks, ACLs disabled, a policy of `writers` plus TLS-only, objects expiring
-/// after `days`; kept by prevent_destroy where the environment is protected, and emptied on
-/// destroy where it is not (the last routed app leaving takes the ALB and its logs away).
-/// Returns the bucket and its policy (the ALB checks on creation that it may write).
-std::pair<tf::Ref, tf::Ref> AddLogBucket(tf::Unit& u, const std::string& block,
-                                         const std::string& name, Json encryption, Json writers,
-                                         int days, bool protect, const tf::Origin& o) {
-  Json body = {{"bucket", name}, {"tags", NameTag(name)}};
-  if (protect)
-    body["lifecycle"] = {{"prevent_destroy", true}};
-  else
-    body["force_destroy"] = true;
-  tf::Ref bucket = u.Resource("aws_s3_bucket", block, std::move(body), o);
-  tf::Ref versioning = u.Resource(
-      "aws_s3_bucket_versioning", block,
-      {{"bucket", bucket["id"]}, {"versioning_configuration", {{"status", "Enabled"}}}}, o);
-  u.Resource("aws_s3_bucket_server_side_encryption_configuration", block,
-             {{"bucket", bucket["id"]}, {"rule", Json::array({std::move(encryption)})}}, o);
-  tf::Ref public_access = u.Resource("aws_s3_bucket_public_access_block", block,
-                                     {{"bucket", bucket["id"]},
-                                      {"block_public_acls", true},
-                                      {"block_public_policy", true},
-                                      {"ignore_public_acls", true},
-                                      {"restrict_public_buckets", true}},
-                                     o);
-  u.Resource("aws_s3_bucket_ownership_controls", block,
-             {{"bucket", bucket["id"]}, {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}},
-             o);
-  for (Json& s : DenyInsecureTransport("arn:aws:s3:::" + name)) writers.push_back(std::move(s));
-  tf::Ref policy =
-      u.Resource("aws_s3_bucket_policy", block,
-                 {{"bucket", bucket["id"]},
-                  {"policy", Policy(std::move(writers))},
-                  // S3 refuses concurrent bucket-policy and public-access-block changes.
-                  {"depends_on", {public_access.Address()}}},
-                 o);
-  u.Resource(
-      "aws_s3_bucket_lifecycle_configuration", block,
-      {{"bucket", bucket["id"]},
-       {"rule",
-        Json::array(
-            {{{"id", "expire-logs"},
-              {"status", "Enabled"},
-              {"filter", Json::array({Json::object()})},
-              {"expiration", Json::array({{{"days", days}}})},
-              {"noncurrent_version_expiration", Json::array({{{"noncurrent_days", 30}}})},
-              {"abort_incomplete_multipart_upload", Json::array({{{"days_after_initiation", 7}}})}},
-             // Expiring a current version leaves a delete marker; once its noncurrent
-             // version is gone too, the marker is removed (S3 rejects both in one rule).
-             {{"id", "remove-expired-delete-markers"},
-              {"status", "Enabled"},
-              {"filter", Json::array({Json::object()})},
-              {"expiration", Json::array({{{"expired_object_delete_marker", true}}})}}})},
-       {"depends_on", {versioning.Address()}}},
-      o);
-  return {bucket, policy};
-}
 
 /// The bucket that keeps the S3 server access logs of the environment's buckets: the ALB's
 /// log bucket and the tenants' data buckets (data.cc), each under the prefix "<bucket>/".
@@ -524,6 +466,60 @@ void AddBackups(const Context& ctx, const model::Environment& env, tf::Unit& u, 
 }
 
 }  // namespace
+
+std::pair<tf::Ref, tf::Ref> AddLogBucket(tf::Unit& u, const std::string& block,
+                                         const std::string& name, Json encryption, Json writers,
+                                         int days, bool protect, const tf::Origin& o) {
+  Json body = {{"bucket", name}, {"tags", {{"Name", name}}}};
+  if (protect)
+    body["lifecycle"] = {{"prevent_destroy", true}};
+  else
+    body["force_destroy"] = true;
+  tf::Ref bucket = u.Resource("aws_s3_bucket", block, std::move(body), o);
+  tf::Ref versioning = u.Resource(
+      "aws_s3_bucket_versioning", block,
+      {{"bucket", bucket["id"]}, {"versioning_configuration", {{"status", "Enabled"}}}}, o);
+  u.Resource("aws_s3_bucket_server_side_encryption_configuration", block,
+             {{"bucket", bucket["id"]}, {"rule", Json::array({std::move(encryption)})}}, o);
+  tf::Ref public_access = u.Resource("aws_s3_bucket_public_access_block", block,
+                                     {{"bucket", bucket["id"]},
+                                      {"block_public_acls", true},
+                                      {"block_public_policy", true},
+                                      {"ignore_public_acls", true},
+                                      {"restrict_public_buckets", true}},
+                                     o);
+  u.Resource("aws_s3_bucket_ownership_controls", block,
+             {{"bucket", bucket["id"]}, {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}},
+             o);
+  for (Json& s : DenyInsecureTransport("arn:aws:s3:::" + name)) writers.push_back(std::move(s));
+  tf::Ref policy =
+      u.Resource("aws_s3_bucket_policy", block,
+                 {{"bucket", bucket["id"]},
+                  {"policy", Json{{"Version", kPolicyVersion}, {"Statement", std::move(writers)}}.dump()},
+                  // S3 refuses concurrent bucket-policy and public-access-block changes.
+                  {"depends_on", {public_access.Address()}}},
+                 o);
+  u.Resource(
+      "aws_s3_bucket_lifecycle_configuration", block,
+      {{"bucket", bucket["id"]},
+       {"rule",
+        Json::array(
+            {{{"id", "expire-logs"},
+              {"status", "Enabled"},
+              {"filter", Json::array({Json::object()})},
+              {"expiration", Json::array({{{"days", days}}})},
+              {"noncurrent_version_expiration", Json::array({{{"noncurrent_days", 30}}})},
+              {"abort_incomplete_multipart_upload", Json::array({{{"days_after_initiation", 7}}})}},
+             // Expiring a current version leaves a delete marker; once its noncurrent
+             // version is gone too, the marker is removed (S3 rejects both in one rule).
+             {{"id", "remove-expired-delete-markers"},
+              {"status", "Enabled"},
+              {"filter", Json::array({Json::object()})},
+              {"expiration", Json::array({{{"expired_object_delete_marker", true}}})}}})},
+       {"depends_on", {versioning.Address()}}},
+      o);
+  return {bucket, policy};
+}
 
 size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::Unit& network,
                    std::vector<tf::Unit>& units) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "diag/source.h"
@@ -147,6 +148,16 @@ DataAccess AccessTo(const Context& ctx, const model::Environment& env, const mod
                     const model::Resource& r);
 /// "orders", "HOST" → "ORDERS_HOST".
 std::string DataVariable(const std::string& resource, const std::string& what);
+
+/// A private log bucket in `u` (block name `block`): versioned (its backup, E0805),
+/// encrypted by the server-side encryption rule `encryption`, all four public-access
+/// blocks, ACLs disabled, a policy of the `writers` statements plus TLS-only, objects
+/// expiring after `days`; kept by prevent_destroy where `protect`, and emptied on destroy
+/// where not (the last routed app leaving takes the ALB and its logs away). Returns the
+/// bucket and its policy (log writers check on creation that they may write). platform.cc.
+std::pair<tf::Ref, tf::Ref> AddLogBucket(tf::Unit& u, const std::string& block, const std::string& name,
+                                         tf::Json encryption, tf::Json writers, int days, bool protect,
+                                         const tf::Origin& o);
 
 /// The workloads of a tenant unit: ECS cluster, services, roles, logs, target groups,
 /// listener rules, scaling, secrets, alarms and dashboard (workloads.cc; reads platform).

@@ -2079,7 +2079,7 @@ PolicyContext ContextFromOrg(const model::Org& org) {
     a.environment = e.name;
     a.azs = static_cast<int>(e.network.azs.size());
     a.rpo_hours = e.rpo_hours;
-    a.deletion_protection = e.realm == model::RealmKind::kProd || e.protection;
+    a.deletion_protection = e.protection;
     ctx.accounts[e.account] = a;
   }
   return ctx;

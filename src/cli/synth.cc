@@ -72,7 +72,7 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
     envs[e.name] = {{"account", e.account},
                     {"azs", e.network.azs.size()},
                     {"rpo_hours", e.rpo_hours},
-                    {"deletion_protection", e.realm == model::RealmKind::kProd || e.protection}};
+                    {"deletion_protection", e.protection}};
   files["eurus.manifest.json"] = synth::ManifestJson(units, accounts, per_unit, envs);
   for (auto& m : per_unit) files.merge(m);
 

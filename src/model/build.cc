@@ -455,6 +455,7 @@ class Builder {
     Environment e;
     e.name = d.name.value;
     e.file = "environments/" + e.name + ".yaml";
+    e.zone = EnvironmentZone(p_.org.domain.value, e.name);
     e.span = d.file_span;
     if (!NameLike(e.name, 1, 16))
       Report(Bad(codes::kBadName, fmt::format("invalid environment name `{}` (from the file name)", e.name),
@@ -1179,7 +1180,7 @@ class Builder {
       }
       if (!r.host.empty()) {
         CheckName(naming::TargetGroup(org.name, t.name, a.name), a.span, "app");
-        if (ValidationOf(r.host, EnvironmentZone(org.domain, env.name)) == HostValidation::kManual) {
+        if (ValidationOf(r.host, env.zone) == HostValidation::kManual) {
           ManualHost& m = manual_hosts_[{r.host, d.route.host.span.file, d.route.host.span.begin}];
           m.span = d.route.host.span;
           m.envs.push_back(env.name);
@@ -1204,7 +1205,7 @@ class Builder {
       // CloudFront serves a host under its us-east-1 certificate of the environment zone
       // and an alias record in that zone: a host outside it cannot be served.
       if (x.value == "cloudfront" && a.route && env.cloudfront) {
-        const std::string zone = EnvironmentZone(org.domain, env.name);
+        const std::string& zone = env.zone;
         if (ValidationOf(a.route->host, zone) == HostValidation::kManual)
           Report(Bad(codes::kEdgeExposure,
                      fmt::format("app `{}` is exposed through CloudFront at `{}`, outside the zone `{}`",

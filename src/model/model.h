@@ -57,7 +57,12 @@ struct Environment {
   bool cloudfront = false;
   bool api_gateway = false;
   bool waf = false;
+  /// Deletion protection of data stores, resolved once: `protection` when set (W0003 when a
+  /// prod environment turns it off), else on in the prod realm. Every consumer (synth,
+  /// policy, manifest) reads this field and never recomputes it from the realm.
   bool protection = false;
+  /// "<env>.<domain>": the environment's public hosted zone; empty when the org has no domain.
+  std::string zone;
   int log_retention_days = 30;
   int rpo_hours = 4;
   int rto_hours = 4;

@@ -45,7 +45,7 @@ constexpr int kNoncurrentDaysProd = 90;
 constexpr int kNoncurrentDaysNonprod = 30;
 
 bool Protected(const model::Environment& env) {
-  return env.realm == model::RealmKind::kProd || env.protection;
+  return env.protection;
 }
 
 /// "orders-db" → "orders_db": block names of a resource (unique: names hold no '_').

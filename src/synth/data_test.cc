@@ -4,6 +4,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "check/policy.h"
+#include "diag/codes.h"
 #include "diag/render.h"
 #include "ipam/lock.h"
 #include "model/build.h"
@@ -195,6 +197,27 @@ TEST_F(DataTest, ProtectionFollowsTheEnvironment) {
   Synth();
   EXPECT_EQ(Resource(U("dev/tenant-shop"), "aws_rds_cluster", "orders")["deletion_protection"],
             true);
+}
+
+// Given `protection: false` in a prod environment, we should warn (W0003) and emit its
+// stores unprotected, as the warning says: the model resolves protection once and synth and
+// the policy read it there (issue 12: they used to recompute `prod || protection`).
+TEST_F(DataTest, ProdProtectionFalseTurnsProtectionOff) {
+  fs.files["environments/prod.yaml"] += "protection: false\n";
+  Synth();
+  EXPECT_FALSE(org->environment("prod")->protection);
+  bool warned = false;
+  for (const auto& d : diags.items()) warned |= d.code == codes::kWarnNoProtection;
+  EXPECT_TRUE(warned);
+  const tf::Unit& p = U("prod/tenant-shop");
+  Json orders = Resource(p, "aws_rds_cluster", "orders");
+  EXPECT_EQ(orders["deletion_protection"], false);
+  EXPECT_FALSE(orders["lifecycle"].contains("prevent_destroy"));
+  EXPECT_EQ(Resource(p, "aws_docdb_cluster", "catalog_db")["deletion_protection"], false);
+  EXPECT_FALSE(Resource(p, "aws_s3_bucket", "uploads")["lifecycle"].contains("prevent_destroy"));
+  // The policy asks for what the model resolved: the unprotected prod stores pass E0809.
+  check::PolicyContext policy = check::ContextFromOrg(*org);
+  EXPECT_FALSE(policy.accounts.at("555555555555").deletion_protection.value_or(true));
 }
 
 // Given a mysql resource that scales to zero, we should get aurora-mysql with TLS required,

@@ -241,7 +241,7 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
   if (hosts.empty()) return;  // nothing exposed yet: no distribution (it would serve nothing)
   for (const auto& [host, h] : hosts) u.sources.insert(h.files.begin(), h.files.end());
 
-  const std::string zone_name = model::EnvironmentZone(org.domain, env.name);
+  const std::string& zone_name = env.zone;
   tf::Ref zone = u.Existing("aws_route53_zone", "env");
   tf::Ref alb = u.Existing("aws_lb", "main");
   tf::Ref sg = u.Existing("aws_security_group", "alb");
@@ -435,7 +435,7 @@ std::pair<tf::Ref, tf::Ref> AddApiGateway(const Context& ctx, const model::Envir
                                           tf::Unit& u, const tf::Ref& net, const std::string& base,
                                           const tf::Origin& o) {
   const model::Org& org = ctx.org;
-  const std::string zone_name = model::EnvironmentZone(org.domain, env.name);
+  const std::string& zone_name = env.zone;
   tf::Ref zone = u.Existing("aws_route53_zone", "env");
   tf::Ref alb_sg = u.Existing("aws_security_group", "alb");
   tf::Ref key = u.Existing("aws_kms_key", "platform");
@@ -542,7 +542,7 @@ void AddEdgeIngress(const Context& ctx, const model::Environment& env, const tf:
   const model::Org& org = ctx.org;
   const tf::Origin o = ctx.Origin(env.span);
   const std::string base = fmt::format("{}-{}", org.name, env.name);
-  const bool protect = env.realm == model::RealmKind::kProd || env.protection;
+  const bool protect = env.protection;
   // Both edges forward to the shared ALB, which exists once a tenant routes an app.
   const bool alb = u.Has("aws_lb", "main");
 
@@ -572,7 +572,7 @@ void AddEdgeIngress(const Context& ctx, const model::Environment& env, const tf:
   u.Output(platform_out::kVpcLinkId, maybe(link, "id"),
            "VPC link of the HTTP API to the shared ALB (null without api_gateway or routed apps)");
   u.Output("api_domain_name",
-           api ? Json("api." + model::EnvironmentZone(org.domain, env.name)) : Json(),
+           api ? Json("api." + env.zone) : Json(),
            "custom domain of the HTTP API (null without api_gateway or routed apps)");
 }
 

@@ -529,7 +529,7 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
   u.sources.insert(env.file);
   const tf::Origin o = ctx.Origin(env.span);
   const std::string base = fmt::format("{}-{}", org.name, env.name);
-  const bool protect = env.realm == model::RealmKind::kProd || env.protection;
+  const bool protect = env.protection;
   tf::Ref net = u.RemoteState(network, ctx.BackendFor(env.account, network.name()));
 
   // The environment's key: logs, secrets, the alarm topic, data stores of its tenants.
@@ -568,7 +568,7 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
                {{"topic_arn", topic["arn"]}, {"protocol", "email"}, {"endpoint", email}}, o);
 
   // The public zone of the environment, allowing only Amazon's CA to issue under it.
-  const std::string zone_name = model::EnvironmentZone(org.domain, env.name);
+  const std::string& zone_name = env.zone;
   std::optional<tf::Ref> zone;
   if (!zone_name.empty()) {
     Json zone_body = {{"name", zone_name},

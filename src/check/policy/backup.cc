@@ -16,6 +16,7 @@
 namespace eurus::check::policy {
 namespace {
 
+/// "continuously", "every 24 h", "less often than daily": a gap in hours, for messages.
 std::string Hours(int h) {
   if (h == 0) return "continuously";
   if (h >= kLessThanDaily) return "less often than daily";

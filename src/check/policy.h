@@ -20,6 +20,11 @@
 // in the same account, security group rules are judged against other tenants' subnets.
 // A rule that cannot decide (an expression it cannot follow, an unknown RPO) stays silent:
 // findings are errors, and only what the JSON proves is reported.
+//
+// The rules live in src/check/policy/: index.h (what is built once over the units, and the
+// reference resolver), findings.h (how findings become diagnostics), data_stores.h (the data
+// store table), one file per family E0801-E0809 declared in rules.h, and walk.cc (the one
+// visit of every block, and CheckPolicy).
 
 #include <cstddef>
 #include <map>

@@ -1,0 +1,187 @@
+// eurus.yaml → the org's identity, realms, tags, alerts and CI settings; the accounts check.
+
+#include <algorithm>
+#include <cctype>
+
+#include "diag/codes.h"
+#include "model/build_context.h"
+
+namespace eurus::model::build {
+
+namespace {
+
+using config::Str;
+
+/// AWS region names: two letters, a partition part, a direction, a number (eu-west-1,
+/// us-gov-west-1, ap-southeast-5).
+bool RegionName(const std::string& s) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t d = s.find('-', start);
+    parts.push_back(s.substr(start, d - start));
+    if (d == std::string::npos) break;
+    start = d + 1;
+  }
+  if (parts.size() < 3 || parts.size() > 4 || parts[0].size() != 2) return false;
+  for (size_t i = 0; i + 1 < parts.size(); ++i)
+    if (parts[i].empty() || !std::all_of(parts[i].begin(), parts[i].end(), IsLower)) return false;
+  const std::string& n = parts.back();
+  return !n.empty() && n.size() <= 2 && std::all_of(n.begin(), n.end(), IsDigit);
+}
+
+void CheckTag(Context& ctx, const Str& k, const Str& v) {
+  if (k.value.empty() || k.value.size() > 128 || !TagText(k.value) || k.value.rfind("aws:", 0) == 0)
+    ctx.Report(Bad(codes::kBadTag, fmt::format("invalid tag key `{}`", k.value), k.span,
+                   "1-128 characters of letters, digits, spaces and _.:/=+-@, not starting with aws:"));
+  else if (k.value.rfind("eurus:", 0) == 0)
+    ctx.Report(Bad(codes::kBadTag, fmt::format("tag key `{}` uses the reserved prefix `eurus:`", k.value), k.span,
+                   "eurus sets these tags itself")
+                   .Help("choose another key; eurus adds eurus:org, eurus:environment, eurus:tenant, eurus:unit and eurus:cost-center"));
+  if (v.value.size() > 256 || !TagText(v.value))
+    ctx.Report(Bad(codes::kBadTag, fmt::format("invalid tag value for `{}`", k.value), v.span,
+                   "at most 256 characters of letters, digits, spaces and _.:/=+-@"));
+}
+
+void CheckFormatVersion(Context& ctx, const config::OrgDoc& o) {
+  if (o.eurus && o.eurus.value != 1)
+    ctx.Report(Bad(codes::kFormatVersion, fmt::format("unsupported format version {}", o.eurus.value),
+                   o.eurus.span, "this eurus reads format version 1")
+                   .Help(o.eurus.value > 1 ? "upgrade eurus to read this repository"
+                                           : "set `eurus: 1`"));
+}
+
+/// `org`, `region`, `domain` and `management_account`.
+void BuildIdentity(Context& ctx, const config::OrgDoc& o) {
+  Org& org = ctx.org;
+  if (o.org) {
+    ctx.org_ok = NameLike(o.org.value, 2, 12);
+    if (!ctx.org_ok)
+      ctx.Report(Bad(codes::kBadName, fmt::format("invalid org name `{}`", o.org.value), o.org.span,
+                     "must match ^[a-z][a-z0-9]{1,11}$")
+                     .Help("use 2 to 12 lowercase letters and digits, starting with a letter; it prefixes every AWS name"));
+    org.name = o.org.value;
+  }
+  if (o.region) {
+    ctx.region_ok = RegionName(o.region.value);
+    if (!ctx.region_ok)
+      ctx.Report(Bad(codes::kBadRegion, fmt::format("`{}` is not an AWS region name", o.region.value),
+                     o.region.span, "expected a region such as eu-west-1")
+                     .Help("use the region's code, for example `eu-west-1` or `us-east-2`"));
+    org.region = o.region.value;
+  }
+  if (o.domain) {
+    if (!DnsName(o.domain.value) || o.domain.value.size() > 200)
+      ctx.Report(Bad(codes::kBadDomain, fmt::format("`{}` is not a valid domain name", o.domain.value),
+                     o.domain.span, "lowercase DNS labels joined by dots")
+                     .Help("use a domain you control, for example `acme.example.com`; environments get `<env>.<domain>`"));
+    else if (std::string suffix = PrivateSuffix(o.domain.value); !suffix.empty())
+      ctx.Report(Bad(codes::kBadDomain, fmt::format("domain `{}` cannot hold public zones and certificates", o.domain.value),
+                     o.domain.span, fmt::format("`.{}` is reserved for private use", suffix))
+                     .Help("use a public domain you control: environments get the public zone `<env>.<domain>` and "
+                           "ACM certificates under it"));
+    org.domain = o.domain.value;
+  }
+  if (o.management_account) {
+    CheckAccountId(ctx, o.management_account);
+    org.management_account = o.management_account.value;
+  }
+}
+
+/// Realms: exactly nonprod and prod, sorted by kind.
+void BuildRealms(Context& ctx, const config::OrgDoc& o) {
+  Org& org = ctx.org;
+  std::set<std::string> seen;
+  if (o.realms) {
+    for (const auto& r : o.realms.value) {
+      const std::string& n = r.name.value;
+      if (n != "nonprod" && n != "prod") {
+        std::string near = ClosestMatch(n, {"nonprod", "prod"});
+        ctx.Report(Bad(codes::kRealms, fmt::format("unknown realm `{}`", n), r.name.span,
+                       near.empty() ? "not a realm" : "did you mean `" + near + "`?")
+                       .Help("eurus has exactly two realms: `nonprod` and `prod`"));
+        continue;
+      }
+      seen.insert(n);
+      if (r.common_account) CheckAccountId(ctx, r.common_account);
+      org.realms.push_back({n == "prod" ? RealmKind::kProd : RealmKind::kNonprod,
+                            r.common_account.value, r.name.span});
+    }
+    bool unknown = seen.size() < o.realms.value.size();  // a misspelt realm was reported
+    for (const char* want : {"nonprod", "prod"})
+      if (!seen.count(want) && !unknown)
+        ctx.Report(Bad(codes::kRealms, fmt::format("realm `{}` is missing", want), o.realms.key_span,
+                       fmt::format("`{}` must be defined here", want))
+                       .Help(fmt::format("add `{}: {{ common_account: \"...\" }}` with its common-services account", want)));
+  }
+  std::sort(org.realms.begin(), org.realms.end(),
+            [](const Realm& a, const Realm& b) { return a.kind < b.kind; });
+}
+
+void BuildTags(Context& ctx, const config::OrgDoc& o) {
+  if (!o.tags) return;
+  if (o.tags.value.size() > 40)
+    ctx.Report(Bad(codes::kBadTag, fmt::format("{} tags given; at most 40 fit", o.tags.value.size()),
+                   o.tags.key_span, "too many tags")
+                   .Note("AWS allows 50 tags per resource and eurus adds up to 10 of its own"));
+  for (const auto& [k, v] : o.tags.value) {
+    CheckTag(ctx, k, v);
+    ctx.org.tags.emplace_back(k.value, v.value);
+  }
+}
+
+void BuildAlerts(Context& ctx, const config::OrgDoc& o) {
+  for (const auto& e : o.alert_emails.value) {
+    CheckEmail(ctx, e);
+    ctx.org.alert_emails.push_back(e.value);
+  }
+}
+
+/// `ci.github_repository`: owner/name.
+void BuildCi(Context& ctx, const config::OrgDoc& o) {
+  if (!o.github_repository) return;
+  const std::string& g = o.github_repository.value;
+  size_t slash = g.find('/');
+  bool ok = slash != std::string::npos && slash > 0 && slash + 1 < g.size() &&
+            g.find('/', slash + 1) == std::string::npos &&
+            std::all_of(g.begin(), g.end(), [](char c) {
+              return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/';
+            });
+  if (!ok)
+    ctx.Report(Bad(codes::kBadRepository, fmt::format("`{}` is not a GitHub repository", g),
+                   o.github_repository.span, "expected owner/name")
+                   .Help("write the repository as `owner/name`, for example `acme/platform`"));
+  ctx.org.github_repository = g;
+}
+
+}  // namespace
+
+void BuildOrg(Context& ctx) {
+  const config::OrgDoc& o = ctx.project.org;
+  CheckFormatVersion(ctx, o);
+  BuildIdentity(ctx, o);
+  BuildRealms(ctx, o);
+  BuildTags(ctx, o);
+  BuildAlerts(ctx, o);
+  BuildCi(ctx, o);
+}
+
+void CheckAccounts(Context& ctx) {
+  struct Use { std::string what; Span span; };
+  std::map<std::string, Use> used;
+  auto use = [&](const Str& s, const std::string& what) {
+    if (!s || !AccountId(s.value)) return;
+    auto [it, fresh] = used.emplace(s.value, Use{what, s.span});
+    if (!fresh)
+      ctx.Report(Bad(codes::kDuplicateAccount,
+                     fmt::format("account {} is used by both {} and {}", s.value, it->second.what, what),
+                     s.span, "used again here")
+                     .Secondary(it->second.span, "first used here")
+                     .Help("every environment, realm common account and the management account needs an account of its own"));
+  };
+  use(ctx.project.org.management_account, "the management account");
+  for (const auto& r : ctx.project.org.realms.value) use(r.common_account, "realm " + r.name.value);
+  for (const auto& e : ctx.project.envs) use(e.account, "environment " + e.name.value);
+}
+
+}  // namespace eurus::model::build

@@ -20,6 +20,7 @@
 
 #include "model/routing.h"
 #include "synth/contract.h"
+#include "synth/platform.h"
 #include "synth/policy_docs.h"
 #include "synth/synth.h"
 
@@ -51,13 +52,6 @@ constexpr int kApiRateLimit = 1000;
 constexpr int kApiBurstLimit = 500;
 
 Json NameTag(const std::string& name) { return {{"Name", name}}; }
-
-std::string HostKey(const std::string& host) {
-  std::string key = "host_" + host;
-  for (char& c : key)
-    if (c == '.') c = '_';
-  return key;
-}
 
 /// A host exposed through CloudFront: the first route naming it and its tenant files.
 struct ExposedHost {
@@ -109,10 +103,12 @@ tf::Ref AddCloudFrontLogBucket(const model::Environment& env, tf::Unit& u, const
         {"Action", "s3:PutObject"},
         {"Resource", fmt::format("{}/AWSLogs/{}/*", arn, env.account)},
         {"Condition",
-         {{"StringEquals", {{"s3:x-amz-acl", "bucket-owner-full-control"}, {"aws:SourceAccount", env.account}}},
+         {{"StringEquals",
+           {{"s3:x-amz-acl", "bucket-owner-full-control"}, {"aws:SourceAccount", env.account}}},
           {"ArnLike", {{"aws:SourceArn", sources}}}}}}});
-  auto [bucket, bucket_policy] = AddLogBucket(u, "cloudfront_logs", name, std::move(encryption), std::move(writers),
-                                              env.log_retention_days, protect, o);
+  auto [bucket, bucket_policy] =
+      AddLogBucket(u, "cloudfront_logs", name, std::move(encryption), std::move(writers),
+                   env.log_retention_days, protect, o);
 
   // The environment key encrypts the logs for the log delivery service, for deliveries of
   // this account only.
@@ -234,20 +230,10 @@ void AddWafLogging(const model::Environment& env, tf::Unit& u, const tf::Ref& ac
              o);
 }
 
-void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& u,
-                   const std::string& base, bool protect, const tf::Origin& o) {
-  const model::Org& org = ctx.org;
-  const std::map<std::string, ExposedHost> hosts = CloudFrontHosts(org, env);
-  if (hosts.empty()) return;  // nothing exposed yet: no distribution (it would serve nothing)
-  for (const auto& [host, h] : hosts) u.sources.insert(h.files.begin(), h.files.end());
-
-  const std::string& zone_name = env.zone;
-  tf::Ref zone = u.Existing("aws_route53_zone", "env");
-  tf::Ref alb = u.Existing("aws_lb", "main");
+/// The ALB admits CloudFront's origin-facing addresses on 443 (the VPC origin's ENIs use
+/// them; the list counts as ~55 rules of the group's quota).
+void AdmitCloudFront(tf::Unit& u, const std::string& base, const tf::Origin& o) {
   tf::Ref sg = u.Existing("aws_security_group", "alb");
-
-  // The ALB admits CloudFront's origin-facing addresses on 443 (the VPC origin's ENIs use
-  // them; the list counts as ~55 rules of the group's quota).
   tf::Ref prefix_list = u.Data("aws_ec2_managed_prefix_list", "cloudfront_origin_facing",
                                {{"name", kOriginFacingPrefixList}}, o);
   u.Resource("aws_vpc_security_group_ingress_rule", "alb_https_from_cloudfront",
@@ -259,8 +245,11 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
               {"to_port", 443},
               {"tags", NameTag(base + "-alb-cloudfront")}},
              o);
+}
 
-  // The VPC origin: HTTPS only, TLS 1.2, to the internal ALB.
+/// The VPC origin: HTTPS only, TLS 1.2, to the internal ALB.
+tf::Ref AddVpcOrigin(tf::Unit& u, const std::string& base, const tf::Origin& o) {
+  tf::Ref alb = u.Existing("aws_lb", "main");
   tf::Ref origin =
       u.Resource("aws_cloudfront_vpc_origin", "alb",
                  {{"vpc_origin_endpoint_config",
@@ -273,11 +262,17 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
                                   Json::array({{{"items", {"TLSv1.2"}}, {"quantity", 1}}})}}})},
                   {"tags", NameTag(base + "-alb")}},
                  o);
+  return origin;
+}
 
-  // The viewer certificate in us-east-1: <zone>, *.<zone> and each exposed host deeper in
-  // the zone (the model refuses hosts outside it, E0321). ACM's DNS validation record of a
-  // name is the same in every Region, so the platform's validation records (of its
-  // regional certificates for the same names) validate this one too.
+/// The viewer certificate in us-east-1: <zone>, *.<zone> and each exposed host deeper in
+/// the zone (the model refuses hosts outside it, E0321). ACM's DNS validation record of a
+/// name is the same in every Region, so the platform's validation records (of its
+/// regional certificates for the same names) validate this one too. Returns the validation.
+tf::Ref AddViewerCertificate(const model::Environment& env, tf::Unit& u,
+                             const std::map<std::string, ExposedHost>& hosts,
+                             const tf::Origin& o) {
+  const std::string& zone_name = env.zone;
   Json sans = Json::array({"*." + zone_name});
   const std::string zone_records =
       "[for r in " + u.Existing("aws_route53_record", "certificate_validation").Address() +
@@ -313,43 +308,55 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
                                   {"certificate_arn", cert["arn"]},
                                   {"validation_record_fqdns", fqdns}},
                                  o);
+  return validated;
+}
 
-  // Optional WAF: AWS managed rules (common OWASP-style rules, known bad inputs incl. Log4j).
-  std::optional<tf::Ref> acl;
-  if (env.waf) {
-    // The rules as `rule_json` (the WAF API's own JSON): a rule's `statement` block nests
-    // without a fixed depth, which the provider schema types as `any`.
-    Json rules = Json::array();
-    int priority = 0;
-    for (const char* group :
-         {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}) {
-      rules.push_back(
-          {{"Name", group},
-           {"Priority", priority++},
-           {"OverrideAction", {{"None", Json::object()}}},
-           {"Statement", {{"ManagedRuleGroupStatement", {{"Name", group}, {"VendorName", "AWS"}}}}},
-           {"VisibilityConfig",
-            {{"CloudWatchMetricsEnabled", true},
-             {"MetricName", fmt::format("{}-{}", base, group)},
-             {"SampledRequestsEnabled", true}}}});
-    }
-    acl = u.Resource(
-        "aws_wafv2_web_acl", "cloudfront",
-        {{"region", kGlobalRegion},
-         {"name", base + "-cloudfront"},
-         {"description", fmt::format("{}: AWS managed rules in front of CloudFront", base)},
-         {"scope", "CLOUDFRONT"},
-         {"default_action", {{"allow", Json::object()}}},
-         {"rule_json", rules.dump()},
-         {"visibility_config",
-          {{"cloudwatch_metrics_enabled", true},
-           {"metric_name", base + "-cloudfront"},
-           {"sampled_requests_enabled", true}}},
-         {"tags", NameTag(base + "-cloudfront")}},
-        o);
-    AddWafLogging(env, u, *acl, base, protect, o);
+/// Optional WAF: AWS managed rules (common OWASP-style rules, known bad inputs incl. Log4j),
+/// and its logs.
+tf::Ref AddWebAcl(const model::Environment& env, tf::Unit& u, const std::string& base,
+                  bool protect, const tf::Origin& o) {
+  // The rules as `rule_json` (the WAF API's own JSON): a rule's `statement` block nests
+  // without a fixed depth, which the provider schema types as `any`.
+  Json rules = Json::array();
+  int priority = 0;
+  for (const char* group :
+       {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}) {
+    rules.push_back(
+        {{"Name", group},
+         {"Priority", priority++},
+         {"OverrideAction", {{"None", Json::object()}}},
+         {"Statement",
+          {{"ManagedRuleGroupStatement", {{"Name", group}, {"VendorName", "AWS"}}}}},
+         {"VisibilityConfig",
+          {{"CloudWatchMetricsEnabled", true},
+           {"MetricName", fmt::format("{}-{}", base, group)},
+           {"SampledRequestsEnabled", true}}}});
   }
+  tf::Ref acl = u.Resource(
+      "aws_wafv2_web_acl", "cloudfront",
+      {{"region", kGlobalRegion},
+       {"name", base + "-cloudfront"},
+       {"description", fmt::format("{}: AWS managed rules in front of CloudFront", base)},
+       {"scope", "CLOUDFRONT"},
+       {"default_action", {{"allow", Json::object()}}},
+       {"rule_json", rules.dump()},
+       {"visibility_config",
+        {{"cloudwatch_metrics_enabled", true},
+         {"metric_name", base + "-cloudfront"},
+         {"sampled_requests_enabled", true}}},
+       {"tags", NameTag(base + "-cloudfront")}},
+      o);
+  AddWafLogging(env, u, acl, base, protect, o);
+  return acl;
+}
 
+/// The distribution: every exposed host as an alias, to the VPC origin, nothing cached,
+/// security headers on every response, the viewer certificate, the web ACL (if any).
+tf::Ref AddDistribution(tf::Unit& u, const std::map<std::string, ExposedHost>& hosts,
+                        const tf::Ref& origin, const tf::Ref& validated,
+                        const std::optional<tf::Ref>& acl, const std::string& base,
+                        const tf::Origin& o) {
+  tf::Ref alb = u.Existing("aws_lb", "main");
   tf::Ref headers = u.Data("aws_cloudfront_response_headers_policy", "security_headers",
                            {{"name", kSecurityHeaders}}, o);
   Json aliases = Json::array();
@@ -383,8 +390,12 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
                {"tags", NameTag(base)}};
   if (acl) dist["web_acl_id"] = (*acl)["arn"];
   tf::Ref distribution = u.Resource("aws_cloudfront_distribution", "env", std::move(dist), o);
+  return distribution;
+}
 
-  // Standard logging (v2): the distribution → a delivery source in us-east-1 → the bucket.
+/// Standard logging (v2): the distribution → a delivery source in us-east-1 → the bucket.
+void AddCloudFrontLogging(const model::Environment& env, tf::Unit& u, const tf::Ref& distribution,
+                          const std::string& base, bool protect, const tf::Origin& o) {
   const std::string logs = fmt::format("{}-cdn-logs-{}", base, env.account);
   tf::Ref logs_policy = AddCloudFrontLogBucket(env, u, logs, protect, o);
   tf::Ref source = u.Resource("aws_cloudwatch_log_delivery_source", "cloudfront",
@@ -410,8 +421,12 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
               {"tags", NameTag(base + "-cloudfront")},
               {"depends_on", {logs_policy.Address()}}},
              o);
+}
 
-  // The public names of the exposed hosts: aliases to the distribution.
+/// The public names of the exposed hosts: aliases to the distribution.
+void AddAliasRecords(const Context& ctx, tf::Unit& u,
+                     const std::map<std::string, ExposedHost>& hosts, const tf::Ref& distribution) {
+  tf::Ref zone = u.Existing("aws_route53_zone", "env");
   for (const auto& [host, h] : hosts)
     for (const char* type : {"A", "AAAA"})
       u.Resource(
@@ -427,19 +442,27 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
           ctx.Origin(h.span));
 }
 
-/// The HTTP API of the environment: a VPC link into the platform subnets (its own security
-/// group, out to the ALB only; the ALB admits it), the custom domain api.<zone> on the zone's
-/// regional certificate (*.<zone>), a $default stage with throttling and access logs in a
-/// log group encrypted with the environment key. Tenant units add integrations and routes.
-std::pair<tf::Ref, tf::Ref> AddApiGateway(const Context& ctx, const model::Environment& env,
-                                          tf::Unit& u, const tf::Ref& net, const std::string& base,
-                                          const tf::Origin& o) {
-  const model::Org& org = ctx.org;
-  const std::string& zone_name = env.zone;
-  tf::Ref zone = u.Existing("aws_route53_zone", "env");
-  tf::Ref alb_sg = u.Existing("aws_security_group", "alb");
-  tf::Ref key = u.Existing("aws_kms_key", "platform");
+void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& u,
+                   const std::string& base, bool protect, const tf::Origin& o) {
+  const std::map<std::string, ExposedHost> hosts = CloudFrontHosts(ctx.org, env);
+  if (hosts.empty()) return;  // nothing exposed yet: no distribution (it would serve nothing)
+  for (const auto& [host, h] : hosts) u.sources.insert(h.files.begin(), h.files.end());
 
+  AdmitCloudFront(u, base, o);
+  const tf::Ref origin = AddVpcOrigin(u, base, o);
+  const tf::Ref validated = AddViewerCertificate(env, u, hosts, o);
+  std::optional<tf::Ref> acl;
+  if (env.waf) acl = AddWebAcl(env, u, base, protect, o);
+  const tf::Ref distribution = AddDistribution(u, hosts, origin, validated, acl, base, o);
+  AddCloudFrontLogging(env, u, distribution, base, protect, o);
+  AddAliasRecords(ctx, u, hosts, distribution);
+}
+
+/// The API's VPC link into the platform subnets, with its own security group, out to the
+/// ALB only; the ALB admits it.
+tf::Ref AddVpcLink(tf::Unit& u, const tf::Ref& net, const std::string& base,
+                   const tf::Origin& o) {
+  tf::Ref alb_sg = u.Existing("aws_security_group", "alb");
   const std::string sg_name = base + "-vpc-link";
   tf::Ref sg = u.Resource("aws_security_group", "vpc_link",
                           {{"name", sg_name},
@@ -471,6 +494,22 @@ std::pair<tf::Ref, tf::Ref> AddApiGateway(const Context& ctx, const model::Envir
                              {"security_group_ids", {sg["id"]}},
                              {"tags", NameTag(base)}},
                             o);
+  return link;
+}
+
+/// The HTTP API of the environment: a VPC link into the platform subnets (its own security
+/// group, out to the ALB only; the ALB admits it), the custom domain api.<zone> on the zone's
+/// regional certificate (*.<zone>), a $default stage with throttling and access logs in a
+/// log group encrypted with the environment key. Tenant units add integrations and routes.
+std::pair<tf::Ref, tf::Ref> AddApiGateway(const Context& ctx, const model::Environment& env,
+                                          tf::Unit& u, const tf::Ref& net, const std::string& base,
+                                          const tf::Origin& o) {
+  const model::Org& org = ctx.org;
+  const std::string& zone_name = env.zone;
+  tf::Ref zone = u.Existing("aws_route53_zone", "env");
+  tf::Ref key = u.Existing("aws_kms_key", "platform");
+
+  tf::Ref link = AddVpcLink(u, net, base, o);
   // Only the custom domain serves the API: the execute-api endpoint would bypass it.
   tf::Ref api =
       u.Resource("aws_apigatewayv2_api", "main",

@@ -78,14 +78,20 @@ int main(int argc, char** argv) {
     return code == 0 ? kOk : kUsage;
   }
   if (!ResolveFormat(opts)) return kUsage;
-  if (*check) return RunCheck(fs, opts);
-  if (*synth) return RunSynth(fs, opts, syn);
-  if (*validate) return RunValidate(fs, opts, val);
-  if (*release) return RunRelease(fs, opts, rel);
-  if (*sch) return RunSchema(fs, schema);
-  if (*changes) return RunChanges(fs, opts, chg);
-  if (*ci_github) return RunCiGithub(fs, opts, cig);
-  if (*plan) return RunPlan(fs, opts, plan_opts);
-  if (*apply) return RunPlan(fs, opts, apply_opts);
+  const char* command = app.get_subcommands().front()->get_name().c_str();
+  try {
+    if (*check) return RunCheck(fs, opts);
+    if (*synth) return RunSynth(fs, opts, syn);
+    if (*validate) return RunValidate(fs, opts, val);
+    if (*release) return RunRelease(fs, opts, rel);
+    if (*sch) return RunSchema(fs, schema);
+    if (*changes) return RunChanges(fs, opts, chg);
+    if (*ci_github) return RunCiGithub(fs, opts, cig);
+    if (*plan) return RunPlan(fs, opts, plan_opts);
+    if (*apply) return RunPlan(fs, opts, apply_opts);
+  } catch (...) {
+    // Whatever escapes a command is a bug in eurus: reported as one, exit 4.
+    return ReportEscaped(opts, command);
+  }
   return kUsage;
 }

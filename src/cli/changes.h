@@ -1,13 +1,12 @@
 #pragma once
 // `eurus changes`: which units differ from a base commit, or from what was last applied.
-// ComputeChanges is also what `plan|apply --changed` selects units with.
+// The detection itself is run::DetectChanges (run/detect.h); this is its options and printing,
+// shared with `plan|apply --changed`.
 
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "cli/common.h"
-#include "run/changes.h"
+#include "run/detect.h"
 
 namespace eurus::cli {
 
@@ -15,35 +14,15 @@ struct ChangesOptions {
   std::string base;     ///< a git ref: compare against the configuration at that commit
   std::string applied;  ///< or a file written by `eurus apply` (.eurus/applied.json)
   bool json = false;
-  /// --base only: build and hash every unit of both sides. The default builds only the
-  /// tenant units whose inputs differ (synth::TenantFingerprint); tests compare the two.
-  bool full = false;
+  bool full = false;  ///< --base only: every unit of both sides (run::ChangeRequest::full)
 };
 
-/// The manifest (ids, accounts, dependencies, content hashes) of the project in `dir` as
-/// `eurus synth` would write it, computed in memory: nothing is written, not even a lock
-/// that lacks allocations (they are made in memory, as a non-frozen synth would make them).
-/// nullopt when the configuration has errors; they are left in `s.diags`.
-/// `s` must outlive nothing: its large structures are deliberately kept until exit.
-std::optional<run::Manifest> SynthManifest(FileSystem& fs, const std::string& dir, Session& s);
-
-struct Changes {
-  std::string base;             ///< the ref or file compared against, as given
-  std::string base_commit;      ///< what the ref resolved to; empty for --applied
-  bool base_valid = true;       ///< false: the base has errors (or no eurus.yaml); all units added
-  std::string base_problem;     ///< why, when !base_valid
-  /// The working tree's units. With --base (not --full), a tenant unit found unchanged by
-  /// its fingerprint carries that fingerprint as its hash, not its content hash.
-  run::Manifest head;
-  run::ChangeSet changes;
-  std::vector<std::string> apply;  ///< added + changed + their dependents (run::WithDependents)
-};
-
-/// Synthesizes the base (the git ref's files, read with git into memory; or the applied
-/// record) and the working tree, and compares them. nullopt when the working
-/// tree's configuration has errors (printed) or git fails (`err`).
-std::optional<Changes> ComputeChanges(FileSystem& fs, const CommonOptions& opts, const ChangesOptions& c,
-                                      std::string* err);
+/// run::DetectChanges on the project of `opts.dir`, with what stops or qualifies it printed to
+/// stderr: the working tree's errors, the base's errors, EURUS_PERF's steps. kOk with `ch`
+/// set; else the exit code: kInputError (the working tree has errors), kInternal (a bug in
+/// eurus), kExternal (git or the applied record failed: `*err`, not printed).
+int DetectChanges(FileSystem& fs, const CommonOptions& opts, const ChangesOptions& c, run::Changes& ch,
+                  std::string* err);
 
 /// `eurus changes --base REF | --applied FILE [--json]`.
 int RunChanges(FileSystem& fs, CommonOptions& opts, const ChangesOptions& c);

@@ -9,13 +9,13 @@ namespace eurus::cli {
 int RunCheck(FileSystem& fs, CommonOptions& opts) {
   auto start = std::chrono::steady_clock::now();
   Session s;
-  if (!LoadValidOrg(fs, opts, s)) return kInputError;  // nothing written
-  if (!WriteLock(fs, s)) {
+  if (!CompileOrPrint(fs, opts, CompileOptionsFor(opts, run::Pass::kBuild), s)) return ExitCodeFor(s.diags);
+  if (!run::WriteLock(fs, s)) {
     PrintDiagnostics(opts, s);
-    return kInputError;
+    return ExitCodeFor(s.diags);
   }
   PrintDiagnostics(opts, s);  // warnings
-  const model::Org& org = *s.build.org;
+  const model::Org& org = s.org();
   size_t apps = 0, resources = 0, deployments = 0;
   for (const auto& t : org.tenants) {
     deployments += t.deployments.size();

@@ -295,7 +295,7 @@ std::map<std::string, std::string> GithubWorkflows(const model::Org& org, const 
 
 int RunCiGithub(FileSystem& fs, CommonOptions& opts, const CiGithubOptions& o) {
   Session s;
-  if (!LoadValidOrg(fs, opts, s)) return kInputError;
+  if (!CompileOrPrint(fs, opts, CompileOptionsFor(opts, run::Pass::kBuild), s)) return ExitCodeFor(s.diags);
   std::string gerr;
   auto loc = run::LocateInGit(opts.dir.empty() ? "." : opts.dir, &gerr);
   std::string prefix = loc ? loc->prefix : "";
@@ -304,7 +304,7 @@ int RunCiGithub(FileSystem& fs, CommonOptions& opts, const CiGithubOptions& o) {
                                        : JoinPath(opts.dir, ".github/workflows");
   std::error_code ec;
   std::filesystem::create_directories(out, ec);  // WriteAtomic reports a failure
-  for (const auto& [name, text] : GithubWorkflows(*s.build.org, prefix)) {
+  for (const auto& [name, text] : GithubWorkflows(s.org(), prefix)) {
     std::string path = JoinPath(out, name), err;
     if (!fs.WriteAtomic(path, text, &err)) {
       s.diags.Report(Error(codes::kIo, "cannot write `" + path + "`: " + err));

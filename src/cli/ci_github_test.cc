@@ -16,7 +16,7 @@ const model::Org& Acme() {
     Session s;
     CommonOptions o;
     o.dir = std::string(EURUS_SOURCE_DIR) + "/examples/acme";
-    LoadOrg(fs, o, s);
+    run::Compile(fs, CompileOptionsFor(o, run::Pass::kBuild), s);
     EXPECT_FALSE(s.diags.has_errors());
     return new model::Org(*s.build.org);
   }();

@@ -3,9 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <iostream>
-
-#include "diag/codes.h"
+#include <cstdlib>
 
 namespace eurus::cli {
 
@@ -27,59 +25,45 @@ bool ResolveFormat(CommonOptions& opts) {
   return true;
 }
 
-void LoadOrg(FileSystem& fs, const CommonOptions& opts, Session& s, const config::ParsedFiles* reuse,
-             config::ParsedFiles* keep, const std::function<void()>& kept) {
-  s.project = config::LoadProject(fs, opts.dir, s.sources, s.diags, reuse, keep, kept);
-  if (!s.project) return;
-  s.lock_path = JoinPath(opts.dir, "eurus.lock.json");
-  Lock previous;
-  if (fs.Exists(s.lock_path)) {
-    std::string err;
-    auto text = fs.Read(s.lock_path, &err);
-    if (!text) {
-      s.diags.Report(Error(codes::kIo, "cannot read `" + s.lock_path + "`: " + err));
-      return;
-    }
-    FileId id = s.sources.Add(s.lock_path, *text);
-    LockParseError perr;
-    auto lock = ParseLock(*text, &perr);
-    if (!lock) {
-      // The lock records live subnets: starting over would move them, so never guess.
-      s.diags.Report(Error(codes::kLockCorrupt, "cannot read the lock file: " + perr.message)
-                         .Label({id, perr.offset, perr.offset + 1})
-                         .Help("restore eurus.lock.json from version control; it records the subnets that are deployed"));
-      return;
-    }
-    previous = std::move(*lock);
-  }
-  model::BuildOptions bo;
-  bo.frozen = opts.frozen;
-  bo.lock_path = s.lock_path;
-  s.build = model::Build(*s.project, previous, bo, s.diags);
+run::CompileOptions CompileOptionsFor(const CommonOptions& opts, run::Pass until) {
+  run::CompileOptions o;
+  o.dir = opts.dir;
+  o.frozen = opts.frozen;
+  o.until = until;
+  return o;
 }
 
-bool LoadValidOrg(FileSystem& fs, const CommonOptions& opts, Session& s) {
-  LoadOrg(fs, opts, s);
-  if (!s.diags.has_errors() && s.build.org) return true;
-  PrintDiagnostics(opts, s);
-  return false;
+bool CompileOrPrint(FileSystem& fs, const CommonOptions& opts, const run::CompileOptions& o, Session& s) {
+  bool ok = run::Compile(fs, o, s);
+  PrintPassTimes(s.times);
+  if (!ok) PrintDiagnostics(opts, s);
+  return ok;
 }
 
-void PrintDiagnostics(const CommonOptions& opts, Session& s) {
-  s.diags.Sort(s.sources);
-  std::string out = RenderAll(s.diags, s.sources, opts.diag_format, opts.color);
+int ExitCodeFor(const Diagnostics& diags) {
+  if (diags.bugs()) return kInternal;
+  return diags.has_errors() ? kInputError : kOk;
+}
+
+void PrintDiagnostics(const CommonOptions& opts, Session& s) { PrintDiagnostics(opts, s.diags, s.sources); }
+
+void PrintDiagnostics(const CommonOptions& opts, Diagnostics& diags, const SourceMap& sources) {
+  diags.Sort(sources);
+  std::string out = RenderAll(diags, sources, opts.diag_format, opts.color);
   std::fwrite(out.data(), 1, out.size(), stderr);
   std::fflush(stderr);
 }
 
-bool WriteLock(FileSystem& fs, Session& s) {
-  if (!s.build.lock_changed) return true;
-  std::string err;
-  if (!fs.WriteAtomic(s.lock_path, SerializeLock(s.build.lock), &err)) {
-    s.diags.Report(Error(codes::kIo, "cannot write `" + s.lock_path + "`: " + err));
-    return false;
-  }
-  return true;
+void PrintPassTimes(const std::vector<run::PassTime>& times) {
+  if (!std::getenv("EURUS_PERF")) return;
+  for (const auto& t : times) std::fprintf(stderr, "perf: %-10s %8.1f ms\n", t.name.c_str(), t.ms);
+}
+
+int ReportEscaped(const CommonOptions& opts, const char* command) {
+  Diagnostics diags;
+  ReportInternalError(diags, std::string("`eurus ") + command + "`");
+  PrintDiagnostics(opts, diags, SourceMap());
+  return kInternal;
 }
 
 }  // namespace eurus::cli

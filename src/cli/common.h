@@ -1,22 +1,20 @@
 #pragma once
-// What every command that reads the configuration shares: -C, --format, --frozen, loading,
-// building the model, printing diagnostics and writing the lock.
+// What every command that reads the configuration shares: -C, --format, --frozen, running
+// the compiler (run/compile.h), printing diagnostics and pass times, the exit codes.
 
 #include <CLI/CLI.hpp>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <optional>
 #include <string>
+#include <vector>
 
-#include "config/load.h"
 #include "diag/render.h"
-#include "model/build.h"
+#include "run/compile.h"
 #include "util/fs.h"
 
 namespace eurus::cli {
 
-enum ExitCode { kOk = 0, kInputError = 1, kUsage = 2, kExternal = 3 };
+/// CONFIG.md's exit codes. kInternal: a bug in eurus (a Severity::kBug diagnostic), never
+/// the user's mistake.
+enum ExitCode { kOk = 0, kInputError = 1, kUsage = 2, kExternal = 3, kInternal = 4 };
 
 struct CommonOptions {
   std::string dir = ".";
@@ -31,36 +29,25 @@ void AddProjectOptions(CLI::App& cmd, CommonOptions& opts);
 /// Resolves --format/terminal detection; false on an unknown format (usage error).
 bool ResolveFormat(CommonOptions& opts);
 
-/// mold-style pass timing, printed to stderr with EURUS_PERF=1.
-struct PassTimer {
-  bool on = std::getenv("EURUS_PERF") != nullptr;
-  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
-  void Mark(const char* pass) {
-    auto now = std::chrono::steady_clock::now();
-    if (on) std::fprintf(stderr, "perf: %-10s %8.1f ms\n", pass, std::chrono::duration<double, std::milli>(now - last).count());
-    last = now;
-  }
-};
+/// The session of a compiler run (run/compile.h): what every command reports on.
+using Session = run::Session;
 
-/// A loaded, validated organisation and everything needed to report on it.
-struct Session {
-  SourceMap sources;
-  Diagnostics diags;
-  std::optional<config::Project> project;
-  model::BuildResult build;
-  std::string lock_path;
-};
-
-/// Loads the repository, reads the lock, builds the model. Diagnostics stay in `s.diags`.
-/// `reuse`/`keep`: parsed trees shared between two loads (config::LoadProject).
-void LoadOrg(FileSystem& fs, const CommonOptions& opts, Session& s, const config::ParsedFiles* reuse = nullptr,
-             config::ParsedFiles* keep = nullptr, const std::function<void()>& kept = {});
-/// LoadOrg, then the checkpoint every command shares: on errors, print them and return
-/// false (the command exits 1 having written nothing).
-bool LoadValidOrg(FileSystem& fs, const CommonOptions& opts, Session& s);
+/// The compiler options of a command's -C and --frozen.
+run::CompileOptions CompileOptionsFor(const CommonOptions& opts, run::Pass until);
+/// Compile, then the checkpoint every command shares: on errors, print them and return
+/// false; the command exits ExitCodeFor(s.diags). Nothing is written unless `o.until` is
+/// run::Pass::kWrite, and a run that fails before that pass writes nothing.
+bool CompileOrPrint(FileSystem& fs, const CommonOptions& opts, const run::CompileOptions& o, Session& s);
+/// kInternal when the diagnostics hold an internal error (a bug in eurus), kInputError
+/// when they hold errors, kOk otherwise.
+int ExitCodeFor(const Diagnostics& diags);
 /// Prints diagnostics to stderr in the chosen format.
 void PrintDiagnostics(const CommonOptions& opts, Session& s);
-/// Writes the lock when the build changed it. Only call when there are no errors.
-bool WriteLock(FileSystem& fs, Session& s);
+void PrintDiagnostics(const CommonOptions& opts, Diagnostics& diags, const SourceMap& sources);
+/// With EURUS_PERF set: one `perf: <pass> <ms>` line per pass to stderr (mold's --perf).
+void PrintPassTimes(const std::vector<run::PassTime>& times);
+/// The handler of anything escaping a command (main's last resort): call it inside a
+/// `catch (...)` block. Reports it as an internal error and returns kInternal.
+int ReportEscaped(const CommonOptions& opts, const char* command);
 
 }  // namespace eurus::cli

@@ -79,22 +79,23 @@ int RunPlan(FileSystem& fs, CommonOptions& opts, const PlanOptions& p) {
     ChangesOptions co;
     co.base = p.base;
     std::string err;
-    auto c = ComputeChanges(fs, opts, co, &err);
-    if (!c) {
+    run::Changes found;
+    if (int rc = DetectChanges(fs, opts, co, found, &err); rc != kOk) {
       if (!err.empty()) fmt::print(stderr, "eurus: {}\n", err);
-      return kInputError;
+      return rc == kInternal ? kInternal : kInputError;
     }
+    const run::Changes& c = found;
     // plan: what differs; apply: that and its dependents. Removed units can be destroyed
     // only if eurus applied them (their files are kept under .eurus/applied/).
-    ids = p.apply ? c->apply : c->changes.Ids(run::UnitChange::kAdded);
+    ids = p.apply ? c.apply : c.changes.Ids(run::UnitChange::kAdded);
     if (!p.apply)
-      for (auto& id : c->changes.Ids(run::UnitChange::kChanged)) ids.push_back(id);
+      for (auto& id : c.changes.Ids(run::UnitChange::kChanged)) ids.push_back(id);
     std::error_code ec;
     run::Applied applied = run::LoadApplied((fs::absolute(opts.dir, ec) / ".eurus" / "applied.json").string());
-    for (auto& id : c->changes.Ids(run::UnitChange::kRemoved)) ids.push_back(id);
+    for (auto& id : c.changes.Ids(run::UnitChange::kRemoved)) ids.push_back(id);
     std::set<std::string> seen;
     std::erase_if(ids, [&](const std::string& id) {
-      return !seen.insert(id).second || (!c->head.units.count(id) && !applied.count(id));
+      return !seen.insert(id).second || (!c.head.units.count(id) && !applied.count(id));
     });
     if (ids.empty()) {
       fmt::print("eurus: no unit differs from {}\n", p.base);

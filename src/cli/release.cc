@@ -8,8 +8,8 @@ namespace eurus::cli {
 
 int RunRelease(FileSystem& fs, CommonOptions& opts, const ReleaseOptions& r) {
   Session s;
-  if (!LoadValidOrg(fs, opts, s)) return kInputError;  // nothing written
-  const model::Org& org = *s.build.org;
+  if (!CompileOrPrint(fs, opts, CompileOptionsFor(opts, run::Pass::kBuild), s)) return ExitCodeFor(s.diags);
+  const model::Org& org = s.org();
   for (const auto& t : org.tenants) {
     if (t.name != r.tenant) continue;
     for (const auto& d : t.deployments) {
@@ -31,12 +31,12 @@ int RunRelease(FileSystem& fs, CommonOptions& opts, const ReleaseOptions& r) {
     } else {
       s.build.lock = std::move(lock);
       s.build.lock_changed = true;
-      if (WriteLock(fs, s))
+      if (run::WriteLock(fs, s))
         fmt::print("eurus: released the subnets of {}/{} in {}\n", r.env, r.tenant, s.lock_path);
     }
   }
   PrintDiagnostics(opts, s);
-  return s.diags.has_errors() ? kInputError : kOk;
+  return ExitCodeFor(s.diags);
 }
 
 }  // namespace eurus::cli

@@ -4,6 +4,9 @@
 
 namespace eurus::codes {
 
+// E0000: an internal error (Severity::kBug): a bug in eurus, never a mistake in the input
+inline constexpr char kInternal[] = "E0000";
+
 // E00xx: reading files and YAML structure
 inline constexpr char kIo[] = "E0001";               // a file or directory cannot be read
 inline constexpr char kYamlSyntax[] = "E0002";       // YAML syntax error

@@ -1,7 +1,12 @@
 #include "diag/diagnostic.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <exception>
 #include <tuple>
+
+#include "diag/codes.h"
 
 namespace eurus {
 
@@ -25,6 +30,26 @@ Diagnostic Warning(std::string code, std::string message) {
   return d;
 }
 
+Diagnostic Bug(std::string_view where, std::string_view what) {
+  Diagnostic d = Error(codes::kInternal, fmt::format("unexpected failure in {}: {}", where, what));
+  d.severity = Severity::kBug;
+  d.help =
+      "this is a bug in eurus, not a mistake in the configuration; please report it with the output of "
+      "`eurus --version`, the command line, this message and the configuration files that trigger it";
+  return d;
+}
+
+void ReportInternalError(Diagnostics& diags, std::string_view where) {
+  std::string what = "an exception of unknown type";
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  diags.Report(Bug(where, what));
+}
+
 void Diagnostics::Report(Diagnostic d) {
   // A suggestion in a label must survive the one-line formats, which print no labels.
   for (const auto& l : d.labels) {
@@ -36,7 +61,8 @@ void Diagnostics::Report(Diagnostic d) {
   Span p = d.primary();
   for (const auto& o : items_)
     if (o.code == d.code && o.message == d.message && o.primary() == p) return;
-  if (d.severity == Severity::kError) ++errors_;
+  if (d.severity == Severity::kError || d.severity == Severity::kBug) ++errors_;
+  if (d.severity == Severity::kBug) ++bugs_;
   if (d.severity == Severity::kWarning) ++warnings_;
   items_.push_back(std::move(d));
 }
@@ -44,7 +70,7 @@ void Diagnostics::Report(Diagnostic d) {
 void Diagnostics::Append(Diagnostics&& other) {
   for (auto& d : other.items_) Report(std::move(d));
   other.items_.clear();
-  other.errors_ = other.warnings_ = 0;
+  other.errors_ = other.warnings_ = other.bugs_ = 0;
 }
 
 void Diagnostics::Sort(const SourceMap& sources) {

@@ -3,13 +3,16 @@
 // a Diagnostics sink; the driver checks has_errors() after each pass (mold's checkpoints).
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "diag/source.h"
 
 namespace eurus {
 
-enum class Severity { kError, kWarning, kNote };
+/// kBug: an internal error, a bug in eurus and never a mistake in the input. It counts as an
+/// error (the run stops at the next checkpoint) and makes the command exit 4.
+enum class Severity { kError, kWarning, kNote, kBug };
 
 struct SpanLabel {
   Span span;
@@ -47,6 +50,9 @@ struct Diagnostic {
 
 Diagnostic Error(std::string code, std::string message);
 Diagnostic Warning(std::string code, std::string message);
+/// An internal error (Severity::kBug, codes::kInternal): `where` failed with `what`. Its help
+/// says what to include in a bug report.
+Diagnostic Bug(std::string_view where, std::string_view what);
 
 class Diagnostics {
  public:
@@ -55,8 +61,10 @@ class Diagnostics {
   void Report(Diagnostic d);
   void Append(Diagnostics&& other);
 
+  /// Internal errors (Severity::kBug) count as errors too.
   bool has_errors() const { return errors_ > 0; }
   size_t errors() const { return errors_; }
+  size_t bugs() const { return bugs_; }
   size_t warnings() const { return warnings_; }
   const std::vector<Diagnostic>& items() const { return items_; }
   /// Orders by file, then position, then code, so output does not depend on pass order.
@@ -66,7 +74,12 @@ class Diagnostics {
   std::vector<Diagnostic> items_;
   size_t errors_ = 0;
   size_t warnings_ = 0;
+  size_t bugs_ = 0;
 };
+
+/// The one handler of internal errors: call it inside a `catch (...)` block. Reports the
+/// exception being handled (whatever its type) as Bug(where, its what()) to `diags`.
+void ReportInternalError(Diagnostics& diags, std::string_view where);
 
 /// "did you mean" support: the candidate closest to `word` by edit distance, if close
 /// enough to be a plausible typo; empty otherwise.

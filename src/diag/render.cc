@@ -24,6 +24,7 @@ const char* SeverityName(Severity s) {
     case Severity::kError: return "error";
     case Severity::kWarning: return "warning";
     case Severity::kNote: return "note";
+    case Severity::kBug: return "internal error";
   }
   return "error";
 }
@@ -37,7 +38,7 @@ struct Style {
 };
 
 const char* SeverityColor(Severity s) {
-  return s == Severity::kError ? "1;31" : s == Severity::kWarning ? "1;33" : "1;36";
+  return s == Severity::kError || s == Severity::kBug ? "1;31" : s == Severity::kWarning ? "1;33" : "1;36";
 }
 
 std::string Where(const SourceMap& sources, Span s) {
@@ -157,7 +158,7 @@ std::string GithubEscape(std::string_view s, bool property) {
 }
 
 std::string RenderGithub(const Diagnostic& d, const SourceMap& sources) {
-  const char* kind = d.severity == Severity::kError ? "error"
+  const char* kind = d.severity == Severity::kError || d.severity == Severity::kBug ? "error"
                      : d.severity == Severity::kWarning ? "warning" : "notice";
   std::string props;
   Span p = d.primary();
@@ -195,7 +196,12 @@ std::string RenderAll(const Diagnostics& diags, const SourceMap& sources, DiagFo
     if (format == DiagFormat::kRich) out += "\n";
   }
   if ((format == DiagFormat::kRich || format == DiagFormat::kShort) && diags.errors() > 0) {
-    std::string count = fmt::format("{} error{}", diags.errors(), diags.errors() == 1 ? "" : "s");
+    // Internal errors are counted apart: they are eurus's, not the input's.
+    size_t user = diags.errors() - diags.bugs();
+    std::string count;
+    if (user) count = fmt::format("{} error{}", user, user == 1 ? "" : "s");
+    if (diags.bugs())
+      count += fmt::format("{}{} internal error{}", count.empty() ? "" : ", ", diags.bugs(), diags.bugs() == 1 ? "" : "s");
     if (diags.warnings())
       count += fmt::format(", {} warning{}", diags.warnings(), diags.warnings() == 1 ? "" : "s");
     out += fmt::format("eurus: {} found; nothing was written\n", count);

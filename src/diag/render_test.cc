@@ -81,6 +81,27 @@ TEST(ClosestMatchTest, Typos) {
   EXPECT_EQ(ClosestMatch("banana", keys), "");
 }
 
+// Given an internal error, every format should call it one, and the summary count it apart.
+TEST_F(RenderTest, InternalErrorIsNamedAsSuch) {
+  Diagnostics diags;
+  diags.Report(Bug("the synth pass", "map::at"));
+  diags.Report(Sample());
+  EXPECT_EQ(diags.errors(), 2u);
+  EXPECT_EQ(diags.bugs(), 1u);
+  const Diagnostic& bug = diags.items()[0];
+  EXPECT_EQ(bug.severity, Severity::kBug);
+  EXPECT_EQ(Render(bug, sources, DiagFormat::kShort).rfind(
+                "eurus: internal error[E0000]: unexpected failure in the synth pass: map::at (help: this is a bug in "
+                "eurus, not a mistake in the configuration; please report it with",
+                0),
+            0u);
+  EXPECT_EQ(Render(bug, sources, DiagFormat::kRich).rfind("internal error[E0000]: unexpected failure", 0), 0u);
+  EXPECT_NE(Render(bug, sources, DiagFormat::kJson).find(R"("severity":"internal error")"), std::string::npos);
+  EXPECT_EQ(Render(bug, sources, DiagFormat::kGithub).rfind("::error title=E0000::", 0), 0u);
+  std::string all = RenderAll(diags, sources, DiagFormat::kShort, false);
+  EXPECT_NE(all.find("eurus: 1 error, 1 internal error found; nothing was written\n"), std::string::npos) << all;
+}
+
 // Given 1-based lines, Locate and Offset should be inverse.
 TEST(SourceMapTest, LocateAndOffset) {
   SourceMap s;

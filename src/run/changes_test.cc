@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cli/changes.h"
+#include "run/detect.h"
 #include "synth/manifest.h"
 
 namespace eurus::run {
@@ -122,16 +122,15 @@ class ChangesGitTest : public ::testing::Test {
     ASSERT_NE(p, std::string::npos) << from;
     Write(rel, t.replace(p, from.size(), to));
   }
-  cli::Changes Changes() {
+  run::Changes Changes() {
     RealFileSystem rfs;
-    cli::CommonOptions opts;
-    opts.dir = dir_.string();
-    cli::ChangesOptions c;
-    c.base = "HEAD";
+    ChangeRequest r;
+    r.dir = dir_.string();
+    r.base = "HEAD";
     std::string err;
-    auto ch = cli::ComputeChanges(rfs, opts, c, &err);
-    EXPECT_TRUE(ch) << err;
-    return ch ? *ch : cli::Changes{};
+    run::Changes ch;
+    EXPECT_TRUE(DetectChanges(rfs, r, ch, &err)) << err;
+    return ch;
   }
   fs::path top_, dir_;
 };
@@ -180,17 +179,17 @@ TEST_F(ChangesGitTest, TenantRemoved) {
 // Given a base without a configuration (the empty tree), every unit should be added.
 TEST_F(ChangesGitTest, InvalidBaseMeansAllAdded) {
   RealFileSystem rfs;
-  cli::CommonOptions opts;
-  opts.dir = dir_.string();
-  cli::ChangesOptions c;
+  ChangeRequest c;
+  c.dir = dir_.string();
   c.base = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";  // git's empty tree
   std::string err;
-  auto ch = cli::ComputeChanges(rfs, opts, c, &err);
-  ASSERT_TRUE(ch) << err;
-  EXPECT_FALSE(ch->base_valid);
-  EXPECT_EQ(ch->changes.Count(run::UnitChange::kAdded), 8u);
+  run::Changes ch;
+  ASSERT_TRUE(DetectChanges(rfs, c, ch, &err)) << err;
+  EXPECT_FALSE(ch.base_valid);
+  EXPECT_EQ(ch.changes.Count(run::UnitChange::kAdded), 8u);
   c.base = "no-such-ref";
-  EXPECT_FALSE(cli::ComputeChanges(rfs, opts, c, &err));
+  run::Changes none;
+  EXPECT_FALSE(DetectChanges(rfs, c, none, &err));
   EXPECT_NE(err.find("`no-such-ref` is not a commit or tree"), std::string::npos) << err;
 }
 
@@ -202,14 +201,13 @@ TEST_F(ChangesGitTest, AppliedRecordMatchesSynth) {
   ASSERT_TRUE(m) << err;
   Write("applied.json", AppliedJson(*m));
   RealFileSystem rfs;
-  cli::CommonOptions opts;
-  opts.dir = dir_.string();
-  cli::ChangesOptions c;
+  ChangeRequest c;
+  c.dir = dir_.string();
   c.applied = (dir_ / "applied.json").string();
-  auto ch = cli::ComputeChanges(rfs, opts, c, &err);
-  ASSERT_TRUE(ch) << err;
-  EXPECT_EQ(ch->changes.Count(run::UnitChange::kUnchanged), 8u);
-  EXPECT_EQ(ch->head.units.size(), m->units.size());
+  run::Changes ch;
+  ASSERT_TRUE(DetectChanges(rfs, c, ch, &err)) << err;
+  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 8u);
+  EXPECT_EQ(ch.head.units.size(), m->units.size());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -170,6 +171,8 @@ struct StorePorts {
   const char* type;
   std::map<std::string, int> ports;  ///< rule suffix → port
 };
+
+void PrintTo(const StorePorts& p, std::ostream* os) { *os << p.type; }
 
 struct TenantNetworkPortsTest : TenantNetworkTest, ::testing::WithParamInterface<StorePorts> {};
 

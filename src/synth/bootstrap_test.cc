@@ -3,13 +3,14 @@
 #include "diag/render.h"
 #include "model/build.h"
 #include "synth/synth.h"
+#include "synth/testing.h"
 
 namespace eurus::synth {
 namespace {
 
 using tf::Json;
 
-/// A valid org with two environments; tests toggle ci.github_repository.
+/// The base org (testing::BaseOrg: dev and prod); tests toggle ci.github_repository.
 struct BootstrapTest : ::testing::Test {
   MemoryFileSystem fs;
   SourceMap sources;
@@ -19,17 +20,7 @@ struct BootstrapTest : ::testing::Test {
   Json main, providers;
 
   void SetUp() override {
-    fs.files["eurus.yaml"] =
-        "eurus: 1\norg: acme\nregion: eu-west-1\n"
-        "management_account: \"111111111111\"\n"
-        "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
-        "  prod: { common_account: \"333333333333\" }\n";
-    fs.files["environments/dev.yaml"] =
-        "account: \"444444444444\"\nrealm: nonprod\nnetwork:\n  cidr: 10.1.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b]\n";
-    fs.files["environments/prod.yaml"] =
-        "account: \"555555555555\"\nrealm: prod\nnetwork:\n  cidr: 10.2.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b]\n";
+    testing::BaseOrg(fs);
   }
 
   void WithGitHub() { fs.files["eurus.yaml"] += "ci: { github_repository: acme/platform }\n"; }

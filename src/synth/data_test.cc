@@ -28,26 +28,16 @@ using testing::ResourcesByName;
 
 constexpr char kKey[] = "${data.terraform_remote_state.platform.outputs.kms_key_arn}";
 
-/// An org in memory: dev (nonprod, two AZs, unprotected), prod (three AZs, protected, RPO
+/// The base org (testing::BaseOrg): dev (nonprod, two AZs, unprotected), prod (three AZs, protected, RPO
 /// 6 h). Tenant shop has every kind of data store and two apps (web uses orders, cache and
 /// uploads; worker uses orders); blog has a MySQL database and no apps; quiet has no
 /// resources. Tests edit the YAML, then synthesize.
 struct DataTest : testing::SynthFixture {
 
   void SetUp() override {
-    fs.files["eurus.yaml"] =
-        "eurus: 1\norg: acme\nregion: eu-west-1\n"
-        "management_account: \"111111111111\"\n"
-        "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
-        "  prod: { common_account: \"333333333333\" }\n";
-    fs.files["environments/dev.yaml"] =
-        "account: \"444444444444\"\nrealm: nonprod\nnetwork:\n  cidr: 10.1.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b]\n"
-        "logs: { retention_days: 14 }\n";
-    fs.files["environments/prod.yaml"] =
-        "account: \"555555555555\"\nrealm: prod\nnetwork:\n  cidr: 10.2.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b, eu-west-1c]\n"
-        "dr: { rpo_hours: 6, rto_hours: 4 }\n";
+    testing::BaseOrg(fs);
+    fs.files["environments/dev.yaml"] += "logs: { retention_days: 14 }\n";
+    fs.files["environments/prod.yaml"] += "dr: { rpo_hours: 6, rto_hours: 4 }\n";
     fs.files["tenants/shop.yaml"] =
         "environments: [dev, prod]\n"
         "apps:\n"

@@ -23,7 +23,7 @@ using testing::ResourcesByName;
 
 constexpr char kZone[] = "dev.acme.example.com";
 
-/// An org with both edges. dev turns on CloudFront, API Gateway and WAF; prod only API
+/// The base org (testing::BaseOrg) plus qa, with both edges. dev turns on CloudFront, API Gateway and WAF; prod only API
 /// Gateway; qa CloudFront but routes nothing. shop's web (dev, prod) is exposed through
 /// `api` at shop.<zone> for every path; blog's api (dev) through both at
 /// api.blog.dev.acme.example.com (deeper in the zone) for /v1/* and /health; blog's admin
@@ -31,22 +31,11 @@ constexpr char kZone[] = "dev.acme.example.com";
 struct IngressTest : testing::SynthFixture {
 
   void SetUp() override {
-    fs.files["eurus.yaml"] =
-        "eurus: 1\norg: acme\nregion: eu-west-1\ndomain: acme.example.com\n"
-        "management_account: \"111111111111\"\n"
-        "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
-        "  prod: { common_account: \"333333333333\" }\n";
-    fs.files["environments/dev.yaml"] =
-        "account: \"444444444444\"\nrealm: nonprod\nnetwork:\n  cidr: 10.1.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b]\n"
-        "ingress: { cloudfront: true, api_gateway: true, waf: true }\n";
-    fs.files["environments/prod.yaml"] =
-        "account: \"555555555555\"\nrealm: prod\nnetwork:\n  cidr: 10.2.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b, eu-west-1c]\n"
-        "ingress: { api_gateway: true }\n";
+    testing::BaseOrg(fs);
+    fs.files["environments/dev.yaml"] += "ingress: { cloudfront: true, api_gateway: true, waf: true }\n";
+    fs.files["environments/prod.yaml"] += "ingress: { api_gateway: true }\n";
     fs.files["environments/qa.yaml"] =
-        "account: \"666666666666\"\nrealm: nonprod\nnetwork:\n  cidr: 10.3.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b]\n"
+        testing::EnvYaml("666666666666", "nonprod", "10.3.0.0/16", "eu-west-1a, eu-west-1b") +
         "ingress: { cloudfront: true }\n";
     fs.files["tenants/shop.yaml"] =
         "environments: [dev, prod]\n"

@@ -18,23 +18,14 @@ using testing::ResourceCount;
 using testing::Resources;
 using testing::ResourcesByName;
 
-/// A small org in memory: dev (two AZs, defaults: NAT per AZ, no egress, no internet, no
+/// The base org (testing::BaseOrg): dev (two AZs, defaults: NAT per AZ, no egress, no internet, no
 /// CloudFront), prod (three AZs, private egress through a transit gateway), tenants shop
 /// (postgres, redis, s3) and blog (mysql). Tests edit the YAML, then synthesize.
 struct NetworkTest : testing::SynthFixture {
 
   void SetUp() override {
-    fs.files["eurus.yaml"] =
-        "eurus: 1\norg: acme\nregion: eu-west-1\ndomain: acme.example.com\n"
-        "management_account: \"111111111111\"\n"
-        "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
-        "  prod: { common_account: \"333333333333\" }\n";
-    fs.files["environments/dev.yaml"] =
-        "account: \"444444444444\"\nrealm: nonprod\nnetwork:\n  cidr: 10.1.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b]\n";
-    fs.files["environments/prod.yaml"] =
-        "account: \"555555555555\"\nrealm: prod\nnetwork:\n  cidr: 10.2.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b, eu-west-1c]\n"
+    testing::BaseOrg(fs);
+    fs.files["environments/prod.yaml"] +=
         "  egress:\n    cidr: 10.102.9.0/24\n    destinations: [192.168.0.0/16, 172.20.0.0/16]\n"
         "    transit_gateway_id: tgw-0123456789abcdef0\n"
         "  flow_logs: { enabled: true, retention_days: 90 }\n";

@@ -24,7 +24,7 @@ using testing::ResourcesByName;
 
 constexpr char kRemote[] = "${data.terraform_remote_state.network.outputs.";
 
-/// An org in memory with a domain and two alert addresses. dev (two AZs, nonprod) routes
+/// The base org (testing::BaseOrg) plus qa, with two alert addresses. dev (two AZs, nonprod) routes
 /// shop's web (shop.dev.acme.example.com, under the zone's wildcard), blog's api on port 80
 /// (api.blog.dev.acme.example.com, deeper in the zone) and blog's admin
 /// (admin.partner.example.org, outside any zone eurus manages). prod (three AZs, private
@@ -33,23 +33,14 @@ constexpr char kRemote[] = "${data.terraform_remote_state.network.outputs.";
 struct PlatformTest : testing::SynthFixture {
 
   void SetUp() override {
-    fs.files["eurus.yaml"] =
-        "eurus: 1\norg: acme\nregion: eu-west-1\ndomain: acme.example.com\n"
-        "management_account: \"111111111111\"\n"
-        "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
-        "  prod: { common_account: \"333333333333\" }\n"
+    testing::BaseOrg(fs);
+    fs.files["eurus.yaml"] +=
         "alerts: { emails: [ops@acme.example.com, On.Call+alb@acme.example.com] }\n";
-    fs.files["environments/dev.yaml"] =
-        "account: \"444444444444\"\nrealm: nonprod\nnetwork:\n  cidr: 10.1.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b]\n"
-        "logs: { retention_days: 14 }\n";
-    fs.files["environments/prod.yaml"] =
-        "account: \"555555555555\"\nrealm: prod\nnetwork:\n  cidr: 10.2.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b, eu-west-1c]\n"
+    fs.files["environments/dev.yaml"] += "logs: { retention_days: 14 }\n";
+    fs.files["environments/prod.yaml"] +=
         "  egress:\n    cidr: 10.102.9.0/24\n    destinations: [192.168.0.0/16]\n";
     fs.files["environments/qa.yaml"] =
-        "account: \"666666666666\"\nrealm: nonprod\nnetwork:\n  cidr: 10.3.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b]\n";
+        testing::EnvYaml("666666666666", "nonprod", "10.3.0.0/16", "eu-west-1a, eu-west-1b");
     fs.files["tenants/shop.yaml"] =
         "environments: [dev, prod]\n"
         "apps:\n"
@@ -554,11 +545,7 @@ TEST_F(PlatformTest, PolicyHolds) {
 // Given no domain, full host names should each get a certificate validated by hand (the
 // first is the listener's default), with a warning at `eurus check`; no zone at all.
 TEST_F(PlatformTest, NoDomainManualCertificates) {
-  fs.files["eurus.yaml"] =
-      "eurus: 1\norg: acme\nregion: eu-west-1\n"
-      "management_account: \"111111111111\"\n"
-      "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
-      "  prod: { common_account: \"333333333333\" }\n";
+  testing::Replace(fs.files["eurus.yaml"], "domain: acme.example.com\n", "");
   fs.files["tenants/shop.yaml"] =
       "environments: [dev]\n"
       "apps:\n"

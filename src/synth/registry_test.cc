@@ -24,26 +24,15 @@ constexpr char kDev[] = "444444444444";
 constexpr char kProd[] = "555555555555";
 constexpr char kStaging[] = "666666666666";
 
-/// dev and staging (nonprod), prod (prod). Tenant shop runs web and worker from one image
-/// in dev and gives the worker its own image in prod (an override); blog runs in staging
-/// only, from an image with a dot in its name.
+/// The base org (testing::BaseOrg) plus staging: dev and staging (nonprod), prod (prod).
+/// Tenant shop runs web and worker from one image in dev and gives the worker its own image
+/// in prod (an override); blog runs in staging only, from an image with a dot in its name.
 struct RegistryTest : testing::SynthFixture {
 
   void SetUp() override {
-    fs.files["eurus.yaml"] =
-        "eurus: 1\norg: acme\nregion: eu-west-1\n"
-        "management_account: \"111111111111\"\n"
-        "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
-        "  prod: { common_account: \"333333333333\" }\n";
-    fs.files["environments/dev.yaml"] =
-        "account: \"444444444444\"\nrealm: nonprod\nnetwork:\n  cidr: 10.1.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b]\n";
+    testing::BaseOrg(fs);
     fs.files["environments/staging.yaml"] =
-        "account: \"666666666666\"\nrealm: nonprod\nnetwork:\n  cidr: 10.3.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b]\n";
-    fs.files["environments/prod.yaml"] =
-        "account: \"555555555555\"\nrealm: prod\nnetwork:\n  cidr: 10.2.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b, eu-west-1c]\n";
+        testing::EnvYaml("666666666666", "nonprod", "10.3.0.0/16", "eu-west-1a, eu-west-1b");
     fs.files["tenants/shop.yaml"] =
         "environments: [dev, prod]\n"
         "apps:\n"

@@ -121,6 +121,46 @@ inline Json OutputValue(const tf::Unit& unit, const std::string& name) {
   return doc["output"][name]["value"];
 }
 
+/// An environment file: `account` in `realm`, its VPC `cidr` over `azs` ("eu-west-1a,
+/// eu-west-1b"). The file ends inside `network:`: an appended indented line
+/// ("  nat_gateways: single\n") adds to the network, an unindented one to the environment.
+inline std::string EnvYaml(const std::string& account, const std::string& realm,
+                           const std::string& cidr, const std::string& azs) {
+  return "account: \"" + account + "\"\nrealm: " + realm + "\nnetwork:\n  cidr: " + cidr +
+         "\n  availability_zones: [" + azs + "]\n";
+}
+
+/// The organisation the synth fixtures start from, written into `fs` (no tenants):
+///   eurus.yaml              org acme in eu-west-1; management account 111111111111; realms
+///                           nonprod (common 222222222222, line 6) and prod (common
+///                           333333333333, line 7); domain acme.example.com as the last line
+///   environments/dev.yaml   nonprod, account 444444444444, 10.1.0.0/16 over eu-west-1a/b
+///   environments/prod.yaml  prod, account 555555555555, 10.2.0.0/16 over eu-west-1a/b/c
+/// Fixtures add their tenants and environments and append to these files (see EnvYaml).
+inline void BaseOrg(MemoryFileSystem& fs) {
+  fs.files["eurus.yaml"] =
+      "eurus: 1\norg: acme\nregion: eu-west-1\n"
+      "management_account: \"111111111111\"\n"
+      "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
+      "  prod: { common_account: \"333333333333\" }\n"
+      "domain: acme.example.com\n";
+  fs.files["environments/dev.yaml"] =
+      EnvYaml("444444444444", "nonprod", "10.1.0.0/16", "eu-west-1a, eu-west-1b");
+  fs.files["environments/prod.yaml"] =
+      EnvYaml("555555555555", "prod", "10.2.0.0/16", "eu-west-1a, eu-west-1b, eu-west-1c");
+}
+
+/// Replaces the one occurrence of `from` in `text` by `to`; a test failure when there is
+/// none (the base org changed under the fixture that edits it).
+inline void Replace(std::string& text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "`" << from << "` is not in:\n" << text;
+    return;
+  }
+  text.replace(at, from.size(), to);
+}
+
 /// A configuration written into `fs` by the test, synthesized as `eurus synth` does. Starts
 /// from `lock` (empty: fresh allocations); with `carry_lock`, each Synth() keeps the lock it
 /// produced, as a committed eurus.lock.json would between runs.

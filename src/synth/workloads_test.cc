@@ -27,25 +27,16 @@ using testing::ResourceCount;
 using testing::Resources;
 using testing::ResourcesByName;
 
-/// The org of these tests: dev (nonprod, two AZs) and prod (prod realm, three AZs); tenant
+/// The base org (testing::BaseOrg): dev (nonprod, two AZs) and prod (prod realm, three AZs); tenant
 /// shop (contacts; web routed with secrets, scaling and uses; worker on spot), tenant blog
 /// (no contacts; site routed on shop's host under /blog). Tests edit the YAML, then Synth().
 struct WorkloadsTest : testing::SynthFixture {
   WorkloadsTest() { carry_lock = true; }
 
   void SetUp() override {
-    fs.files["eurus.yaml"] =
-        "eurus: 1\norg: acme\nregion: eu-west-1\ndomain: acme.example.com\n"
-        "management_account: \"111111111111\"\n"
-        "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
-        "  prod: { common_account: \"333333333333\" }\n";
-    fs.files["environments/dev.yaml"] =
-        "account: \"444444444444\"\nrealm: nonprod\nnetwork:\n  cidr: 10.1.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b]\nlogs: { retention_days: 14 }\n";
-    fs.files["environments/prod.yaml"] =
-        "account: \"555555555555\"\nrealm: prod\nnetwork:\n  cidr: 10.2.0.0/16\n"
-        "  availability_zones: [eu-west-1a, eu-west-1b, eu-west-1c]\nlogs: { retention_days: 90 "
-        "}\n";
+    testing::BaseOrg(fs);
+    fs.files["environments/dev.yaml"] += "logs: { retention_days: 14 }\n";
+    fs.files["environments/prod.yaml"] += "logs: { retention_days: 90 }\n";
     fs.files["tenants/shop.yaml"] =
         "contacts: [shop-team@acme.example.com, oncall@acme.example.com]\n"
         "environments: [dev, prod]\n"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace eurus::catalog {
 namespace {
@@ -64,8 +65,10 @@ TEST(StoreKinds, EveryFieldIsUsedAndDescribed) {
     if (f->range.set) {
       EXPECT_TRUE(f->type == FieldType::kInteger || f->type == FieldType::kNumber);
       EXPECT_LE(f->range.min, f->range.max);
-      for (double d : {f->def.number, f->def.prod_number}) {
-        if (f->def.kind != Default::kNumber && f->def.kind != Default::kByRealm) continue;
+      std::vector<double> defaults;
+      if (f->def.kind == Default::kNumber) defaults = {f->def.number};
+      if (f->def.kind == Default::kByRealm) defaults = {f->def.number, f->def.prod_number};
+      for (double d : defaults) {
         EXPECT_GE(d, f->range.min);
         EXPECT_LE(d, f->range.max);
       }

@@ -1,16 +1,18 @@
 // `eurus schema`: JSON Schema (draft 2020-12) for the three file kinds, for editors' YAML
 // language servers. The property lists mirror config::keys (schema_test.cc asserts they are
-// equal), and the limits mirror the checks in model/build.cc, so an editor flags what
+// equal), and the limits mirror the checks in model/build.cc (a resource's fields, ranges and
+// defaults are read from catalog/store_kinds.h, as the model's are), so an editor flags what
 // `eurus check` would reject. Checks that need more than one file (references, overlaps,
 // derived name lengths) stay with `eurus check`.
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdio>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "catalog/store_kinds.h"
 #include "cli/commands.h"
 #include "diag/codes.h"
 #include "model/build.h"
@@ -92,18 +94,12 @@ constexpr Pattern kEnvVar = {"^[A-Za-z_][A-Za-z0-9_]*$",
 constexpr Pattern kSecretName = {"^(?!.*-[a-z0-9_]{6}$)[a-z][a-z0-9_-]{0,63}$",
                                  "expected up to 64 lowercase letters, digits, - and _, starting "
                                  "with a letter, not ending in a hyphen and six characters"};
-constexpr Pattern kPostgresVersion = {"^[0-9]+(\\.[0-9]+)*$", "expected a version such as 16.6"};
-constexpr Pattern kMysqlVersion = {"^8\\.0\\.mysql_aurora\\.[0-9]+(\\.[0-9]+)*$",
-                                   "expected a version such as 8.0.mysql_aurora.3.08.0"};
-constexpr Pattern kDocDbVersion = {"^[0-9]+(\\.[0-9]+)*$", "expected a version such as 5.0.0"};
 constexpr Pattern kRestoreTime = {
     "^(latest|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)$",
     "expected YYYY-MM-DDTHH:MM:SSZ (UTC) or latest"};
 constexpr Pattern kClusterId = {
     "^[a-z](-?[a-z0-9])*$",
     "expected a cluster identifier: lowercase letters, digits, single hyphens"};
-constexpr Pattern kInstanceClass = {"^db\\.[^.]+\\..+$",
-                                    "expected db.<family>.<size>, such as db.t4g.medium"};
 
 // ---- small builders ----
 
@@ -404,75 +400,91 @@ json AppSchema(bool partial) {
   return j;
 }
 
+// ---- resources: read from catalog/store_kinds.h ----
+
+/// A table number as JSON: whole numbers as integers (2, not 2.0).
+json TableNumber(double x) {
+  return std::floor(x) == x ? json(static_cast<int64_t>(x)) : json(x);
+}
+
+json Matching(const catalog::Pattern& p) {
+  return {{"pattern", p.re}, {"patternErrorMessage", p.message}};
+}
+
+json RestoreSchema(const std::string& description) {
+  std::string in_time;  // the kinds that restore to a point in time
+  for (const catalog::StoreKindRow& row : catalog::kStoreKinds)
+    if (row.restore == catalog::Restore::kSnapshotOrPointInTime)
+      in_time += fmt::format("{}{}", in_time.empty() ? "" : ", ", row.name);
+  return Mapping(
+      description,
+      {{"snapshot", String("cluster snapshot identifier or ARN; for a cache, its snapshot ARN")},
+       {"point_in_time",
+        String(fmt::format("restore time in UTC, or latest ({})", in_time), kRestoreTime)},
+       {"source", With(String("the cluster the point in time is taken from", kClusterId),
+                       {{"maxLength", 63}})}});
+}
+
+/// A store field as a property: its type, help, range, pattern and default. A default that
+/// depends on the realm is stated in the help only.
+json FieldSchema(const catalog::StoreField& f) {
+  const std::string help(f.help);
+  json j;
+  switch (f.type) {
+    case catalog::FieldType::kString: j = String(help); break;
+    case catalog::FieldType::kInteger: j = {{"type", "integer"}, {"description", help}}; break;
+    case catalog::FieldType::kNumber: j = {{"type", "number"}, {"description", help}}; break;
+    case catalog::FieldType::kBoolean: j = Boolean(help); break;
+    case catalog::FieldType::kRestore: return RestoreSchema(help);
+  }
+  if (!f.pattern.re.empty()) j.update(Matching(f.pattern));
+  if (f.range.set) {
+    j["minimum"] = TableNumber(f.range.min);
+    j["maximum"] = TableNumber(f.range.max);
+    if (f.range.step > 0) j["multipleOf"] = TableNumber(f.range.step);
+  }
+  switch (f.def.kind) {
+    case catalog::Default::kNumber: j["default"] = TableNumber(f.def.number); break;
+    case catalog::Default::kFlag: j["default"] = f.def.flag; break;
+    case catalog::Default::kText: j["default"] = f.def.text; break;
+    case catalog::Default::kNone:
+    case catalog::Default::kByRealm: break;
+  }
+  return j;
+}
+
+/// `version` where the kind is not known: the help lists each kind's default.
+json AnyVersionSchema() {
+  std::string defaults;
+  for (const catalog::StoreKindRow& row : catalog::kStoreKinds) {
+    if (row.version.default_version.empty()) continue;
+    defaults += fmt::format("{}{}{} {}", defaults.empty() ? "" : ", ", row.name,
+                            defaults.empty() ? " default" : "", row.version.default_version);
+  }
+  return String(fmt::format("{} ({})", catalog::kVersion.help, defaults));
+}
+
 /// A resource: `type` selects which fields apply. `partial` (an override) may omit `type`.
 json ResourceSchema(bool partial) {
-  std::map<std::string, json> fields = {
-      {"type", Enum("the kind of data store", config::keys::kResourceTypes)},
-      {"version", String("engine version (postgres default 16.6, mysql 8.0.mysql_aurora.3.08.0, "
-                         "documentdb 5.0.0)")},
-      {"min_acu",
-       {{"type", "number"},
-        {"description",
-         "Aurora Serverless v2 minimum capacity, 0 to 256 in steps of 0.5 (0 pauses when "
-         "idle; not in prod)"},
-        {"minimum", 0},
-        {"maximum", 256},
-        {"multipleOf", 0.5},
-        {"default", 0.5}}},
-      {"max_acu",
-       {{"type", "number"},
-        {"description", "Aurora Serverless v2 maximum capacity, 1 to 256 in steps of 0.5"},
-        {"minimum", 1},
-        {"maximum", 256},
-        {"multipleOf", 0.5},
-        {"default", 2}}},
-      {"instances",
-       Integer("DocumentDB instances (default 1, 2 in the prod realm; at least 2 in prod)", 1, 16)},
-      {"instance_class",
-       With(String("DocumentDB instance class db.<family>.<size>", kInstanceClass),
-            {{"default", "db.t4g.medium"}})},
-      {"versioning", Boolean("keep previous object versions", true)},
-      {"expire_days",
-       With(Integer("delete objects after this many days; 0 never expires", 0, 36500),
-            {{"default", 0}})},
-      {"max_storage_gb",
-       With(Integer("cache data storage limit in GB", 1, 5000), {{"default", 10}})},
-      {"max_ecpu_per_second",
-       With(Integer("cache compute limit in ElastiCache Processing Units per second", 1000,
-                    15000000),
-            {{"default", 5000}})},
-      {"restore_from",
-       Mapping(
-           "create the store from a snapshot or a point in time (read only when the store is "
-           "created; docs/DisasterRecovery.md)",
-           {{"snapshot",
-             String("cluster snapshot identifier or ARN; for a cache, its snapshot ARN")},
-            {"point_in_time",
-             String("restore time in UTC, or latest (postgres, mysql, documentdb)", kRestoreTime)},
-            {"source", With(String("the cluster the point in time is taken from", kClusterId),
-                            {{"maxLength", 63}})}})},
-  };
-  std::map<std::string, std::pair<Pattern, const char*>> versions = {
-      {"postgres", {kPostgresVersion, "16.6"}},
-      {"mysql", {kMysqlVersion, "8.0.mysql_aurora.3.08.0"}},
-      {"documentdb", {kDocDbVersion, "5.0.0"}}};
-  json props = json::object();
-  for (const auto& [name, f] : fields) props[name] = f;
+  json props = {{"type", Enum("the kind of data store", config::keys::kResourceTypes)}};
+  for (const catalog::StoreField* f : catalog::kStoreFields)
+    props[std::string(f->name)] = f == &catalog::kVersion ? AnyVersionSchema() : FieldSchema(*f);
   json branches = json::array();
-  for (const auto& type : config::keys::kResourceTypes) {
+  for (const catalog::StoreKindRow& row : catalog::kStoreKinds) {
     json allowed = {{"type", true}};
-    for (const auto& name : config::keys::ResourceFields(type)) {
-      json f = fields.at(name);
-      if (name == "version") {
-        f.update(Matching(versions.at(type).first));
-        f["default"] = versions.at(type).second;
-        f["description"] = fmt::format("{} engine version", type);
+    for (const catalog::StoreField* f : row.fields) {
+      json p = FieldSchema(*f);
+      if (f == &catalog::kVersion) {
+        p.update(Matching(row.version.pattern));
+        p["default"] = row.version.default_version;
+        p["description"] = fmt::format("{} {}", row.name, f->help);
       }
-      allowed[name] = std::move(f);
+      allowed[std::string(f->name)] = std::move(p);
     }
     branches.push_back(
         {{"if",
-          {{"properties", {{"type", {{"const", type}}}}}, {"required", json::array({"type"})}}},
+          {{"properties", {{"type", {{"const", row.name}}}}},
+           {"required", json::array({"type"})}}},
          {"then", {{"properties", std::move(allowed)}, {"additionalProperties", false}}}});
   }
   json j = Mapping(

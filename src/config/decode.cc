@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "catalog/store_kinds.h"
 #include "diag/codes.h"
 
 namespace eurus::config {
@@ -35,26 +36,37 @@ const std::vector<std::string> kHealthCheck = {"path"};
 const std::vector<std::string> kRoute = {"host", "paths"};
 const std::vector<std::string> kReplicas = {"min", "max"};
 const std::vector<std::string> kScaling = {"cpu", "memory", "requests_per_target"};
-const std::vector<std::string> kResource = {"type", "version", "min_acu", "max_acu",
-                                            "instances", "instance_class", "versioning",
-                                            "expire_days", "max_storage_gb",
-                                            "max_ecpu_per_second", "restore_from"};
+namespace {
+/// `type` and every store kind's fields (catalog/store_kinds.h), in the catalog's order.
+std::vector<std::string> ResourceKeys() {
+  std::vector<std::string> out = {"type"};
+  for (const catalog::StoreField* f : catalog::kStoreFields) out.emplace_back(f->name);
+  return out;
+}
+std::vector<std::string> KindNames() {
+  std::vector<std::string> out;
+  for (std::string_view name : catalog::StoreKindNames()) out.emplace_back(name);
+  return out;
+}
+}  // namespace
+
+const std::vector<std::string> kResource = ResourceKeys();
 const std::vector<std::string> kRestoreFrom = {"snapshot", "point_in_time", "source"};
-const std::vector<std::string> kResourceTypes = {"postgres", "mysql", "redis", "documentdb", "s3"};
+const std::vector<std::string> kResourceTypes = KindNames();
 
 const std::vector<std::string>& ResourceFields(const std::string& type) {
-  static const std::vector<std::string> aurora = {"version", "min_acu", "max_acu", "restore_from"};
-  static const std::vector<std::string> redis = {"max_storage_gb", "max_ecpu_per_second",
-                                                 "restore_from"};
-  static const std::vector<std::string> docdb = {"instances", "instance_class", "version",
-                                                 "restore_from"};
-  static const std::vector<std::string> s3 = {"versioning", "expire_days"};
+  static const std::vector<std::vector<std::string>> per_kind = [] {
+    std::vector<std::vector<std::string>> out;
+    for (const catalog::StoreKindRow& row : catalog::kStoreKinds) {
+      std::vector<std::string> names;
+      for (const catalog::StoreField* f : row.fields) names.emplace_back(f->name);
+      out.push_back(std::move(names));
+    }
+    return out;
+  }();
   static const std::vector<std::string> none = {};
-  if (type == "postgres" || type == "mysql") return aurora;
-  if (type == "redis") return redis;
-  if (type == "documentdb") return docdb;
-  if (type == "s3") return s3;
-  return none;
+  auto kind = catalog::FindStoreKind(type);
+  return kind ? per_kind.at(static_cast<size_t>(*kind)) : none;
 }
 }  // namespace keys
 
@@ -452,7 +464,8 @@ ResourceDoc DecodeResource(const Entry& entry, Diagnostics& diags) {
       if (is_field && std::find(valid.begin(), valid.end(), e.key) == valid.end()) {
         diags.Report(Error(codes::kResourceField,
                            fmt::format("`{}` does not apply to {} {} resource", e.key,
-                                       r.type.value == "s3" ? "an" : "a", r.type.value))
+                                       catalog::Row(*catalog::FindStoreKind(r.type.value)).article,
+                                       r.type.value))
                          .Label(e.key_span, "not a " + r.type.value + " field")
                          .Help(valid.empty() ? "a " + r.type.value + " resource takes no fields besides `type`"
                                              : "a " + r.type.value + " resource takes: " + Quote(valid)));

@@ -113,6 +113,7 @@ namespace keys {
 extern const std::vector<std::string> kOrg, kRealm, kAlerts, kCi;
 extern const std::vector<std::string> kEnv, kNetwork, kEgress, kFlowLogs, kIngress, kLogs, kDr;
 extern const std::vector<std::string> kTenant, kApp, kHealthCheck, kRoute, kReplicas, kScaling;
+/// kResource, kResourceTypes and ResourceFields are read from catalog/store_kinds.h.
 extern const std::vector<std::string> kResource, kRestoreFrom;
 /// The resource fields valid for each resource type (besides `type`).
 const std::vector<std::string>& ResourceFields(const std::string& type);

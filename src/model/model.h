@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/store_kinds.h"
 #include "diag/source.h"
 #include "ipam/cidr.h"
 
@@ -16,9 +17,11 @@ namespace eurus::model {
 
 enum class RealmKind { kNonprod, kProd };
 enum class NatMode { kPerAz, kSingle };
-enum class ResourceType { kPostgres, kMysql, kRedis, kDocumentDb, kS3 };
+/// The kinds of data store, with their facts in catalog::Row(type).
+using ResourceType = catalog::StoreKind;
 
 const char* RealmName(RealmKind r);
+/// "postgres", ...: catalog::Row(t).name.
 const char* ResourceTypeName(ResourceType t);
 
 struct Realm {
@@ -110,17 +113,22 @@ struct Restore {
   Span span;
 };
 
+/// A data store. Fields the YAML leaves out hold the catalog's defaults (store_kinds.h);
+/// `version` and `instances` depend on the kind and the realm and are set by the model.
 struct Resource {
   std::string name;
   ResourceType type = ResourceType::kS3;
   std::string version;       ///< engine version (Aurora, DocumentDB); defaulted when empty
-  double min_acu = 0.5, max_acu = 2;
-  int instances = 2;
-  std::string instance_class = "db.t4g.medium";
-  bool versioning = true;
-  int expire_days = 0;
-  int max_storage_gb = 10;         ///< cache: data storage limit
-  int max_ecpu_per_second = 5000;  ///< cache: compute limit (ElastiCache Processing Units)
+  double min_acu = catalog::kMinAcu.def.number;
+  double max_acu = catalog::kMaxAcu.def.number;
+  int instances = static_cast<int>(catalog::kInstances.def.prod_number);
+  std::string instance_class{catalog::kInstanceClass.def.text};
+  bool versioning = catalog::kVersioning.def.flag;
+  int expire_days = static_cast<int>(catalog::kExpireDays.def.number);
+  /// cache: data storage limit
+  int max_storage_gb = static_cast<int>(catalog::kMaxStorageGb.def.number);
+  /// cache: compute limit (ElastiCache Processing Units)
+  int max_ecpu_per_second = static_cast<int>(catalog::kMaxEcpuPerSecond.def.number);
   std::optional<Restore> restore_from;
   Span span;
 };

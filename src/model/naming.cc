@@ -245,6 +245,16 @@ Name Bucket(const std::string& org, const std::string& tenant, const std::string
               {{"org", org}, {"tenant", tenant}, {"resource", resource}});
 }
 
+Name StoreName(catalog::StoreKind kind, const std::string& org, const std::string& tenant,
+               const std::string& resource, const std::string& account) {
+  switch (catalog::Row(kind).naming) {
+    case catalog::StoreNaming::kCluster: return AuroraCluster(org, tenant, resource);
+    case catalog::StoreNaming::kCache: return Cache(org, tenant, resource);
+    case catalog::StoreNaming::kBucket: return Bucket(org, tenant, resource, account);
+  }
+  return Make(Kind::kS3Bucket, "", {});
+}
+
 Name DbInstance(const Name& cluster, int n) {
   return Make(cluster.kind, fmt::format("{}-{}", cluster.value, n), cluster.inputs);
 }

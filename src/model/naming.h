@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "catalog/store_kinds.h"
+
 namespace eurus::naming {
 
 enum class Kind {
@@ -82,6 +84,10 @@ Name DocDbCluster(const std::string& org, const std::string& tenant, const std::
 Name Cache(const std::string& org, const std::string& tenant, const std::string& resource);
 Name Bucket(const std::string& org, const std::string& tenant, const std::string& resource,
             const std::string& account);
+/// The name of a data store of `kind` (its row's `naming`: one of the three above).
+/// `account` is read by bucket names only.
+Name StoreName(catalog::StoreKind kind, const std::string& org, const std::string& tenant,
+               const std::string& resource, const std::string& account);
 /// {cluster}-{n}: instance n (1-based) of an Aurora or DocumentDB cluster.
 Name DbInstance(const Name& cluster, int n);
 // backups (data stores: docs/DisasterRecovery.md)

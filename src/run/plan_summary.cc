@@ -4,14 +4,18 @@
 #include <array>
 #include <nlohmann/json.hpp>
 
+#include "catalog/store_kinds.h"
+
 namespace eurus::run {
 
 bool IsGuardedType(const std::string& type) {
-  static constexpr std::array<std::string_view, 9> kGuarded = {
-      "aws_rds_cluster",     "aws_rds_cluster_instance",          "aws_docdb_cluster",
-      "aws_dynamodb_table",  "aws_elasticache_serverless_cache",  "aws_elasticache_replication_group",
-      "aws_efs_file_system", "aws_s3_bucket" /* tenant and state buckets */, "aws_kms_key"};
-  return std::find(kGuarded.begin(), kGuarded.end(), type) != kGuarded.end();
+  // Besides the tenants' data stores (their rows' `guarded` in catalog/store_kinds.h): the
+  // state buckets, the KMS keys, and data stores eurus does not emit itself.
+  static constexpr std::array<std::string_view, 5> kAlsoGuarded = {
+      "aws_dynamodb_table", "aws_elasticache_replication_group", "aws_efs_file_system",
+      "aws_s3_bucket" /* state buckets */, "aws_kms_key"};
+  return catalog::IsGuardedStoreType(type) ||
+         std::find(kAlsoGuarded.begin(), kAlsoGuarded.end(), type) != kAlsoGuarded.end();
 }
 
 std::optional<PlanSummary> SummarizePlan(const std::string& json, std::string* err) {

@@ -21,28 +21,6 @@ std::string At(const std::string& interpolation, const std::string& key) {
   return interpolation.substr(0, interpolation.size() - 1) + "[\"" + key + "\"]}";
 }
 
-/// The port(s) a data store listens on, by engine; S3 has none (gateway endpoint).
-struct DataPort {
-  const char* name;
-  int port;
-};
-std::vector<DataPort> PortsOf(model::ResourceType t) {
-  switch (t) {
-    case model::ResourceType::kPostgres:
-      return {{"postgres", 5432}};
-    case model::ResourceType::kMysql:
-      return {{"mysql", 3306}};
-    // ElastiCache Serverless: 6379 is the primary endpoint, 6380 reads from replicas.
-    case model::ResourceType::kRedis:
-      return {{"redis", 6379}, {"redis_reader", 6380}};
-    case model::ResourceType::kDocumentDb:
-      return {{"documentdb", 27017}};
-    case model::ResourceType::kS3:
-      return {};
-  }
-  return {};
-}
-
 }  // namespace
 
 void AddTenantNetwork(const Context& ctx, const model::Environment& env,
@@ -165,8 +143,9 @@ void AddTenantNetwork(const Context& ctx, const model::Environment& env,
 
   std::set<std::string> opened;
   for (const model::Resource& r : dep.resources) {
-    for (const DataPort& p : PortsOf(r.type)) {
-      if (!opened.insert(p.name).second) continue;
+    // The ports of its kind (catalog/store_kinds.h); S3 has none (gateway endpoint).
+    for (const catalog::Port& p : catalog::Row(r.type).ports) {
+      if (!opened.insert(std::string(p.name)).second) continue;
       const tf::Origin o = ctx.Origin(r.span);
       egress_rule(fmt::format("data_{}", p.name),
                   fmt::format("{} on the tenant's data stores", p.name),

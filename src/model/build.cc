@@ -9,16 +9,8 @@ namespace eurus::model {
 
 const char* RealmName(RealmKind r) { return r == RealmKind::kProd ? "prod" : "nonprod"; }
 
-const char* ResourceTypeName(ResourceType t) {
-  switch (t) {
-    case ResourceType::kPostgres: return "postgres";
-    case ResourceType::kMysql: return "mysql";
-    case ResourceType::kRedis: return "redis";
-    case ResourceType::kDocumentDb: return "documentdb";
-    case ResourceType::kS3: return "s3";
-  }
-  return "?";
-}
+// The table's names are NUL-terminated literals.
+const char* ResourceTypeName(ResourceType t) { return catalog::Row(t).name.data(); }
 
 std::string EnvironmentZone(const std::string& domain, const std::string& env) {
   return domain.empty() ? std::string() : env + "." + domain;

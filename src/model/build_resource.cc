@@ -1,6 +1,8 @@
 // A tenant's `resources` entry → model::Resource. Every store-specific rule (types, engine
 // versions and their defaults, capacity ranges, instance counts and classes, bucket
 // lifecycle, cache limits, restore sources) lives in this file, one function per concern.
+// Kind names, defaults and ranges come from the store-kind table (catalog/store_kinds.h),
+// the same one the decoder and `eurus schema` read: a range is written once.
 
 #include <algorithm>
 #include <cctype>
@@ -14,9 +16,23 @@ namespace eurus::model::build {
 
 namespace {
 
-constexpr const char* kDefaultPostgres = "16.6";
-constexpr const char* kDefaultMysql = "8.0.mysql_aurora.3.08.0";
-constexpr const char* kDefaultDocDb = "5.0.0";
+using catalog::Range;
+
+/// The kind's default engine version (its row in the store-kind table).
+std::string DefaultVersion(ResourceType t) { return std::string(catalog::Row(t).version.default_version); }
+
+/// `v` within the field's range (and a multiple of its step, when it has one).
+bool InRange(const Range& r, double v) {
+  if (v < r.min || v > r.max) return false;
+  if (r.step <= 0) return true;
+  const double n = v / r.step;
+  return std::fabs(n - std::round(n)) < 1e-9;
+}
+
+/// "0 to 256 in steps of 0.5", "1 to 16": how messages state a range.
+std::string RangeText(const Range& r) {
+  return r.step > 0 ? fmt::format("{} to {} in steps of {}", r.min, r.max, r.step) : fmt::format("{} to {}", r.min, r.max);
+}
 
 /// Compares dotted version strings numerically ("16.10" > "16.9").
 int CompareVersions(const std::string& a, const std::string& b) {
@@ -54,12 +70,9 @@ bool UtcTime(const std::string& s) {
 /// `type`; false (reported) when it is not a resource type.
 bool ResourceTypeOf(Context& ctx, const config::Str& type, ResourceType& out) {
   const std::string& ty = type.value;
-  if (ty == "postgres") out = ResourceType::kPostgres;
-  else if (ty == "mysql") out = ResourceType::kMysql;
-  else if (ty == "redis") out = ResourceType::kRedis;
-  else if (ty == "documentdb") out = ResourceType::kDocumentDb;
-  else if (ty == "s3") out = ResourceType::kS3;
-  else {
+  if (auto kind = catalog::FindStoreKind(ty)) {
+    out = *kind;
+  } else {
     std::string near = ClosestMatch(ty, config::keys::kResourceTypes);
     ctx.Report(Bad(codes::kBadValue, fmt::format("unknown resource type `{}`", ty), type.span,
                    near.empty() ? "not a resource type" : "did you mean `" + near + "`?")
@@ -73,7 +86,7 @@ bool ResourceTypeOf(Context& ctx, const config::Str& type, ResourceType& out) {
 /// version such as 8.0.mysql_aurora.3.08.0, empty otherwise.
 std::string BuildAuroraVersion(Context& ctx, const config::ResourceDoc& d, Resource& r) {
   const bool pg = r.type == ResourceType::kPostgres;
-  r.version = d.version ? d.version.value : (pg ? kDefaultPostgres : kDefaultMysql);
+  r.version = d.version ? d.version.value : DefaultVersion(r.type);
   if (pg) {
     if (!NumericVersion(r.version))
       ctx.Report(Bad(codes::kEngineVersion, fmt::format("`{}` is not an Aurora PostgreSQL version", r.version),
@@ -94,13 +107,14 @@ std::string BuildAuroraVersion(Context& ctx, const config::ResourceDoc& d, Resou
 bool BuildAcuRange(Context& ctx, const config::ResourceDoc& d, Resource& r) {
   if (d.min_acu) r.min_acu = d.min_acu.value;
   if (d.max_acu) r.max_acu = d.max_acu.value;
-  auto half_step = [](double v) { return std::fabs(v * 2 - std::round(v * 2)) < 1e-9; };
-  if (d.min_acu && (r.min_acu < 0 || r.min_acu > 256 || !half_step(r.min_acu)))
+  const Range& min_range = catalog::kMinAcu.range;
+  const Range& max_range = catalog::kMaxAcu.range;
+  if (d.min_acu && !InRange(min_range, r.min_acu))
     ctx.Report(Bad(codes::kAcu, fmt::format("min_acu {} is not a valid capacity", d.min_acu.value), d.min_acu.span,
-                   "0 to 256 in steps of 0.5"));
-  else if (d.max_acu && (r.max_acu < 1 || r.max_acu > 256 || !half_step(r.max_acu)))
+                   RangeText(min_range)));
+  else if (d.max_acu && !InRange(max_range, r.max_acu))
     ctx.Report(Bad(codes::kAcu, fmt::format("max_acu {} is not a valid capacity", d.max_acu.value), d.max_acu.span,
-                   "1 to 256 in steps of 0.5"));
+                   RangeText(max_range)));
   else if (r.min_acu > r.max_acu)
     ctx.Report(Bad(codes::kAcu, fmt::format("min_acu {} is larger than max_acu {}", r.min_acu, r.max_acu),
                    d.min_acu ? d.min_acu.span : d.max_acu.span, "the range is empty")
@@ -138,25 +152,27 @@ void CheckScaleToZero(Context& ctx, const DeploymentScope& scope, const config::
 void BuildAurora(Context& ctx, const DeploymentScope& scope, const config::ResourceDoc& d, Resource& r) {
   std::string aurora_mysql = BuildAuroraVersion(ctx, d, r);
   if (BuildAcuRange(ctx, d, r) && r.min_acu == 0) CheckScaleToZero(ctx, scope, d, r, aurora_mysql);
-  CheckName(ctx, naming::AuroraCluster(ctx.org.name, scope.tenant.name, r.name), r.span, "resource");
 }
 
 void BuildDocDbVersion(Context& ctx, const config::ResourceDoc& d, Resource& r) {
-  r.version = d.version ? d.version.value : kDefaultDocDb;
+  r.version = d.version ? d.version.value : DefaultVersion(r.type);
   if (!NumericVersion(r.version))
     ctx.Report(Bad(codes::kEngineVersion, fmt::format("`{}` is not a DocumentDB version", r.version), d.version.span,
                    "expected a version such as 5.0.0"));
 }
 
-/// `instances`: 1 to 16; defaults to 2 in prod, which needs at least 2 for failover.
+/// `instances`: its range and its default by realm from the table (2 in prod, which needs at
+/// least 2 for failover).
 void BuildDocDbInstances(Context& ctx, const DeploymentScope& scope, const config::ResourceDoc& d, Resource& r) {
+  const catalog::StoreField& f = catalog::kInstances;
   if (d.instances) {
     r.instances = static_cast<int>(d.instances.value);
-    if (r.instances < 1 || r.instances > 16)
-      ctx.Report(Bad(codes::kDocdbInstances, fmt::format("{} instances requested; DocumentDB takes 1 to 16", r.instances),
+    if (!InRange(f.range, r.instances))
+      ctx.Report(Bad(codes::kDocdbInstances,
+                     fmt::format("{} instances requested; DocumentDB takes {}", r.instances, RangeText(f.range)),
                      d.instances.span, "out of range"));
   } else {
-    r.instances = scope.prod ? 2 : 1;
+    r.instances = static_cast<int>(scope.prod ? f.def.prod_number : f.def.number);
   }
   if (scope.prod && r.instances < 2)
     ctx.Report(Bad(codes::kDocdbInstances,
@@ -180,7 +196,6 @@ void BuildDocumentDb(Context& ctx, const DeploymentScope& scope, const config::R
   BuildDocDbVersion(ctx, d, r);
   BuildDocDbInstances(ctx, scope, d, r);
   BuildDocDbInstanceClass(ctx, d, r);
-  CheckName(ctx, naming::DocDbCluster(ctx.org.name, scope.tenant.name, r.name), r.span, "resource");
 }
 
 /// s3: versioning (prod is warned without it) and object expiry.
@@ -188,11 +203,11 @@ void BuildBucket(Context& ctx, const DeploymentScope& scope, const config::Resou
   if (d.versioning) r.versioning = d.versioning.value;
   if (d.expire_days) {
     r.expire_days = static_cast<int>(d.expire_days.value);
-    if (r.expire_days < 0 || r.expire_days > 36500)
+    const Range& range = catalog::kExpireDays.range;
+    if (!InRange(range, r.expire_days))
       ctx.Report(Bad(codes::kBadValue, fmt::format("expire_days {} is out of range", r.expire_days),
-                     d.expire_days.span, "0 (never) to 36500"));
+                     d.expire_days.span, fmt::format("{} (never) to {}", range.min, range.max)));
   }
-  CheckName(ctx, naming::Bucket(ctx.org.name, scope.tenant.name, r.name, scope.env.account), r.span, "resource");
   if (!r.versioning && scope.prod) {
     Diagnostic w = Warning(codes::kWarnUnbackedBucket,
                            fmt::format("bucket `{}` in prod environment `{}` has no backup", r.name, scope.env.name));
@@ -202,29 +217,26 @@ void BuildBucket(Context& ctx, const DeploymentScope& scope, const config::Resou
   }
 }
 
-/// The cache's usage limits (ElastiCache Serverless: 1-5000 GB, 1000-15,000,000 ECPU/s).
+/// The cache's usage limits (ElastiCache Serverless: data storage in GB, compute in ECPU/s;
+/// the ranges are the table's).
 void BuildCacheLimits(Context& ctx, const config::ResourceDoc& d, Resource& r) {
   if (d.max_storage_gb) {
+    const Range& range = catalog::kMaxStorageGb.range;
     r.max_storage_gb = static_cast<int>(d.max_storage_gb.value);
-    if (d.max_storage_gb.value < 1 || d.max_storage_gb.value > 5000)
+    if (!InRange(range, d.max_storage_gb.value))
       ctx.Report(Bad(codes::kBadValue, fmt::format("max_storage_gb {} is out of range", d.max_storage_gb.value),
-                     d.max_storage_gb.span, "1 to 5000 GB")
-                     .Help("ElastiCache Serverless caps data storage at 1 to 5000 GB"));
+                     d.max_storage_gb.span, RangeText(range) + " GB")
+                     .Help(fmt::format("ElastiCache Serverless caps data storage at {} GB", RangeText(range))));
   }
   if (d.max_ecpu_per_second) {
+    const Range& range = catalog::kMaxEcpuPerSecond.range;
     r.max_ecpu_per_second = static_cast<int>(d.max_ecpu_per_second.value);
-    if (d.max_ecpu_per_second.value < 1000 || d.max_ecpu_per_second.value > 15000000)
+    if (!InRange(range, d.max_ecpu_per_second.value))
       ctx.Report(Bad(codes::kBadValue,
                      fmt::format("max_ecpu_per_second {} is out of range", d.max_ecpu_per_second.value),
-                     d.max_ecpu_per_second.span, "1000 to 15000000")
-                     .Help("ElastiCache Serverless caps compute at 1000 to 15000000 ECPU per second"));
+                     d.max_ecpu_per_second.span, RangeText(range))
+                     .Help(fmt::format("ElastiCache Serverless caps compute at {} ECPU per second", RangeText(range))));
   }
-}
-
-/// redis: ElastiCache Serverless.
-void BuildCache(Context& ctx, const DeploymentScope& scope, const config::ResourceDoc& d, Resource& r) {
-  CheckName(ctx, naming::Cache(ctx.org.name, scope.tenant.name, r.name), r.span, "resource");
-  BuildCacheLimits(ctx, d, r);
 }
 
 using RestoreDoc = decltype(config::ResourceDoc::restore_from);
@@ -289,7 +301,8 @@ bool CheckRestorePointInTime(Context& ctx, const RestoreDoc& rf, const Resource&
 /// taken from); what each store type can restore from (docs/DisasterRecovery.md).
 void BuildRestore(Context& ctx, const config::ResourceDoc& d, Resource& r) {
   const auto& rf = d.restore_from;
-  const bool cache = r.type == ResourceType::kRedis;
+  // A store restored from a snapshot ARN only (ElastiCache) has no point in time.
+  const bool cache = catalog::Row(r.type).restore == catalog::Restore::kSnapshotArn;
   Restore out;
   out.span = rf.span;
   bool bad = false;
@@ -328,13 +341,16 @@ bool BuildResource(Context& ctx, const DeploymentScope& scope, const config::Res
   r.span = d.name.span;
   CheckMemberName(ctx, "resource", d.name);
   if (!d.type || !ResourceTypeOf(ctx, d.type, r.type)) return false;
+  // The kind's own checks; no `default:`, so a new kind without a case does not compile.
   switch (r.type) {
     case ResourceType::kPostgres:
     case ResourceType::kMysql: BuildAurora(ctx, scope, d, r); break;
-    case ResourceType::kRedis: BuildCache(ctx, scope, d, r); break;
+    case ResourceType::kRedis: BuildCacheLimits(ctx, d, r); break;
     case ResourceType::kDocumentDb: BuildDocumentDb(ctx, scope, d, r); break;
     case ResourceType::kS3: BuildBucket(ctx, scope, d, r); break;
   }
+  CheckName(ctx, naming::StoreName(r.type, ctx.org.name, scope.tenant.name, r.name, scope.env.account), r.span,
+            "resource");
   if (d.restore_from.set) BuildRestore(ctx, d, r);
   return true;
 }

@@ -1,31 +1,22 @@
 #pragma once
 // The data stores the policy rules know (E0801 spread, E0804 encryption, E0805 backups,
 // E0809 deletion protection): one row per AWS resource type, saying which arguments hold
-// what each rule reads. docs/Security.md lists the types.
+// what each rule reads. The rows of the types eurus's store kinds emit come from the
+// store-kind table (catalog::StorePolicies()); the others (types eurus does not emit today)
+// are listed in data_stores.cc. docs/Security.md lists the types.
 
 #include <string_view>
 
+#include "catalog/store_kinds.h"
+
 namespace eurus::check::policy {
 
-/// How a data store keeps its own backups (besides AWS Backup).
-enum class OwnBackup {
-  kNone,
-  kRetentionPeriod,  ///< RDS/DocumentDB automated backups: continuous (PITR) when >= 1 day
-  kPitr,             ///< DynamoDB point-in-time recovery: continuous
-  kS3Versioning,     ///< every overwrite and delete kept: continuous
-  kSnapshots,        ///< ElastiCache: daily snapshots at best
-  kEfsBackupPolicy,  ///< EFS automatic backups: daily
-};
+/// How a data store keeps its own backups (besides AWS Backup), and where its availability
+/// zones are read from: the store-kind table's enums, shared with the rows it derives.
+using OwnBackup = catalog::BackupMode;
+using Spread = catalog::Spread;
 
-/// Where a resource's availability zones are read from.
-enum class Spread {
-  kRegional,     ///< S3, DynamoDB: regional by construction
-  kSubnetGroup,  ///< `arg` names a subnet group of type `group`; `azs` lists AZs directly
-  kSubnets,      ///< `arg` (and `arg2`) list subnets
-  kMultiAzFlag,  ///< `arg` true: a standby in a second AZ
-  kOneZone,      ///< `arg` set: the store lives in that one AZ
-};
-
+/// A row of the policy's data-store table. Null pointers: the resource has no such argument.
 struct DataStoreKind {
   const char* type;
   const char* what;

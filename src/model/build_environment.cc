@@ -268,6 +268,7 @@ void BuildIngress(Context& ctx, const config::EnvDoc& d, Environment& e) {
 /// Deletion protection: `protection` when set, else on in the prod realm.
 void BuildProtection(Context& ctx, const config::EnvDoc& d, Environment& e) {
   e.protection = d.protection.set ? d.protection.value : e.realm == RealmKind::kProd;
+    e.retain = e.realm == RealmKind::kProd || e.protection;
   if (e.realm == RealmKind::kProd && d.protection.set && !d.protection.value) {
     Diagnostic w = Warning(codes::kWarnNoProtection,
                            fmt::format("prod environment `{}` turns deletion protection off", e.name));

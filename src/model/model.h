@@ -64,6 +64,12 @@ struct Environment {
   /// prod environment turns it off), else on in the prod realm. Every consumer (synth,
   /// policy, manifest) reads this field and never recomputes it from the realm.
   bool protection = false;
+  /// What holds data leaves a trace when it is destroyed, resolved once: the prod realm or
+  /// `protection`. Clusters leave a final snapshot, buckets and the backup vault are never
+  /// force-emptied, the environment's KMS keys and zone keep `prevent_destroy`. Unlike
+  /// `protection`, `protection: false` does not lift it in prod: a prod store can then be
+  /// deleted on purpose, but never without a trace (docs/DataStores.md).
+  bool retain = false;
   /// "<env>.<domain>": the environment's public hosted zone; empty when the org has no domain.
   std::string zone;
   int log_retention_days = 30;

@@ -140,19 +140,7 @@ std::pair<tf::Ref, tf::Ref> AddPrivateBucket(tf::Unit& unit, const Account& a,
                                {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
                               {"bucket_key_enabled", true}}})}},
       a.origin);
-  tf::Ref public_access = unit.Resource("aws_s3_bucket_public_access_block", suffix,
-                                        {{"provider", Provider(a)},
-                                         {"bucket", bucket["id"]},
-                                         {"block_public_acls", true},
-                                         {"block_public_policy", true},
-                                         {"ignore_public_acls", true},
-                                         {"restrict_public_buckets", true}},
-                                        a.origin);
-  unit.Resource("aws_s3_bucket_ownership_controls", suffix,
-                {{"provider", Provider(a)},
-                 {"bucket", bucket["id"]},
-                 {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}},
-                a.origin);
+  tf::Ref public_access = AddBucketPrivacy(unit, suffix, bucket, a.origin, Provider(a));
   for (Json& s : DenyInsecureTransport("arn:aws:s3:::" + name)) statements.push_back(std::move(s));
   unit.Resource("aws_s3_bucket_policy", suffix,
                 {{"provider", Provider(a)},

@@ -163,6 +163,7 @@ void AddTenantData(const Context& ctx, const model::Environment& env, const mode
                    tf::Json::array(),
                    "",
                    env.protection,
+                   env.retain,
                    backup::RetentionDays(env.realm)};
   // The data subnets and group of the tenant's network (tenant_network.cc).
   for (const std::string& az : env.network.azs)

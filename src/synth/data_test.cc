@@ -205,6 +205,17 @@ TEST_F(DataTest, ProdProtectionFalseTurnsProtectionOff) {
   EXPECT_FALSE(orders["lifecycle"].contains("prevent_destroy"));
   EXPECT_EQ(Resource(p, "aws_docdb_cluster", "catalog_db")["deletion_protection"], false);
   EXPECT_FALSE(Resource(p, "aws_s3_bucket", "uploads")["lifecycle"].contains("prevent_destroy"));
+  // Deletable, but never without a trace in prod: final snapshots, no emptied buckets or
+  // vault, the key that decrypts the snapshots and the zone kept (model::Environment::retain).
+  EXPECT_TRUE(org->environment("prod")->retain);
+  EXPECT_EQ(orders["skip_final_snapshot"], false);
+  EXPECT_EQ(orders["final_snapshot_identifier"], "acme-shop-orders-final");
+  EXPECT_EQ(Resource(p, "aws_docdb_cluster", "catalog_db")["skip_final_snapshot"], false);
+  EXPECT_FALSE(Resource(p, "aws_s3_bucket", "uploads").contains("force_destroy"));
+  const tf::Unit& platform = U("prod/platform");
+  EXPECT_FALSE(Resource(platform, "aws_backup_vault", "main").contains("force_destroy"));
+  EXPECT_FALSE(Resource(platform, "aws_backup_vault", "main")["lifecycle"].contains("prevent_destroy"));
+  EXPECT_EQ(Resource(platform, "aws_kms_key", "platform")["lifecycle"]["prevent_destroy"], true);
   // The policy asks for what the model resolved: the unprotected prod stores pass E0809.
   check::PolicyContext policy = check::ContextFromOrg(*org);
   EXPECT_FALSE(policy.accounts.at("555555555555").deletion_protection.value_or(true));

@@ -160,7 +160,7 @@ tf::Ref AddCloudFrontLogBucket(const model::Environment& env, tf::Unit& u, const
 /// us-east-1 (the environment key lives in the environment's Region), kept for the
 /// environment's log retention. Requests' Authorization and Cookie headers are redacted.
 void AddWafLogging(const model::Environment& env, tf::Unit& u, const tf::Ref& acl,
-                   const std::string& base, bool protect, const tf::Origin& o) {
+                   const std::string& base, const tf::Origin& o) {
   const std::string group = "aws-waf-logs-" + base;
   const std::string group_arn =
       fmt::format("arn:aws:logs:{}:{}:log-group:{}", kGlobalRegion, env.account, group);
@@ -189,7 +189,7 @@ void AddWafLogging(const model::Environment& env, tf::Unit& u, const tf::Ref& ac
                    {"deletion_window_in_days", 30},
                    {"policy", key_policy.dump()},
                    {"tags", NameTag(group)}};
-  if (protect) key_body["lifecycle"] = {{"prevent_destroy", true}};
+  if (env.retain) key_body["lifecycle"] = {{"prevent_destroy", true}};
   tf::Ref key = u.Resource("aws_kms_key", "waf_logs", std::move(key_body), o);
   u.Resource("aws_kms_alias", "waf_logs",
              {{"region", kGlobalRegion},
@@ -314,7 +314,7 @@ tf::Ref AddViewerCertificate(const model::Environment& env, tf::Unit& u,
 /// Optional WAF: AWS managed rules (common OWASP-style rules, known bad inputs incl. Log4j),
 /// and its logs.
 tf::Ref AddWebAcl(const model::Environment& env, tf::Unit& u, const std::string& base,
-                  bool protect, const tf::Origin& o) {
+                  const tf::Origin& o) {
   // The rules as `rule_json` (the WAF API's own JSON): a rule's `statement` block nests
   // without a fixed depth, which the provider schema types as `any`.
   Json rules = Json::array();
@@ -346,7 +346,7 @@ tf::Ref AddWebAcl(const model::Environment& env, tf::Unit& u, const std::string&
          {"sampled_requests_enabled", true}}},
        {"tags", NameTag(base + "-cloudfront")}},
       o);
-  AddWafLogging(env, u, acl, base, protect, o);
+  AddWafLogging(env, u, acl, base, o);
   return acl;
 }
 
@@ -452,7 +452,7 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& 
   const tf::Ref origin = AddVpcOrigin(u, base, o);
   const tf::Ref validated = AddViewerCertificate(env, u, hosts, o);
   std::optional<tf::Ref> acl;
-  if (env.waf) acl = AddWebAcl(env, u, base, protect, o);
+  if (env.waf) acl = AddWebAcl(env, u, base, o);
   const tf::Ref distribution = AddDistribution(u, hosts, origin, validated, acl, base, o);
   AddCloudFrontLogging(env, u, distribution, base, protect, o);
   AddAliasRecords(ctx, u, hosts, distribution);

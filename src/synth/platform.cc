@@ -316,10 +316,10 @@ void AddBackups(const PlatformScope& w, const tf::Ref& key) {
   const std::string vault_name = naming::BackupVault(org.name, env.name);
   Json vault_body = {
       {"name", vault_name}, {"kms_key_arn", key["arn"]}, {"tags", NameTag(vault_name)}};
-  if (w.protect)
-    vault_body["lifecycle"] = {{"prevent_destroy", true}};
-  else
-    vault_body["force_destroy"] = true;  // its recovery points go with an unprotected environment
+  if (w.protect) vault_body["lifecycle"] = {{"prevent_destroy", true}};
+  // Its recovery points go with an unprotected nonprod environment; in prod they stay until
+  // their retention ends (a destroy stops while the vault holds any).
+  if (!w.retain) vault_body["force_destroy"] = true;
   tf::Ref vault = w.u.Resource("aws_backup_vault", "main", std::move(vault_body), w.o);
   const tf::Ref role = AddBackupRole(w);
 
@@ -379,7 +379,8 @@ tf::Ref AddKey(const PlatformScope& w) {
                    {"deletion_window_in_days", 30},
                    {"policy", KeyPolicy(org, w.env, access_logs)},
                    {"tags", NameTag(w.base)}};
-  if (w.protect) key_body["lifecycle"] = {{"prevent_destroy", true}};
+  // The key decrypts the final snapshots and recovery points that outlive the stores.
+  if (w.retain) key_body["lifecycle"] = {{"prevent_destroy", true}};
   tf::Ref key = w.u.Resource("aws_kms_key", "platform", std::move(key_body), w.o);
   w.u.Resource(
       "aws_kms_alias", "platform",
@@ -419,7 +420,8 @@ std::optional<tf::Ref> AddZone(const PlatformScope& w) {
       {"name", zone_name},
       {"comment", fmt::format("environment {} of {} (eurus)", w.env.name, w.org.name)},
       {"tags", NameTag(zone_name)}};
-  if (w.protect) zone_body["lifecycle"] = {{"prevent_destroy", true}};
+  // A new zone has new name servers: the parent's delegation would break.
+  if (w.retain) zone_body["lifecycle"] = {{"prevent_destroy", true}};
   tf::Ref zone = w.u.Resource("aws_route53_zone", "env", std::move(zone_body), w.o);
   w.u.Resource("aws_route53_record", "caa",
                {{"zone_id", zone["zone_id"]},
@@ -476,6 +478,23 @@ void AddOutputs(const PlatformScope& w, const tf::Ref& key, const tf::Ref& topic
 
 }  // namespace
 
+tf::Ref AddBucketPrivacy(tf::Unit& u, const std::string& block, const tf::Ref& bucket, const tf::Origin& o,
+                         const std::string& provider) {
+  Json access = {{"bucket", bucket["id"]},
+                 {"block_public_acls", true},
+                 {"block_public_policy", true},
+                 {"ignore_public_acls", true},
+                 {"restrict_public_buckets", true}};
+  Json ownership = {{"bucket", bucket["id"]}, {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}};
+  if (!provider.empty()) {
+    access["provider"] = provider;
+    ownership["provider"] = provider;
+  }
+  tf::Ref public_access = u.Resource("aws_s3_bucket_public_access_block", block, std::move(access), o);
+  u.Resource("aws_s3_bucket_ownership_controls", block, std::move(ownership), o);
+  return public_access;
+}
+
 std::pair<tf::Ref, tf::Ref> AddLogBucket(tf::Unit& u, const std::string& block,
                                          const std::string& name, Json encryption, Json writers,
                                          int days, bool protect, const tf::Origin& o) {
@@ -490,16 +509,7 @@ std::pair<tf::Ref, tf::Ref> AddLogBucket(tf::Unit& u, const std::string& block,
       {{"bucket", bucket["id"]}, {"versioning_configuration", {{"status", "Enabled"}}}}, o);
   u.Resource("aws_s3_bucket_server_side_encryption_configuration", block,
              {{"bucket", bucket["id"]}, {"rule", Json::array({std::move(encryption)})}}, o);
-  tf::Ref public_access = u.Resource("aws_s3_bucket_public_access_block", block,
-                                     {{"bucket", bucket["id"]},
-                                      {"block_public_acls", true},
-                                      {"block_public_policy", true},
-                                      {"ignore_public_acls", true},
-                                      {"restrict_public_buckets", true}},
-                                     o);
-  u.Resource("aws_s3_bucket_ownership_controls", block,
-             {{"bucket", bucket["id"]}, {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}},
-             o);
+  tf::Ref public_access = AddBucketPrivacy(u, block, bucket, o);
   for (Json& s : DenyInsecureTransport("arn:aws:s3:::" + name)) writers.push_back(std::move(s));
   tf::Ref policy =
       u.Resource("aws_s3_bucket_policy", block,
@@ -543,6 +553,7 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
                         .o = ctx.Origin(env.span),
                         .base = fmt::format("{}-{}", ctx.org.name, env.name),
                         .protect = env.protection,
+                        .retain = env.retain,
                         .net = u.RemoteState(network, ctx.BackendFor(env.account, network.name()))};
 
   const tf::Ref key = AddKey(w);

@@ -18,7 +18,8 @@ struct PlatformScope {
   tf::Unit& u;
   tf::Origin o;       ///< the environment's file
   std::string base;   ///< "<org>-<env>": the prefix of names and Name tags
-  bool protect;       ///< env.protection: what holds data or names is kept on destroy
+  bool protect;       ///< env.protection: the vault and the ALB cannot be destroyed
+  bool retain;        ///< env.retain: the key and zone are kept, the vault never emptied
   tf::Ref net;        ///< <env>/network's remote state
 };
 

@@ -32,7 +32,8 @@ struct Inputs {
   std::string key;  ///< the environment key's ARN (remote state of the platform unit)
   Json subnets;     ///< the tenant's data subnets, one per AZ in the environment's order
   std::string sg;   ///< the tenant's data security group
-  bool protect;     ///< the environment's `protection`
+  bool protect;     ///< the environment's `protection`: deletion protection, prevent_destroy
+  bool retain;      ///< the environment's `retain`: final snapshots, no force_destroy
   int retention;    ///< days of automated backups and snapshots
 };
 

@@ -83,10 +83,10 @@ void AddBucket(const Inputs& in, tf::Unit& u, const model::Resource& r) {
       r.versioning ? backup::ContinuousPlan(org.name, in.env.name) : backup::kRebuildable;
 
   Json body = {{"bucket", name}, {"tags", StoreTags(name, backup, in.tenant.name)}};
-  if (in.protect)
-    body["lifecycle"] = {{"prevent_destroy", true}};
-  else
-    body["force_destroy"] = true;  // an unprotected environment is torn down with its data
+  if (in.protect) body["lifecycle"] = {{"prevent_destroy", true}};
+  // An unprotected nonprod environment is torn down with its data; a prod bucket is never
+  // emptied by a destroy (it stops at BucketNotEmpty: someone decides what to keep).
+  if (!in.retain) body["force_destroy"] = true;
   tf::Ref bucket = u.Resource("aws_s3_bucket", k, std::move(body), o);
   tf::Ref versioning = u.Resource(
       "aws_s3_bucket_versioning", k,
@@ -100,16 +100,7 @@ void AddBucket(const Inputs& in, tf::Unit& u, const model::Resource& r) {
                                {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", in.key}}},
                               {"bucket_key_enabled", true}}})}},
       o);
-  tf::Ref public_access = u.Resource("aws_s3_bucket_public_access_block", k,
-                                     {{"bucket", bucket["id"]},
-                                      {"block_public_acls", true},
-                                      {"block_public_policy", true},
-                                      {"ignore_public_acls", true},
-                                      {"restrict_public_buckets", true}},
-                                     o);
-  u.Resource("aws_s3_bucket_ownership_controls", k,
-             {{"bucket", bucket["id"]}, {"rule", {{"object_ownership", "BucketOwnerEnforced"}}}},
-             o);
+  tf::Ref public_access = AddBucketPrivacy(u, k, bucket, o);
 
   const Json resources = {arn, arn + "/*"};
   Json principals = Json::array();

@@ -61,11 +61,11 @@ void AddDocDb(const Inputs& in, tf::Unit& u, const model::Resource& r) {
       {"preferred_maintenance_window", kMaintenanceWindow},
       {"enabled_cloudwatch_logs_exports", kLogExports},
       {"deletion_protection", in.protect},
-      {"skip_final_snapshot", !in.protect},
+      {"skip_final_snapshot", !in.retain},
       {"tags", StoreTags(id, backup::SnapshotPlan(org.name, in.env.name), in.tenant.name)},
       {"lifecycle", Lifecycle(in.protect, {"snapshot_identifier", "restore_to_point_in_time"})},
       {"depends_on", logs}};
-  if (in.protect) body["final_snapshot_identifier"] = id + "-final";
+  if (in.retain) body["final_snapshot_identifier"] = id + "-final";
   RestoreArguments(r, body);
   tf::Ref cluster = u.Resource("aws_docdb_cluster", k, std::move(body), o);
 

@@ -149,6 +149,13 @@ DataAccess AccessTo(const Context& ctx, const model::Environment& env, const mod
 /// "orders", "HOST" → "ORDERS_HOST".
 std::string DataVariable(const std::string& resource, const std::string& what);
 
+/// What makes a bucket private, for every bucket eurus creates: all four public-access blocks
+/// and ACLs disabled (BucketOwnerEnforced), as block `block` in `u`; `provider` names a
+/// provider alias when not empty. Returns the public-access block (a bucket policy should
+/// depend on it: S3 rejects a policy while the block is being put).
+tf::Ref AddBucketPrivacy(tf::Unit& u, const std::string& block, const tf::Ref& bucket, const tf::Origin& o,
+                         const std::string& provider = {});
+
 /// A private log bucket in `u` (block name `block`): versioned (its backup, E0805),
 /// encrypted by the server-side encryption rule `encryption`, all four public-access
 /// blocks, ACLs disabled, a policy of the `writers` statements plus TLS-only, objects

@@ -245,32 +245,23 @@ void AddAlarm(const TenantScope& w, AppScope& app, const std::string& what,
 void AddServiceAlarms(const TenantScope& w, AppScope& app) {
   const model::App& a = app.a;
   const Json service_dims = {{"ClusterName", w.cluster_name}, {"ServiceName", app.service_name}};
-  AddAlarm(w, app, "cpu-high",
-           fmt::format("{}/{}: average CPU above 90% for 15 minutes (docs/Workloads.md)", w.t,
-                       a.name),
-           {{"namespace", "AWS/ECS"},
-            {"metric_name", "CPUUtilization"},
-            {"dimensions", service_dims},
-            {"statistic", "Average"},
-            {"period", 300},
-            {"evaluation_periods", 3},
-            {"datapoints_to_alarm", 3},
-            {"comparison_operator", "GreaterThanThreshold"},
-            {"threshold", 90},
-            {"treat_missing_data", "notBreaching"}});
-  AddAlarm(w, app, "memory-high",
-           fmt::format("{}/{}: average memory above 90% for 15 minutes (docs/Workloads.md)", w.t,
-                       a.name),
-           {{"namespace", "AWS/ECS"},
-            {"metric_name", "MemoryUtilization"},
-            {"dimensions", service_dims},
-            {"statistic", "Average"},
-            {"period", 300},
-            {"evaluation_periods", 3},
-            {"datapoints_to_alarm", 3},
-            {"comparison_operator", "GreaterThanThreshold"},
-            {"threshold", 90},
-            {"treat_missing_data", "notBreaching"}});
+  // CPU and memory: the same alarm on each utilisation metric.
+  auto high = [&](const char* name, const char* what, const char* metric) {
+    AddAlarm(w, app, name,
+             fmt::format("{}/{}: average {} above 90% for 15 minutes (docs/Workloads.md)", w.t, a.name, what),
+             {{"namespace", "AWS/ECS"},
+              {"metric_name", metric},
+              {"dimensions", service_dims},
+              {"statistic", "Average"},
+              {"period", 300},
+              {"evaluation_periods", 3},
+              {"datapoints_to_alarm", 3},
+              {"comparison_operator", "GreaterThanThreshold"},
+              {"threshold", 90},
+              {"treat_missing_data", "notBreaching"}});
+  };
+  high("cpu-high", "CPU", "CPUUtilization");
+  high("memory-high", "memory", "MemoryUtilization");
   if (a.replicas_min > 0)
     AddAlarm(w, app, "tasks-low",
              fmt::format("{}/{}: fewer than {} running tasks for 5 minutes (docs/Workloads.md)",

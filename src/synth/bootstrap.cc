@@ -398,9 +398,16 @@ void AddBootstrap(const Context& ctx, std::vector<tf::Unit>& units) {
   // environments' plans copy to their realm's central vault: backup.cc). Only the management
   // account of the organisation can turn this on, and it needs AWS Backup's trusted access in
   // Organizations first (docs/DisasterRecovery.md, prerequisites).
+  // The API returns every global setting, so all of them are set: a map with only the one
+  // eurus needs plans the others' removal on every run (hashicorp/terraform-provider-aws
+  // #43514; the resource docs warn of it). Multi-party approval and a delegated backup
+  // administrator stay off.
   unit.Resource("aws_backup_global_settings", "cross_account",
                 {{"provider", Provider(accounts.front())},
-                 {"global_settings", {{"isCrossAccountBackupEnabled", "true"}}}},
+                 {"global_settings",
+                  {{"isCrossAccountBackupEnabled", "true"},
+                   {"isDelegatedAdministratorEnabled", "false"},
+                   {"isMpaEnabled", "false"}}}},
                 "eurus.yaml");
   unit.Output("state_buckets", buckets, "state bucket name per account (provider alias)");
   unit.Output("deployer_role_arns", roles, "deployer role ARN per account (provider alias)");

@@ -629,12 +629,13 @@ TEST_F(DataTest, CentralVaultPerRealm) {
 }
 
 // Given the organisation, its management account's bootstrap should allow cross-account
-// backup copies (only the management account can).
+// backup copies (only the management account can), and set every key the API returns so
+// that no plan shows a perpetual diff (issue 13, 4e).
 TEST_F(DataTest, ManagementAllowsCrossAccountBackup) {
   Synth();
-  EXPECT_TRUE(HasResource(
-      U("management/bootstrap"), "aws_backup_global_settings",
-      R"({"provider":"aws.management","global_settings":{"isCrossAccountBackupEnabled":"true"}})"));
+  EXPECT_EQ(Resource(U("management/bootstrap"), "aws_backup_global_settings", "cross_account")["global_settings"],
+            Json::parse(R"({"isCrossAccountBackupEnabled":"true","isDelegatedAdministratorEnabled":"false",
+                            "isMpaEnabled":"false"})"));
 }
 
 // ---- the examples ----------------------------------------------------------------------------

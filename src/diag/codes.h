@@ -64,6 +64,7 @@ inline constexpr char kReservedImage[] = "E0319";       // image under the platf
 inline constexpr char kRulePriority[] = "E0320";        // listener rule priorities cannot be assigned
 inline constexpr char kEdgeExposure[] = "E0321";       // an exposure the edge cannot serve (host, route)
 inline constexpr char kRestore[] = "E0322";             // `restore_from` malformed or not for this type
+inline constexpr char kReservedPort[] = "E0323";        // app port taken by the collector sidecar
 
 // E04xx: derived AWS names
 inline constexpr char kNameTooLong[] = "E0401";      // a derived AWS name exceeds its limit

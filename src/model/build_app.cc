@@ -63,9 +63,17 @@ void BuildImage(Context& ctx, const DeploymentScope& scope, const config::AppDoc
 
 void BuildPort(Context& ctx, const config::AppDoc& d, App& a) {
   if (!d.port) return;
-  if (d.port.value < 1 || d.port.value > 65535)
+  if (d.port.value < 1 || d.port.value > 65535) {
     ctx.Report(Bad(codes::kBadValue, fmt::format("port {} is out of range", d.port.value), d.port.span, "1 to 65535"));
-  else a.port = static_cast<int>(d.port.value);
+    return;
+  }
+  a.port = static_cast<int>(d.port.value);
+  if (std::find(std::begin(kCollectorPorts), std::end(kCollectorPorts), *a.port) != std::end(kCollectorPorts))
+    ctx.Report(Bad(codes::kReservedPort, fmt::format("port {} is used by the OpenTelemetry collector sidecar", *a.port),
+                   d.port.span, "taken in every task")
+                   .Note("the app and the collector share the task's network namespace (awsvpc): the app could not "
+                         "bind this port")
+                   .Help("listen on another port; 4317, 4318, 8888 and 13133 are reserved"));
 }
 
 /// `cpu` and `memory`: one of Fargate's task sizes.

@@ -330,6 +330,9 @@ case("restore-from-bucket", [rep(SHOP, "expire_days: 0 }", "expire_days: 0, rest
 case("cache-limits-out-of-range",
      [rep(SHOP, "cache:   { type: redis }", "cache:   { type: redis, max_storage_gb: 6000 }")],
      [E("E0007", SHOP, "6000", extra="1 to 5000 GB")])
+case("app-port-reserved-by-collector",
+     [rep(SHOP, "port: 8080", "port: 4317")],
+     [E("E0323", SHOP, "4317", extra="reserved")])
 
 
 def locate(text, anchor, nth):

@@ -315,7 +315,7 @@ void CheckProviders(UnitCheck& u, const std::vector<const Doc*>& docs) {
     Report(u, *home,
            Error(codes::kProviders,
                  "terraform.required_providers: the unit does not require the `aws` provider")
-               .Help("add `\"aws\": {\"source\": \"hashicorp/aws\", \"version\": \"~> 6.25\"}`"),
+               .Help("add `\"aws\": {\"source\": \"hashicorp/aws\", \"version\": \"= 6.25.0\"}`"),
            where, "no `required_providers.aws`");
   if (!backend)
     Report(u, *home,

@@ -132,7 +132,7 @@ class Unit {
 
 /// The provider and OpenTofu versions every unit pins; part of each unit's content hash.
 inline constexpr char kAwsProviderSource[] = "hashicorp/aws";
-inline constexpr char kAwsProviderVersion[] = "~> 6.25";
+inline constexpr char kAwsProviderVersion[] = "= 6.25.0";
 inline constexpr char kTofuVersion[] = ">= 1.10.0";
 
 }  // namespace eurus::tf

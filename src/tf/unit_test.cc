@@ -75,7 +75,7 @@ TEST(UnitTest, ProvidersPinAndLock) {
   u.providers.push_back({"", "eu-west-1", "444444444444", "arn:aws:iam::444444444444:role/acme-deployer",
                          {{"eurus:org", "acme"}}});
   Json p = Json::parse(u.ProvidersJson());
-  EXPECT_EQ(p["terraform"]["required_providers"]["aws"]["version"], "~> 6.25");
+  EXPECT_EQ(p["terraform"]["required_providers"]["aws"]["version"], "= 6.25.0");
   EXPECT_EQ(p["terraform"]["backend"]["s3"]["use_lockfile"], true);
   EXPECT_EQ(p["terraform"]["backend"]["s3"]["encrypt"], true);
   EXPECT_EQ(p["provider"]["aws"][0]["allowed_account_ids"][0], "444444444444");

@@ -289,7 +289,11 @@ json EnvSchema() {
       "edge entry points in front of the shared ALB; need `domain` in eurus.yaml",
       {{"cloudfront", Boolean("CloudFront in front of the shared ALB (VPC origin)", false)},
        {"api_gateway", Boolean("HTTP API with a VPC link to the shared ALB", false)},
-       {"waf", Boolean("a WAF web ACL on the CloudFront distribution; needs cloudfront", false)}});
+       {"waf", Boolean("a WAF web ACL on the CloudFront distribution; needs cloudfront", false)},
+       {"waf_body_limit",
+        Boolean("block request bodies over 8 KB (the common rule set's SizeRestrictions_BODY); "
+                "off, that rule only counts; needs waf",
+                false)}});
   json props = {
       {"account", AccountId("the environment's own AWS account, used by nothing else in the org")},
       {"realm",

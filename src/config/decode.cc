@@ -24,7 +24,7 @@ const std::vector<std::string> kNetwork = {"cidr", "availability_zones", "platfo
                                            "flow_logs"};
 const std::vector<std::string> kEgress = {"cidr", "destinations", "transit_gateway_id"};
 const std::vector<std::string> kFlowLogs = {"enabled", "retention_days"};
-const std::vector<std::string> kIngress = {"cloudfront", "api_gateway", "waf"};
+const std::vector<std::string> kIngress = {"cloudfront", "api_gateway", "waf", "waf_body_limit"};
 const std::vector<std::string> kLogs = {"retention_days"};
 const std::vector<std::string> kDr = {"rpo_hours", "rto_hours"};
 const std::vector<std::string> kTenant = {"cost_center", "contacts", "environments", "apps",
@@ -378,6 +378,7 @@ EnvDoc DecodeEnv(const Node& root, Str name, Diagnostics& diags) {
   e.ingress.cloudfront = in.Boolean("cloudfront");
   e.ingress.api_gateway = in.Boolean("api_gateway");
   e.ingress.waf = in.Boolean("waf");
+  e.ingress.waf_body_limit = in.Boolean("waf_body_limit");
   e.protection = m.Boolean("protection");
   MapIn logs = m.Sub("logs", "`logs`", keys::kLogs);
   e.log_retention_days = logs.Integer("retention_days");

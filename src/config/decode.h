@@ -56,7 +56,7 @@ struct EnvDoc {
     struct { Bool enabled; Int retention_days; } flow_logs;
     Span span;
   } network;
-  struct { Bool cloudfront, api_gateway, waf; } ingress;
+  struct { Bool cloudfront, api_gateway, waf, waf_body_limit; } ingress;
   Bool protection;
   Int log_retention_days;
   Int rpo_hours, rto_hours;

@@ -253,6 +253,7 @@ void BuildIngress(Context& ctx, const config::EnvDoc& d, Environment& e) {
   e.cloudfront = d.ingress.cloudfront.set && d.ingress.cloudfront.value;
   e.api_gateway = d.ingress.api_gateway.set && d.ingress.api_gateway.value;
   e.waf = d.ingress.waf.set && d.ingress.waf.value;
+  e.waf_body_limit = d.ingress.waf_body_limit.set && d.ingress.waf_body_limit.value;
   if ((e.cloudfront || e.api_gateway) && ctx.project.org.domain.value.empty()) {
     const auto& f = e.cloudfront ? d.ingress.cloudfront : d.ingress.api_gateway;
     ctx.Report(Bad(codes::kIngress, fmt::format("{} ingress needs a domain", e.cloudfront ? "CloudFront" : "API Gateway"),
@@ -263,6 +264,10 @@ void BuildIngress(Context& ctx, const config::EnvDoc& d, Environment& e) {
     ctx.Report(Bad(codes::kIngress, "`waf` protects the CloudFront distribution, which is off", d.ingress.waf.span,
                    "needs `cloudfront: true`")
                    .Help("turn on `ingress.cloudfront` or remove `waf`"));
+  if (e.waf_body_limit && !e.waf)
+    ctx.Report(Bad(codes::kIngress, "`waf_body_limit` sets a rule of the WAF, which is off", d.ingress.waf_body_limit.span,
+                   "needs `waf: true`")
+                   .Help("turn on `ingress.waf` or remove `waf_body_limit`"));
 }
 
 /// Deletion protection: `protection` when set, else on in the prod realm.

@@ -60,6 +60,9 @@ struct Environment {
   bool cloudfront = false;
   bool api_gateway = false;
   bool waf = false;
+  /// The WAF's common rule set blocks request bodies over 8 KB (its SizeRestrictions_BODY
+  /// rule); off (the default), that rule only counts, so uploads and large POSTs pass.
+  bool waf_body_limit = false;
   /// Deletion protection of data stores, resolved once: `protection` when set (W0003 when a
   /// prod environment turns it off), else on in the prod realm. Every consumer (synth,
   /// policy, manifest) reads this field and never recomputes it from the realm.

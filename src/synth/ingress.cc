@@ -321,12 +321,17 @@ tf::Ref AddWebAcl(const model::Environment& env, tf::Unit& u, const std::string&
   int priority = 0;
   for (const char* group :
        {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}) {
+    Json statement = {{"Name", group}, {"VendorName", "AWS"}};
+    // The common rule set blocks request bodies over 8 KB (SizeRestrictions_BODY): uploads
+    // and large POSTs would get 403. It only counts unless `waf_body_limit` asks for it.
+    if (std::string_view(group) == "AWSManagedRulesCommonRuleSet" && !env.waf_body_limit)
+      statement["RuleActionOverrides"] = Json::array(
+          {{{"Name", "SizeRestrictions_BODY"}, {"ActionToUse", {{"Count", Json::object()}}}}});
     rules.push_back(
         {{"Name", group},
          {"Priority", priority++},
          {"OverrideAction", {{"None", Json::object()}}},
-         {"Statement",
-          {{"ManagedRuleGroupStatement", {{"Name", group}, {"VendorName", "AWS"}}}}},
+         {"Statement", {{"ManagedRuleGroupStatement", std::move(statement)}}},
          {"VisibilityConfig",
           {{"CloudWatchMetricsEnabled", true},
            {"MetricName", fmt::format("{}-{}", base, group)},

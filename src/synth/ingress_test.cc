@@ -206,6 +206,26 @@ TEST_F(IngressTest, NoWafWithoutTheField) {
   EXPECT_FALSE(Resource(q, "aws_cloudfront_distribution", "env").contains("web_acl_id"));
 }
 
+// Given `waf: true`, the common rule set's 8 KB body-size rule should only count (uploads and
+// large POSTs pass), and block again with `waf_body_limit: true` (issue 13, 4d).
+TEST_F(IngressTest, WafCountsLargeBodiesUnlessTheLimitIsAsked) {
+  auto common = [&]() {
+    const Json rules = Json::parse(
+        Resource(U("dev/platform"), "aws_wafv2_web_acl", "cloudfront")["rule_json"].get<std::string>());
+    for (const Json& r : rules)
+      if (r["Name"] == "AWSManagedRulesCommonRuleSet") return r["Statement"]["ManagedRuleGroupStatement"];
+    return Json();
+  };
+  Synth();
+  EXPECT_EQ(common()["RuleActionOverrides"],
+            Json::parse(R"([{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}])"));
+  std::string& dev = fs.files["environments/dev.yaml"];
+  dev.replace(dev.find("waf: true }"), 11, "waf: true, waf_body_limit: true }");
+  Synth();
+  EXPECT_FALSE(common().contains("RuleActionOverrides"));
+  EXPECT_TRUE(org->environment("dev")->waf_body_limit);
+}
+
 // Given exposed hosts, each should get A and AAAA aliases to the distribution in the zone;
 // logs should go through a us-east-1 delivery to a KMS-encrypted bucket.
 TEST_F(IngressTest, AliasRecordsAndLogs) {

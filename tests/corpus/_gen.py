@@ -333,6 +333,8 @@ case("cache-limits-out-of-range",
 case("app-port-reserved-by-collector",
      [rep(SHOP, "port: 8080", "port: 4317")],
      [E("E0323", SHOP, "4317", extra="reserved")])
+case("waf-body-limit-without-waf", [rep(DEV, "  cloudfront: true\n", "  cloudfront: true\n  waf_body_limit: true\n")],
+     [E("E0503", DEV, "waf_body_limit: ‸true", extra="turn on `ingress.waf`")])
 
 
 def locate(text, anchor, nth):

@@ -61,6 +61,13 @@ Json Lifecycle(bool protect, Json restore_arguments) {
   return l;
 }
 
+void ClusterProtection(const Inputs& in, const std::string& id, Json& body) {
+  body["deletion_protection"] = in.protect;
+  body["skip_final_snapshot"] = !in.retain;
+  if (in.retain) body["final_snapshot_identifier"] = id + "-final";
+  body["lifecycle"] = Lifecycle(in.protect, {"snapshot_identifier", "restore_to_point_in_time"});
+}
+
 Json ClusterLogGroups(const Inputs& in, tf::Unit& u, const model::Resource& r,
                       const std::vector<std::string>& exports, const std::string& path,
                       const tf::Origin& o) {

@@ -53,6 +53,10 @@ Json StoreTags(const std::string& name, const std::string& backup, const std::st
 /// service reads only when creating the store (restore_from), ignored afterwards so that
 /// adding, keeping or removing `restore_from` never replaces a store.
 Json Lifecycle(bool protect, Json restore_arguments);
+/// What a cluster (Aurora, DocumentDB) `id` does when it is destroyed, set on its `body`:
+/// deletion protection and prevent_destroy where `in.protect`, a final snapshot `<id>-final`
+/// where `in.retain`; restore arguments ignored after creation. One place for both kinds.
+void ClusterProtection(const Inputs& in, const std::string& id, Json& body);
 
 /// Log groups a cluster publishes `exports` to, created first: encrypted, with the
 /// environment's retention (the service would create them without either). Block

@@ -93,12 +93,9 @@ void AddAurora(const Inputs& in, tf::Unit& u, const model::Resource& r) {
       {"preferred_maintenance_window", kMaintenanceWindow},
       {"copy_tags_to_snapshot", true},
       {"enabled_cloudwatch_logs_exports", LogExports(r)},
-      {"deletion_protection", in.protect},
-      {"skip_final_snapshot", !in.retain},
       {"tags", tags},
-      {"lifecycle", Lifecycle(in.protect, {"snapshot_identifier", "restore_to_point_in_time"})},
       {"depends_on", logs}};
-  if (in.retain) body["final_snapshot_identifier"] = id + "-final";
+  ClusterProtection(in, id, body);
   RestoreArguments(r, body);
   tf::Ref cluster = u.Resource("aws_rds_cluster", k, std::move(body), o);
 

@@ -60,12 +60,9 @@ void AddDocDb(const Inputs& in, tf::Unit& u, const model::Resource& r) {
       {"preferred_backup_window", kBackupWindow},
       {"preferred_maintenance_window", kMaintenanceWindow},
       {"enabled_cloudwatch_logs_exports", kLogExports},
-      {"deletion_protection", in.protect},
-      {"skip_final_snapshot", !in.retain},
       {"tags", StoreTags(id, backup::SnapshotPlan(org.name, in.env.name), in.tenant.name)},
-      {"lifecycle", Lifecycle(in.protect, {"snapshot_identifier", "restore_to_point_in_time"})},
       {"depends_on", logs}};
-  if (in.retain) body["final_snapshot_identifier"] = id + "-final";
+  ClusterProtection(in, id, body);
   RestoreArguments(r, body);
   tf::Ref cluster = u.Resource("aws_docdb_cluster", k, std::move(body), o);
 

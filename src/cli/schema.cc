@@ -74,6 +74,11 @@ constexpr Pattern kAz = {"^[a-z]{2}(-[a-z]+){1,2}-[0-9]{1,2}[a-z]$",
 constexpr Pattern kAccount = {"^[0-9]{12}$", "expected an AWS account id: 12 digits"};
 constexpr Pattern kGithubRepository = {"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",
                                        "expected owner/name, such as acme/platform"};
+constexpr Pattern kBranch = {"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",
+                             "expected a branch name such as main"};
+constexpr Pattern kPrincipal = {
+    "^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/([A-Za-z0-9_+=,.@-]+/)*[A-Za-z0-9_+=,.@-]{1,64}$",
+    "expected an IAM role or user ARN such as arn:aws:iam::111111111111:role/platform-admin"};
 constexpr Pattern kTagText = {"^([A-Za-z0-9 _.:/=+@-]|[^\\x00-\\x7f])*$",
                               "expected letters, digits, spaces and _.:/=+-@"};
 constexpr Pattern kTagKey = {"^(?!aws:|eurus:)([A-Za-z0-9 _.:/=+@-]|[^\\x00-\\x7f])+$",
@@ -228,9 +233,17 @@ json OrgSchema() {
        Mapping(
            "continuous integration",
            {{"github_repository",
-             String(
-                 "owner/name of the GitHub repository trusted (OIDC) to assume the deployer roles",
-                 kGithubRepository)}})},
+             String("owner/name of the GitHub repository whose Actions runs (OIDC) may assume the "
+                    "planner roles (pull requests, the default branch) and the deployer roles (the "
+                    "default branch; the GitHub environment prod for prod accounts)",
+                    kGithubRepository)},
+            {"default_branch",
+             String("the branch merges land on (default main): applies run from it",
+                    kBranch)}})},
+      {"administrators",
+       StringList("IAM role or user ARNs that may assume the deployer and planner roles from a "
+                  "terminal (no account roots)",
+                  String("an IAM role or user ARN", kPrincipal))},
   };
   return Document("eurus.yaml",
                   "The organisation: name, region, accounts and realms (eurus format version 1).",

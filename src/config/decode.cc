@@ -12,10 +12,11 @@ namespace eurus::config {
 
 namespace keys {
 const std::vector<std::string> kOrg = {"eurus", "org", "region", "domain", "management_account",
-                                       "realms", "tags", "alerts", "ci"};
+                                       "realms", "tags", "alerts", "ci",
+                                       "administrators"};
 const std::vector<std::string> kRealm = {"common_account"};
 const std::vector<std::string> kAlerts = {"emails"};
-const std::vector<std::string> kCi = {"github_repository"};
+const std::vector<std::string> kCi = {"github_repository", "default_branch"};
 const std::vector<std::string> kEnv = {"account", "realm", "network", "ingress",
                                        "protection", "logs", "dr"};
 const std::vector<std::string> kNetwork = {"cidr", "availability_zones", "platform_subnet_size",
@@ -329,6 +330,8 @@ OrgDoc DecodeOrg(const Node& root, Diagnostics& diags) {
   o.alert_emails = alerts.List("emails");
   MapIn ci = m.Sub("ci", "`ci`", keys::kCi);
   o.github_repository = ci.String("github_repository");
+  o.default_branch = ci.String("default_branch");
+  o.administrators = m.List("administrators");
   return o;
 }
 

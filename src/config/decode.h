@@ -40,6 +40,8 @@ struct OrgDoc {
   StrMap tags;
   StrList alert_emails;
   Str github_repository;
+  Str default_branch;       ///< ci.default_branch
+  StrList administrators;   ///< IAM role/user ARNs trusted by the deployer and planner roles
   Span file_span;
 };
 

@@ -27,6 +27,9 @@ inline constexpr char kBadEmail[] = "E0105";         // an alert/contact address
 inline constexpr char kBadRepository[] = "E0106";   // ci.github_repository not owner/name
 inline constexpr char kBadTag[] = "E0107";           // a tag key/value AWS would reject
 inline constexpr char kBadDomain[] = "E0108";        // domain is not a valid DNS name
+inline constexpr char kBadPrincipal[] = "E0109";     // an administrator is not an IAM role/user ARN
+inline constexpr char kNoDeployer[] = "E0110";       // nobody could assume the deploy roles
+inline constexpr char kBadBranch[] = "E0111";        // ci.default_branch is not a branch name
 
 // E02xx: network
 inline constexpr char kBadCidr[] = "E0201";          // a CIDR that does not parse
@@ -88,5 +91,6 @@ inline constexpr char kWarnNoProtection[] = "W0003";  // prod environment withou
 inline constexpr char kWarnSpotProd[] = "W0004";      // prod app entirely on FARGATE_SPOT
 inline constexpr char kWarnManualValidation[] = "W0005";  // a route host's certificate needs DNS records added by hand
 inline constexpr char kWarnUnbackedBucket[] = "W0006";  // prod bucket without versioning: no backup
+inline constexpr char kWarnNoRepository[] = "W0010";  // `eurus ci github` without ci.github_repository
 
 }  // namespace eurus::codes

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
+#include <set>
 
 #include "diag/codes.h"
 #include "model/build_context.h"
@@ -154,6 +156,62 @@ void BuildCi(Context& ctx, const config::OrgDoc& o) {
   ctx.org.github_repository = g;
 }
 
+/// `ci.default_branch`: a branch name as the OIDC `sub` claim carries it
+/// (`repo:O/R:ref:refs/heads/<branch>`), so no wildcard and nothing git refuses.
+void BuildDefaultBranch(Context& ctx, const config::OrgDoc& o) {
+  if (!o.default_branch) return;
+  const std::string& b = o.default_branch.value;
+  bool ok = !b.empty() && b.size() <= 255 && b.front() != '/' && b.back() != '/' && b.back() != '.' &&
+            b.find("..") == std::string::npos && b.find("//") == std::string::npos &&
+            std::all_of(b.begin(), b.end(), [](char c) {
+              return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/';
+            });
+  if (!ok) {
+    ctx.Report(Bad(codes::kBadBranch, fmt::format("`{}` is not a branch name", b), o.default_branch.span,
+                   "expected a branch such as main")
+                   .Help("write the branch merges land on, without refs/heads/ and without wildcards: the "
+                         "apply roles trust runs of exactly this branch"));
+    return;
+  }
+  ctx.org.default_branch = b;
+}
+
+/// `administrators`: the IAM roles and users that may assume the deployer and planner roles
+/// from a terminal. An account root is refused: it would delegate to every principal of that
+/// account (docs/Security.md, "Deploy identities").
+void BuildAdministrators(Context& ctx, const config::OrgDoc& o) {
+  static const std::regex kPrincipal(
+      R"(^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$)");
+  std::set<std::string> seen;
+  for (const auto& a : o.administrators.value) {
+    if (a.value.size() > 2048 || !std::regex_match(a.value, kPrincipal)) {
+      bool root = a.value.size() >= 5 && a.value.compare(a.value.size() - 5, 5, ":root") == 0;
+      ctx.Report(Bad(codes::kBadPrincipal,
+                     root ? fmt::format("`{}` is an account root", a.value)
+                          : fmt::format("`{}` is not the ARN of an IAM role or user", a.value),
+                     a.span, root ? "an account root trusts every principal of that account" : "expected an IAM role or user ARN")
+                     .Help("name the role people deploy with, e.g. "
+                           "`arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/"
+                           "AWSReservedSSO_PlatformAdmin_0123456789abcdef`"));
+      continue;
+    }
+    if (!seen.insert(a.value).second) {
+      ctx.Report(Bad(codes::kDuplicateItem, fmt::format("administrator `{}` is listed twice", a.value), a.span,
+                     "listed again here")
+                     .Help("remove one of the two entries"));
+      continue;
+    }
+    ctx.org.administrators.push_back(a.value);
+  }
+  if (o.administrators.value.empty() && !o.github_repository.given)
+    ctx.Report(Bad(codes::kNoDeployer, "nobody could assume the deployer and planner roles", o.file_span,
+                   "no `administrators` and no `ci.github_repository`")
+                   .Note("the roles trust only the principals named here and the repository's GitHub "
+                         "Actions runs; they never trust an account root")
+                   .Help("add `administrators: [<ARN of the IAM role you deploy with>]`, or "
+                         "`ci: { github_repository: owner/name }`, or both"));
+}
+
 }  // namespace
 
 void BuildOrg(Context& ctx) {
@@ -164,6 +222,8 @@ void BuildOrg(Context& ctx) {
   BuildTags(ctx, o);
   BuildAlerts(ctx, o);
   BuildCi(ctx, o);
+  BuildDefaultBranch(ctx, o);
+  BuildAdministrators(ctx, o);
 }
 
 void CheckAccounts(Context& ctx) {

@@ -20,7 +20,8 @@ struct BuildTest : ::testing::Test {
         "eurus: 1\norg: acme\nregion: eu-west-1\ndomain: acme.example.com\n"
         "management_account: \"111111111111\"\n"
         "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
-        "  prod: { common_account: \"333333333333\" }\n";
+        "  prod: { common_account: \"333333333333\" }\n"
+        "administrators: [\"arn:aws:iam::111111111111:role/platform-admin\"]\n";
     fs.files["environments/dev.yaml"] =
         "account: \"444444444444\"\nrealm: nonprod\nnetwork:\n  cidr: 10.1.0.0/16\n"
         "  availability_zones: [eu-west-1a, eu-west-1b]\n";
@@ -106,7 +107,7 @@ TEST_F(BuildTest, ReportsEveryErrorAtOnce) {
   fs.files["eurus.yaml"] += "tags: { owner: x }\nalerts: { emials: [a@b.c] }\n";
   EXPECT_FALSE(Run());
   diags.Sort(sources);
-  EXPECT_EQ(Where(), (std::vector<std::string>{"environments/dev.yaml:4:9 E0202", "eurus.yaml:10:11 E0004",
+  EXPECT_EQ(Where(), (std::vector<std::string>{"environments/dev.yaml:4:9 E0202", "eurus.yaml:11:11 E0004",
                                                "tenants/shop.yaml:7:13 E0304"}));
 }
 

@@ -192,6 +192,8 @@ struct Org {
   std::vector<std::pair<std::string, std::string>> tags;
   std::vector<std::string> alert_emails;
   std::string github_repository;
+  std::string default_branch = "main";     ///< ci.default_branch: applies run from it
+  std::vector<std::string> administrators; ///< IAM principal ARNs that may deploy from a terminal
   std::vector<Environment> environments;   ///< sorted by name
   std::vector<Tenant> tenants;             ///< sorted by name
   std::vector<std::string> source_files;   ///< relative to the repository

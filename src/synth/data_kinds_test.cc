@@ -37,7 +37,8 @@ struct DataKindsTest : testing::SynthFixture {
         "eurus: 1\norg: acme\nregion: eu-west-1\n"
         "management_account: \"111111111111\"\n"
         "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
-        "  prod: { common_account: \"333333333333\" }\n";
+        "  prod: { common_account: \"333333333333\" }\n"
+        "administrators: [\"arn:aws:iam::111111111111:role/platform-admin\"]\n";
     fs.files["environments/dev.yaml"] =
         "account: \"444444444444\"\nrealm: nonprod\nnetwork:\n  cidr: 10.1.0.0/16\n"
         "  availability_zones: [eu-west-1a, eu-west-1b]\n";

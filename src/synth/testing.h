@@ -143,7 +143,8 @@ inline void BaseOrg(MemoryFileSystem& fs) {
       "management_account: \"111111111111\"\n"
       "realms:\n  nonprod: { common_account: \"222222222222\" }\n"
       "  prod: { common_account: \"333333333333\" }\n"
-      "domain: acme.example.com\n";
+      "domain: acme.example.com\n"
+      "administrators: [\"arn:aws:iam::111111111111:role/platform-admin\"]\n";
   fs.files["environments/dev.yaml"] =
       EnvYaml("444444444444", "nonprod", "10.1.0.0/16", "eu-west-1a, eu-west-1b");
   fs.files["environments/prod.yaml"] =

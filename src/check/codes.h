@@ -40,5 +40,6 @@ inline constexpr char kPolicyTenantIsolation[] =
     "E0808";  // a security group admitting another tenant's traffic
 inline constexpr char kPolicyDeletionProtection[] =
     "E0809";  // a data store without deletion protection where it is required
+inline constexpr char kPolicyBoundary[] = "E0810";    // an IAM role without the account's boundary
 
 }  // namespace eurus::codes

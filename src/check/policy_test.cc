@@ -52,7 +52,8 @@ class PolicyTest : public ::testing::Test {
     p.default_tags = {{"eurus:environment", env},
                       {"eurus:tenant", tenant},
                       {"eurus:cost-center", tenant},
-                      {"eurus:unit", name}};
+                      {"eurus:unit", name},
+                      {"eurus:org", "acme"}};
     u.providers.push_back(p);
     units.push_back(std::move(u));
     return units.back();
@@ -587,6 +588,7 @@ TEST_F(PolicyTest, IamWildcards) {
              "tenants/shop.yaml:4");
   t.Resource("aws_iam_role", "inline",
              {{"assume_role_policy", "{}"},
+              {"permissions_boundary", "arn:aws:iam::444444444444:policy/acme-boundary"},
               {"inline_policy",
                Json::array(
                    {{{"name", "p"},
@@ -603,6 +605,37 @@ TEST_F(PolicyTest, IamWildcards) {
   EXPECT_TRUE(Reported(codes::kPolicyIamWildcard, {"aws_iam_role.inline", "inline_policy.policy"}));
   EXPECT_TRUE(Reported(codes::kPolicyIamWildcard, {"data.aws_iam_policy_document.doc"}));
   EXPECT_EQ(diags.errors(), 4u) << All();
+}
+
+// ---- E0810 permissions boundary ---------------------------------------------------------------
+
+// Given a tenant's roles without the boundary, with another account's boundary and with its
+// own, we should report the first two; the bootstrap's deployer is exempt, a role named like
+// it in a unit with remote state is not.
+TEST_F(PolicyTest, RolesCarryTheirAccountsBoundary) {
+  tf::Unit& t = Add("dev", "tenant-shop", "shop");
+  const std::string own = "arn:aws:iam::" + AccountOf("dev") + ":policy/acme-boundary";
+  t.Resource("aws_iam_role", "none", {{"assume_role_policy", "{}"}}, "tenants/shop.yaml:4");
+  t.Resource("aws_iam_role", "other",
+             {{"assume_role_policy", "{}"},
+              {"permissions_boundary", "arn:aws:iam::999999999999:policy/acme-boundary"}},
+             "tenants/shop.yaml:5");
+  t.Resource("aws_iam_role", "good", {{"assume_role_policy", "{}"}, {"permissions_boundary", own}},
+             "tenants/shop.yaml:6");
+  t.Resource("aws_iam_role", "fake_deployer", {{"name", "acme-deployer"}, {"assume_role_policy", "{}"}},
+             "tenants/shop.yaml:7");
+  tf::Unit& boot = Add("dev", "bootstrap", "platform");
+  boot.backend = tf::Backend{};
+  boot.backend.local = true;
+  boot.Resource("aws_iam_role", "deployer", {{"name", "acme-deployer"}, {"assume_role_policy", "{}"}},
+                "eurus.yaml:1");
+  Run();
+  EXPECT_TRUE(Reported(codes::kPolicyBoundary, {"aws_iam_role.none", "has no permissions boundary"}));
+  EXPECT_TRUE(Reported(codes::kPolicyBoundary, {"aws_iam_role.other", "999999999999", "not its account's"}));
+  EXPECT_TRUE(Reported(codes::kPolicyBoundary, {"aws_iam_role.fake_deployer"}));
+  EXPECT_FALSE(Reported(codes::kPolicyBoundary, {"aws_iam_role.good"}));
+  EXPECT_FALSE(Reported(codes::kPolicyBoundary, {"unit dev/bootstrap"}));
+  EXPECT_EQ(diags.errors(), 3u) << All();
 }
 
 // ---- E0808 tenant isolation -------------------------------------------------------------------

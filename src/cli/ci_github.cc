@@ -131,22 +131,33 @@ std::vector<Step> Setup() {
   return {checkout, install, tofu};
 }
 
-/// OIDC into the management deployer role (it can assume every account's deployer role,
-/// which each unit's provider does), and the provider plugin cache.
-std::vector<Step> Cloud(const model::Org& org, const std::string& prefix, const std::string& session) {
-  Step creds{.name = "AWS credentials (OIDC)",
-             .uses = "aws-actions/configure-aws-credentials@v4",
-             .with = {{"role-to-assume", fmt::format("arn:aws:iam::{}:role/{}", org.management_account,
-                                                     naming::DeployerRole(org.name).value)},
-                      {"role-session-name", session},
-                      {"aws-region", org.region}}};
+/// Credentials: none are configured for the job. Each unit's providers and backend assume
+/// their own account's role (`role`: planner or deployer) directly with
+/// AssumeRoleWithWebIdentity from the job's GitHub OIDC token, so no session is chained
+/// through another account and none is capped at an hour (docs/Security.md, "Deploy
+/// identities"). GitHub's tokens are short-lived: a loop in the background keeps the file
+/// fresh, and the AWS SDK re-reads it whenever it renews a session.
+std::vector<Step> Cloud(const std::string& prefix, const std::string& role) {
+  Step token{
+      .name = "AWS web identity (GitHub OIDC token for every account's " + role + " role)",
+      .run = "token_file=\"$RUNNER_TEMP/aws-web-identity-token\"\n"
+             "fetch() {\n"
+             "  curl -fsS -H \"Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN\" \\\n"
+             "    \"$ACTIONS_ID_TOKEN_REQUEST_URL&audience=sts.amazonaws.com\" |\n"
+             "    jq -jer .value > \"$token_file.new\" && mv \"$token_file.new\" \"$token_file\"\n"
+             "}\n"
+             "fetch\n"
+             "# the token expires within minutes: refresh it for the rest of the job\n"
+             "(while sleep 240; do fetch || true; done) > /dev/null 2>&1 &\n"
+             "echo \"TF_VAR_eurus_web_identity_token_file=$token_file\" >> \"$GITHUB_ENV\"\n"
+             "echo \"EURUS_ROLE=" + role + "\" >> \"$GITHUB_ENV\"\n"};
   Step cache{.name = "Provider plugin cache",
              .uses = "actions/cache@v4",
              .with = {{"path", prefix + ".eurus/plugin-cache"},
                       {"key", fmt::format("eurus-plugins-${{{{ runner.os }}}}-{}-{}-tofu-{}",
                                           Sanitize(tf::kAwsProviderSource), Sanitize(tf::kAwsProviderVersion),
                                           Sanitize(tf::kTofuVersion))}}};
-  return {creds, cache};
+  return {token, cache};
 }
 
 std::string Document(const std::function<void(YAML::Emitter&)>& body) {
@@ -167,12 +178,12 @@ std::string PlanWorkflow(const model::Org& org, const std::string& prefix) {
   plan.steps.push_back({.name = "Check (annotations on the YAML)", .run = "eurus check --frozen --format github"});
   plan.steps.push_back({.name = "Synth", .run = "eurus synth --frozen --quiet --format github"});
   plan.steps.push_back({.name = "Validate against the provider schema", .run = "eurus validate --format github"});
-  for (auto& s : Cloud(org, prefix, "eurus-plan-${{ github.run_id }}")) plan.steps.push_back(std::move(s));
+  for (auto& s : Cloud(prefix, "planner")) plan.steps.push_back(std::move(s));
   plan.steps.push_back(
       {.name = "Plan the units that differ from the merge base",
        .run = "set -o pipefail\n"
               "base=$(git merge-base \"$BASE_SHA\" HEAD)\n"
-              "eurus plan --changed --base \"$base\" --format github 2>&1 | tee \"$RUNNER_TEMP/plan.txt\"\n",
+              "eurus plan --role planner --changed --base \"$base\" --format github 2>&1 | tee \"$RUNNER_TEMP/plan.txt\"\n",
        .env = {{"BASE_SHA", "${{ github.event.pull_request.base.sha }}"}},
        .id = "plan"});
   plan.steps.push_back({.name = "Plan summary",
@@ -188,7 +199,7 @@ std::string PlanWorkflow(const model::Org& org, const std::string& prefix) {
         y, "eurus plan",
         [&] {
           y << YAML::BeginMap << YAML::Key << "pull_request" << YAML::Value << YAML::BeginMap;
-          y << YAML::Key << "branches" << YAML::Value << YAML::Flow << std::vector<std::string>{"main"};
+          y << YAML::Key << "branches" << YAML::Value << YAML::Flow << std::vector<std::string>{org.default_branch};
           y << YAML::EndMap << YAML::EndMap;
         },
         "eurus-plan-${{ github.event.pull_request.number }}", true, workdir);
@@ -262,10 +273,10 @@ std::string ApplyWorkflow(const model::Org& org, const std::string& prefix) {
     j.if_ = "${{ !cancelled() && !failure() && needs.changes.outputs." + a.dir + " != '' }}";
     if (a.prod) j.environment = "prod";
     j.steps = Setup();
-    for (auto& s : Cloud(org, prefix, "eurus-apply-${{ github.run_id }}")) j.steps.push_back(std::move(s));
+    for (auto& s : Cloud(prefix, "deployer")) j.steps.push_back(std::move(s));
     j.steps.push_back({.name = "Apply the changed units and their dependents",
                        .run = "# word splitting of $UNITS is intended: one argument per unit\n"
-                              "eurus apply --format github $UNITS\n",
+                              "eurus apply --yes --format github $UNITS\n",
                        .env = {{"UNITS", "${{ needs.changes.outputs." + a.dir + " }}"}}});
     jobs.push_back(std::move(j));
   }
@@ -275,7 +286,7 @@ std::string ApplyWorkflow(const model::Org& org, const std::string& prefix) {
         y, "eurus apply",
         [&] {
           y << YAML::BeginMap << YAML::Key << "push" << YAML::Value << YAML::BeginMap;
-          y << YAML::Key << "branches" << YAML::Value << YAML::Flow << std::vector<std::string>{"main"};
+          y << YAML::Key << "branches" << YAML::Value << YAML::Flow << std::vector<std::string>{org.default_branch};
           y << YAML::EndMap;
           y << YAML::Key << "workflow_dispatch" << YAML::Value << YAML::BeginMap << YAML::EndMap;
           y << YAML::EndMap;
@@ -304,6 +315,12 @@ int RunCiGithub(FileSystem& fs, CommonOptions& opts, const CiGithubOptions& o) {
                                        : JoinPath(opts.dir, ".github/workflows");
   std::error_code ec;
   std::filesystem::create_directories(out, ec);  // WriteAtomic reports a failure
+  if (s.org().github_repository.empty())
+    s.diags.Report(Warning(codes::kWarnNoRepository,
+                           "`ci.github_repository` is not set: no role trusts these workflows")
+                       .Label(s.project->org.file_span, "no `ci: { github_repository: ... }`")
+                       .Help("add `ci: { github_repository: owner/name }` to eurus.yaml, apply "
+                             "management/bootstrap, then run `eurus ci github` again"));
   for (const auto& [name, text] : GithubWorkflows(s.org(), prefix)) {
     std::string path = JoinPath(out, name), err;
     if (!fs.WriteAtomic(path, text, &err)) {

@@ -58,14 +58,17 @@ TEST(CiGithubTest, PlanWorkflowStructure) {
   EXPECT_TRUE(StepRunning(job, "eurus check --frozen --format github"));
   EXPECT_TRUE(StepRunning(job, "eurus synth"));
   EXPECT_TRUE(StepRunning(job, "eurus validate"));
-  YAML::Node plan = StepRunning(job, "eurus plan --changed --base");
+  YAML::Node plan = StepRunning(job, "eurus plan --role planner --changed --base");
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan["env"]["BASE_SHA"].as<std::string>(), "${{ github.event.pull_request.base.sha }}");
   EXPECT_TRUE(StepRunning(job, "$GITHUB_STEP_SUMMARY"));
-  YAML::Node creds = StepUsing(job, "aws-actions/configure-aws-credentials");
-  ASSERT_TRUE(creds);
-  EXPECT_EQ(creds["with"]["role-to-assume"].as<std::string>(),
-            "arn:aws:iam::" + Acme().management_account + ":role/" + Acme().name + "-deployer");
+  // No credentials for the job: each unit assumes its own account's planner directly from
+  // the OIDC token file (no chained session; docs/Security.md).
+  EXPECT_TRUE(StepUsing(job, "aws-actions/configure-aws-credentials").IsNull());
+  YAML::Node token = StepRunning(job, "TF_VAR_eurus_web_identity_token_file=");
+  ASSERT_TRUE(token);
+  EXPECT_NE(token["run"].as<std::string>().find("EURUS_ROLE=planner"), std::string::npos);
+  EXPECT_NE(token["run"].as<std::string>().find("audience=sts.amazonaws.com"), std::string::npos);
   YAML::Node cache = StepUsing(job, "actions/cache");
   ASSERT_TRUE(cache);
   EXPECT_EQ(cache["with"]["path"].as<std::string>(), "platform/.eurus/plugin-cache");
@@ -93,8 +96,9 @@ TEST(CiGithubTest, ApplyWorkflowStructure) {
     EXPECT_EQ(needs[0], "changes");
     EXPECT_EQ(needs[1], prod ? "apply-common-prod" : "apply-common-nonprod");
     EXPECT_EQ(jobs["changes"]["outputs"][e.name].as<std::string>(), "${{ steps.changes.outputs." + e.name + " }}");
-    EXPECT_TRUE(StepUsing(j, "aws-actions/configure-aws-credentials"));
-    EXPECT_TRUE(StepRunning(j, "eurus apply"));
+    EXPECT_TRUE(StepUsing(j, "aws-actions/configure-aws-credentials").IsNull());
+    EXPECT_TRUE(StepRunning(j, "EURUS_ROLE=deployer"));
+    EXPECT_TRUE(StepRunning(j, "eurus apply --yes"));
     EXPECT_NE(j["if"].as<std::string>().find("needs.changes.outputs." + e.name + " != ''"), std::string::npos);
   }
   EXPECT_EQ(jobs["apply-common-prod"]["environment"].as<std::string>(), "prod");

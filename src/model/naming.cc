@@ -155,6 +155,12 @@ Name StateBucket(const std::string& org, const std::string& account) {
 Name DeployerRole(const std::string& org) {
   return Make(Kind::kIamRole, org + "-deployer", {{"org", org}});
 }
+Name PlannerRole(const std::string& org) {
+  return Make(Kind::kIamRole, org + "-planner", {{"org", org}});
+}
+Name BoundaryPolicy(const std::string& org) {
+  return Make(Kind::kIamRole, org + "-boundary", {{"org", org}});
+}
 Name Alb(const std::string& org, const std::string& env) {
   return Make(Kind::kAlb, org + "-" + env, {{"org", org}, {"environment", env}});
 }

@@ -52,6 +52,10 @@ std::string Problem(const Name& name);
 // management account
 Name StateBucket(const std::string& org, const std::string& account);   // {org}-tfstate-{account}
 Name DeployerRole(const std::string& org);                              // {org}-deployer
+Name PlannerRole(const std::string& org);                               // {org}-planner
+/// The permissions boundary every role eurus creates carries (IAM policy names allow what
+/// role names allow, up to 128 characters).
+Name BoundaryPolicy(const std::string& org);                            // {org}-boundary
 // environment account (shared platform)
 Name Alb(const std::string& org, const std::string& env);               // {org}-{env}
 Name AlbLogsBucket(const std::string& org, const std::string& env, const std::string& account);

@@ -1,7 +1,8 @@
 // management/bootstrap: what every other unit stands on. In each account of the org (the
 // management account, each realm's common account, each environment account) it creates
-// the state bucket with its KMS key and the bucket for its access logs, and the deployer
-// role the other units' providers and backends assume. It keeps local state: it creates the
+// the state bucket with its KMS key and the bucket for its access logs, and the deploy
+// identities the other units' providers and backends assume: the deployer, the planner and
+// the permissions boundary of every other role (identities.h). It keeps local state: it creates the
 // buckets, so it cannot start in one (docs/HowToUse.md migrates it into the management
 // account's bucket afterwards).
 //
@@ -11,7 +12,10 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "model/naming.h"
+#include "synth/identities.h"
 #include "synth/policy_docs.h"
 #include "synth/synth.h"
 
@@ -25,33 +29,28 @@ constexpr char kMemberAccessRole[] = "OrganizationAccountAccessRole";
 constexpr char kGitHubOidcHost[] = "token.actions.githubusercontent.com";
 constexpr char kUnitName[] = "bootstrap";
 
-/// One account the bootstrap reaches, with the provider alias that reaches it.
-struct Account {
-  std::string alias;  ///< provider alias and block-name suffix: management, common_prod, env_dev
-  std::string id;
-  std::string environment;  ///< eurus:environment tag: management, the realm, or the environment
-  tf::Origin origin;        ///< where the account id was written
-};
+using Account = BootstrapAccount;
 
 /// Management first, then the realms' common accounts, then the environments (sorted).
 std::vector<Account> Accounts(const Context& ctx) {
   const model::Org& org = ctx.org;
   std::vector<Account> out;
-  out.push_back({"management", org.management_account, "management", "eurus.yaml"});
+  out.push_back({"management", org.management_account, "management", false, "eurus.yaml"});
   for (const auto& r : org.realms) {
     std::string realm = model::RealmName(r.kind);
     tf::Origin origin = ctx.Origin(r.span);
-    out.push_back(
-        {"common_" + realm, r.common_account, realm, origin.empty() ? "eurus.yaml" : origin});
+    out.push_back({"common_" + realm, r.common_account, realm, r.kind == model::RealmKind::kProd,
+                   origin.empty() ? "eurus.yaml" : origin});
   }
   for (const auto& e : org.environments) {
     tf::Origin origin = ctx.Origin(e.span);
-    out.push_back({"env_" + e.name, e.account, e.name, origin.empty() ? e.file : origin});
+    out.push_back({"env_" + e.name, e.account, e.name, e.realm == model::RealmKind::kProd,
+                   origin.empty() ? e.file : origin});
   }
   return out;
 }
 
-std::string Provider(const Account& a) { return "aws." + a.alias; }
+std::string Provider(const Account& a) { return BootstrapProvider(a); }
 
 /// The service principal that delivers S3 server access logs.
 constexpr char kLogDeliveryService[] = "logging.s3.amazonaws.com";
@@ -222,142 +221,14 @@ tf::Ref AddStateBucket(const Context& ctx, tf::Unit& unit, const Account& a, con
   return bucket;
 }
 
-/// IAM actions the deployer may use on the org's own roles (`<org>-*`).
-Json RoleActions() {
-  return {"iam:AttachRolePolicy",
-          "iam:CreateRole",
-          "iam:DeleteRole",
-          "iam:DeleteRolePermissionsBoundary",
-          "iam:DeleteRolePolicy",
-          "iam:DetachRolePolicy",
-          "iam:GetRole",
-          "iam:GetRolePolicy",
-          "iam:ListAttachedRolePolicies",
-          "iam:ListInstanceProfilesForRole",
-          "iam:ListRolePolicies",
-          "iam:ListRoleTags",
-          "iam:PutRolePermissionsBoundary",
-          "iam:PutRolePolicy",
-          "iam:TagRole",
-          "iam:UntagRole",
-          "iam:UpdateAssumeRolePolicy",
-          "iam:UpdateRole",
-          "iam:UpdateRoleDescription"};
-}
-
-/// The role every other unit's provider and backend assumes in this account.
-tf::Ref AddDeployerRole(const Context& ctx, tf::Unit& unit, const Account& a) {
-  const model::Org& org = ctx.org;
-  const std::string role_name = naming::DeployerRole(org.name).value;
-  const std::string own_roles = fmt::format("arn:aws:iam::{}:role/{}-*", a.id, org.name);
-
-  // Trust: the management account (which delegates to its own IAM policies), and GitHub
-  // Actions runs of the platform repository when ci.github_repository is set.
-  Json trust = Json::array(
-      {{{"Sid", "ManagementAccount"},
-        {"Effect", "Allow"},
-        {"Principal", {{"AWS", fmt::format("arn:aws:iam::{}:root", org.management_account)}}},
-        {"Action", "sts:AssumeRole"}}});
-  Json role_body = {
-      {"provider", Provider(a)},
-      {"name", role_name},
-      {"description", fmt::format("Deploys the {} platform with OpenTofu (eurus)", org.name)},
-      {"max_session_duration", 3600}};
-  if (!org.github_repository.empty()) {
-    tf::Ref oidc = unit.Resource("aws_iam_openid_connect_provider", "github_" + a.alias,
-                                 {{"provider", Provider(a)},
-                                  {"url", fmt::format("https://{}", kGitHubOidcHost)},
-                                  {"client_id_list", {"sts.amazonaws.com"}}},
-                                 a.origin);
-    trust.push_back(
-        {{"Sid", "GitHubActions"},
-         {"Effect", "Allow"},
-         {"Principal",
-          {{"Federated", fmt::format("arn:aws:iam::{}:oidc-provider/{}", a.id, kGitHubOidcHost)}}},
-         {"Action", "sts:AssumeRoleWithWebIdentity"},
-         {"Condition",
-          {{"StringEquals", {{fmt::format("{}:aud", kGitHubOidcHost), "sts.amazonaws.com"}}},
-           {"StringLike",
-            {{fmt::format("{}:sub", kGitHubOidcHost),
-              fmt::format("repo:{}:*", org.github_repository)}}}}}});
-    // IAM rejects a trust policy naming an identity provider that does not exist yet.
-    role_body["depends_on"] = {oidc.Address()};
-  }
-  role_body["assume_role_policy"] = Policy(std::move(trust));
-  tf::Ref role =
-      unit.Resource("aws_iam_role", "deployer_" + a.alias, std::move(role_body), a.origin);
-
-  // Everything but IAM, Organizations and Account management.
-  unit.Resource("aws_iam_role_policy_attachment", "deployer_power_user_" + a.alias,
-                {{"provider", Provider(a)},
-                 {"role", role["name"]},
-                 {"policy_arn", "arn:aws:iam::aws:policy/PowerUserAccess"}},
-                a.origin);
-
-  // The IAM the platform needs, scoped to the org's own names.
-  Json iam = Json::array({
-      {{"Sid", "ManageOrgRoles"},
-       {"Effect", "Allow"},
-       {"Action", RoleActions()},
-       {"Resource", own_roles}},
-      {{"Sid", "PassOrgRoles"},
-       {"Effect", "Allow"},
-       {"Action", "iam:PassRole"},
-       {"Resource", own_roles}},
-      {{"Sid", "ManageOrgPolicies"},
-       {"Effect", "Allow"},
-       {"Action",
-        {"iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy",
-         "iam:DeletePolicyVersion", "iam:GetPolicy", "iam:GetPolicyVersion",
-         "iam:ListEntitiesForPolicy", "iam:ListPolicyTags", "iam:ListPolicyVersions",
-         "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"}},
-       {"Resource", fmt::format("arn:aws:iam::{}:policy/{}-*", a.id, org.name)}},
-      {{"Sid", "ReadAwsManagedPolicies"},
-       {"Effect", "Allow"},
-       {"Action", {"iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"}},
-       {"Resource", "arn:aws:iam::aws:policy/*"}},
-      {{"Sid", "ServiceLinkedRoles"},
-       {"Effect", "Allow"},
-       {"Action",
-        {"iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole",
-         "iam:GetServiceLinkedRoleDeletionStatus"}},
-       {"Resource", fmt::format("arn:aws:iam::{}:role/aws-service-role/*", a.id)}},
-      {{"Sid", "ManageOidcProviders"},
-       {"Effect", "Allow"},
-       {"Action",
-        {"iam:AddClientIDToOpenIDConnectProvider", "iam:CreateOpenIDConnectProvider",
-         "iam:DeleteOpenIDConnectProvider", "iam:GetOpenIDConnectProvider",
-         "iam:RemoveClientIDFromOpenIDConnectProvider", "iam:TagOpenIDConnectProvider",
-         "iam:UntagOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint"}},
-       {"Resource", fmt::format("arn:aws:iam::{}:oidc-provider/*", a.id)}},
-      {{"Sid", "ListOidcProviders"},
-       {"Effect", "Allow"},
-       {"Action", "iam:ListOpenIDConnectProviders"},
-       {"Resource", "*"}},
-      // The deployer matches `<org>-*` itself: it must not widen its own permissions or trust.
-      {{"Sid", "DenySelfModification"},
-       {"Effect", "Deny"},
-       {"Action",
-        {"iam:AttachRolePolicy", "iam:DeleteRole", "iam:DeleteRolePermissionsBoundary",
-         "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PassRole",
-         "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy",
-         "iam:UpdateRole"}},
-       {"Resource", ctx.DeployerRoleArn(a.id)}},
-      // PowerUserAccess allows sts:AssumeRole, and every member account's
-      // OrganizationAccountAccessRole trusts the management account: without this, the
-      // management deployer (and whoever can assume it) would be administrator everywhere.
-      {{"Sid", "DenyOrganizationAccessRole"},
-       {"Effect", "Deny"},
-       {"Action", "sts:AssumeRole"},
-       {"Resource", fmt::format("arn:aws:iam::*:role/{}", kMemberAccessRole)}},
-  });
-  unit.Resource("aws_iam_role_policy", "deployer_iam_" + a.alias,
-                {{"provider", Provider(a)},
-                 {"name", "eurus-iam"},
-                 {"role", role["name"]},
-                 {"policy", Policy(std::move(iam))}},
-                a.origin);
-  return role;
+/// The account's GitHub OIDC identity provider, when the org names its repository.
+std::optional<tf::Ref> AddGitHubOidc(const Context& ctx, tf::Unit& unit, const Account& a) {
+  if (ctx.org.github_repository.empty()) return std::nullopt;
+  return unit.Resource("aws_iam_openid_connect_provider", "github_" + a.alias,
+                       {{"provider", Provider(a)},
+                        {"url", fmt::format("https://{}", kGitHubOidcHost)},
+                        {"client_id_list", {"sts.amazonaws.com"}}},
+                       a.origin);
 }
 
 }  // namespace
@@ -374,6 +245,7 @@ void AddBootstrap(const Context& ctx, std::vector<tf::Unit>& units) {
     tf::Provider p =
         ctx.ProviderFor(a.id, a.environment, tags::kPlatform, kUnitName, tags::kPlatform);
     p.alias = a.alias;
+    p.identity = false;  // the deploy identities are what it makes
     p.role_arn = a.alias == "management"
                      ? std::string()  // the operator's own management-account credentials
                      : fmt::format("arn:aws:iam::{}:role/{}", a.id, kMemberAccessRole);
@@ -386,12 +258,16 @@ void AddBootstrap(const Context& ctx, std::vector<tf::Unit>& units) {
   }
 
   Json buckets = Json::object(), roles = Json::object(), keys = Json::object();
+  Json planners = Json::object();
   for (const auto& a : accounts) {
-    tf::Ref role = AddDeployerRole(ctx, unit, a);
-    tf::Ref key = AddStateKey(ctx, unit, a, role);
+    std::optional<tf::Ref> oidc = AddGitHubOidc(ctx, unit, a);
+    Identities ids = AddIdentities(ctx, unit, a, oidc ? &*oidc : nullptr);
+    tf::Ref key = AddStateKey(ctx, unit, a, ids.deployer);
     tf::Ref bucket = AddStateBucket(ctx, unit, a, key);
+    AddPlannerStateAccess(ctx, unit, a, ids.planner, naming::StateBucket(org.name, a.id).value, key);
     buckets[a.alias] = bucket["bucket"];
-    roles[a.alias] = role["arn"];
+    roles[a.alias] = ids.deployer["arn"];
+    planners[a.alias] = ids.planner["arn"];
     keys[a.alias] = key["arn"];
   }
   // AWS Backup may copy recovery points between the organisation's accounts (the
@@ -411,6 +287,7 @@ void AddBootstrap(const Context& ctx, std::vector<tf::Unit>& units) {
                 "eurus.yaml");
   unit.Output("state_buckets", buckets, "state bucket name per account (provider alias)");
   unit.Output("deployer_role_arns", roles, "deployer role ARN per account (provider alias)");
+  unit.Output("planner_role_arns", planners, "planner role ARN per account (provider alias)");
   unit.Output("state_kms_key_arns", keys, "state KMS key ARN per account (provider alias)");
   units.push_back(std::move(unit));
 }

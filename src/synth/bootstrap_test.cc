@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "diag/render.h"
 #include "model/build.h"
 #include "synth/synth.h"
@@ -238,43 +240,37 @@ TEST_F(BootstrapTest, OriginsNameTheAccountsSource) {
   EXPECT_EQ(Resources("aws_iam_role")["deployer_env_dev"]["//"], "environments/dev.yaml:1");
 }
 
-// Given no ci.github_repository, the deployer should trust the management account only.
-TEST_F(BootstrapTest, DeployerTrustsManagementOnly) {
-  Synth();
-  EXPECT_FALSE(main["resource"].contains("aws_iam_openid_connect_provider"));
-  ASSERT_EQ(Resources("aws_iam_role").size(), 5u);
-  for (size_t i = 0; i < kAliases.size(); ++i) {
-    SCOPED_TRACE(kAliases[i]);
-    const std::string n = "deployer_" + kAliases[i];
-    const Json& role = Resources("aws_iam_role")[n];
-    EXPECT_EQ(role["name"], "acme-deployer");
-    EXPECT_EQ(role["max_session_duration"], 3600);
-    Json trust = PolicyOf("aws_iam_role", n, "assume_role_policy");
-    ASSERT_EQ(trust["Statement"].size(), 1u);
-    EXPECT_EQ(trust["Statement"][0]["Principal"]["AWS"], "arn:aws:iam::111111111111:root");
-    EXPECT_EQ(trust["Statement"][0]["Action"], "sts:AssumeRole");
-    EXPECT_EQ(
-        Resources(
-            "aws_iam_role_policy_attachment")["deployer_power_user_" + kAliases[i]]["policy_arn"],
-        "arn:aws:iam::aws:policy/PowerUserAccess");
-    Json iam = PolicyOf("aws_iam_role_policy", "deployer_iam_" + kAliases[i]);
-    bool pass_role = false;
-    for (const auto& s : iam["Statement"])
-      if (s["Effect"] == "Allow" && s["Action"] == "iam:PassRole") {
-        pass_role = true;
-        EXPECT_EQ(s["Resource"], "arn:aws:iam::" + kAccounts[i] + ":role/acme-*");
-      }
-    EXPECT_TRUE(pass_role);
-    const Json& last = iam["Statement"].back();
-    EXPECT_EQ(last["Effect"], "Deny");
-    EXPECT_EQ(last["Action"], "sts:AssumeRole");
-    EXPECT_EQ(last["Resource"], "arn:aws:iam::*:role/OrganizationAccountAccessRole");
-  }
+const std::vector<bool> kProd = {false, false, true, false, true};
+
+/// Every statement of the trust policy of `role` (deployer_<alias> or planner_<alias>).
+Json TrustOf(BootstrapTest& t, const std::string& role) {
+  return t.PolicyOf("aws_iam_role", role, "assume_role_policy")["Statement"];
 }
 
-// Given ci.github_repository, each account should get GitHub's OIDC provider, and the
-// deployer should trust that repository's workflows through it.
-TEST_F(BootstrapTest, DeployerTrustsGitHubRepository) {
+// Given administrators and no ci.github_repository, the deployer and the planner of every
+// account should trust exactly the named administrators: no root, no OIDC.
+TEST_F(BootstrapTest, RolesTrustTheNamedAdministrators) {
+  Synth();
+  EXPECT_FALSE(main["resource"].contains("aws_iam_openid_connect_provider"));
+  ASSERT_EQ(Resources("aws_iam_role").size(), 10u);
+  for (size_t i = 0; i < kAliases.size(); ++i)
+    for (const char* who : {"deployer_", "planner_"}) {
+      const std::string n = who + kAliases[i];
+      SCOPED_TRACE(n);
+      const Json& role = Resources("aws_iam_role")[n];
+      EXPECT_EQ(role["name"], std::string("acme-") + (who[0] == 'd' ? "deployer" : "planner"));
+      EXPECT_EQ(role["max_session_duration"], 7200);  // the CI session: tf::kWebIdentityDuration
+      Json trust = TrustOf(*this, n);
+      ASSERT_EQ(trust.size(), 1u);
+      EXPECT_EQ(trust[0]["Principal"]["AWS"], "arn:aws:iam::111111111111:role/platform-admin");
+      EXPECT_EQ(trust[0]["Action"], "sts:AssumeRole");
+    }
+}
+
+// Given ci.github_repository, the planner should trust pull requests and the default branch;
+// the deployer the default branch in nonprod, management and common nonprod accounts, and only
+// the GitHub environment prod in prod accounts. Nothing admits `repo:O/R:*`.
+TEST_F(BootstrapTest, GitHubSubjectsAreExactPerRoleAndAccount) {
   WithGitHub();
   Synth();
   ASSERT_EQ(Resources("aws_iam_openid_connect_provider").size(), 5u);
@@ -283,20 +279,154 @@ TEST_F(BootstrapTest, DeployerTrustsGitHubRepository) {
     const Json& oidc = Resources("aws_iam_openid_connect_provider")["github_" + kAliases[i]];
     EXPECT_EQ(oidc["url"], "https://token.actions.githubusercontent.com");
     EXPECT_EQ(oidc["client_id_list"], Json({"sts.amazonaws.com"}));
-    const std::string n = "deployer_" + kAliases[i];
-    EXPECT_EQ(Resources("aws_iam_role")[n]["depends_on"],
-              Json({"aws_iam_openid_connect_provider.github_" + kAliases[i]}));
-    Json trust = PolicyOf("aws_iam_role", n, "assume_role_policy");
-    ASSERT_EQ(trust["Statement"].size(), 2u);
-    const Json& gh = trust["Statement"][1];
-    EXPECT_EQ(
-        gh["Principal"]["Federated"],
-        "arn:aws:iam::" + kAccounts[i] + ":oidc-provider/token.actions.githubusercontent.com");
-    EXPECT_EQ(gh["Action"], "sts:AssumeRoleWithWebIdentity");
-    EXPECT_EQ(gh["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"],
-              "sts.amazonaws.com");
-    EXPECT_EQ(gh["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"],
-              "repo:acme/platform:*");
+    for (const char* who : {"deployer_", "planner_"}) {
+      const std::string n = who + kAliases[i];
+      EXPECT_EQ(Resources("aws_iam_role")[n]["depends_on"],
+                Json({"aws_iam_openid_connect_provider.github_" + kAliases[i]}));
+      Json trust = TrustOf(*this, n);
+      ASSERT_EQ(trust.size(), 2u);
+      const Json& gh = trust[1];
+      EXPECT_EQ(gh["Principal"]["Federated"],
+                "arn:aws:iam::" + kAccounts[i] + ":oidc-provider/token.actions.githubusercontent.com");
+      EXPECT_EQ(gh["Action"], "sts:AssumeRoleWithWebIdentity");
+      EXPECT_FALSE(gh["Condition"].contains("StringLike"));
+      const Json& eq = gh["Condition"]["StringEquals"];
+      EXPECT_EQ(eq["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
+      const Json& sub = eq["token.actions.githubusercontent.com:sub"];
+      if (who[0] == 'p') {
+        EXPECT_EQ(sub, Json({"repo:acme/platform:pull_request", "repo:acme/platform:ref:refs/heads/main"}));
+      } else if (kProd[i]) {
+        EXPECT_EQ(sub, "repo:acme/platform:environment:prod");
+      } else {
+        EXPECT_EQ(sub, "repo:acme/platform:ref:refs/heads/main");
+      }
+    }
+  }
+}
+
+// Given any trust policy of the unit, none should name an account root or a wildcard subject.
+TEST_F(BootstrapTest, NoTrustAdmitsARootOrAWildcard) {
+  fs.files["eurus.yaml"] += "ci: { github_repository: acme/platform, default_branch: trunk }\n";
+  Synth();
+  size_t n = 0;
+  for (const auto& [name, role] : Resources("aws_iam_role").items()) {
+    std::string text = role["assume_role_policy"];
+    ++n;
+    EXPECT_EQ(text.find(":root"), std::string::npos) << name;
+    EXPECT_EQ(text.find('*'), std::string::npos) << name;
+    EXPECT_EQ(text.find("refs/heads/main"), std::string::npos) << name;  // default_branch: trunk
+  }
+  EXPECT_EQ(n, 10u);
+}
+
+/// The statements of the policy attached inline as `type`.`name`.
+Json StatementsOf(BootstrapTest& t, const std::string& name) {
+  return t.PolicyOf("aws_iam_role_policy", name)["Statement"];
+}
+
+const Json* Sid(const Json& statements, const std::string& sid) {
+  for (const auto& s : statements)
+    if (s.value("Sid", "") == sid) return &s;
+  return nullptr;
+}
+
+// Given the planner, it should read what ReadOnlyAccess reads, write only lock files in the
+// state bucket, use only the state key, and never read data: no object contents outside the
+// state bucket, no secret values, no decryption with another key.
+TEST_F(BootstrapTest, PlannerReadsStateAndConfigurationOnly) {
+  Synth();
+  for (size_t i = 0; i < kAliases.size(); ++i) {
+    SCOPED_TRACE(kAliases[i]);
+    const std::string bucket = "arn:aws:s3:::acme-tfstate-" + kAccounts[i];
+    EXPECT_EQ(Resources("aws_iam_role_policy_attachment")["planner_read_only_" + kAliases[i]]["policy_arn"],
+              "arn:aws:iam::aws:policy/ReadOnlyAccess");
+    // ReadOnlyAccess is the planner's only attachment; its one inline policy is this.
+    size_t attachments = 0;
+    for (const auto& [name, a] : Resources("aws_iam_role_policy_attachment").items())
+      if (a["role"] == "${aws_iam_role.planner_" + kAliases[i] + ".name}") ++attachments;
+    EXPECT_EQ(attachments, 1u);
+    Json st = StatementsOf(*this, "planner_state_" + kAliases[i]);
+    const std::string key = "${aws_kms_key.state_" + kAliases[i] + ".arn}";
+    for (const auto& s : st) {
+      if (s["Effect"] != "Allow") continue;
+      for (const auto& action : s["Action"]) {
+        std::string a = action;
+        if (a == "s3:PutObject" || a == "s3:DeleteObject") {
+          EXPECT_EQ(s["Resource"], bucket + "/*.tflock");
+        } else if (a.rfind("s3:", 0) == 0) {
+          EXPECT_EQ(s["Resource"], Json({bucket, bucket + "/*"}));
+        } else {
+          EXPECT_EQ(s["Resource"], key) << a;
+        }
+      }
+    }
+    const Json* objects = Sid(st, "NoObjectContentsOutsideState");
+    ASSERT_NE(objects, nullptr);
+    EXPECT_EQ((*objects)["Effect"], "Deny");
+    EXPECT_EQ((*objects)["NotResource"], bucket + "/*");
+    const Json* decrypt = Sid(st, "NoDecryptionOutsideState");
+    ASSERT_NE(decrypt, nullptr);
+    EXPECT_EQ((*decrypt)["NotResource"], key);
+    const Json* secrets = Sid(st, "NoSecretsOrRecords");
+    ASSERT_NE(secrets, nullptr);
+    EXPECT_NE(std::find((*secrets)["Action"].begin(), (*secrets)["Action"].end(), "secretsmanager:GetSecretValue"),
+              (*secrets)["Action"].end());
+  }
+  // No inline policy of the planner but that one.
+  for (const auto& [name, p] : Resources("aws_iam_role_policy").items())
+    if (p["role"].get<std::string>().find("planner_") != std::string::npos) {
+      EXPECT_EQ(name.rfind("planner_state_", 0), 0u) << name;
+    }
+}
+
+// Given the deployer, it should not be able to make itself (or anything) admin: no
+// PowerUserAccess, roles only with the boundary, listed managed policies only, PassRole to
+// listed services only, the boundary and the deploy identities out of reach.
+TEST_F(BootstrapTest, DeployerCannotEscalate) {
+  Synth();
+  for (const auto& [name, a] : Resources("aws_iam_role_policy_attachment").items())
+    EXPECT_NE(a["policy_arn"], "arn:aws:iam::aws:policy/PowerUserAccess") << name;
+  for (size_t i = 0; i < kAliases.size(); ++i) {
+    SCOPED_TRACE(kAliases[i]);
+    const std::string boundary = "arn:aws:iam::" + kAccounts[i] + ":policy/acme-boundary";
+    EXPECT_EQ(Resources("aws_iam_policy")["boundary_" + kAliases[i]]["name"], "acme-boundary");
+    Json iam = StatementsOf(*this, "deployer_iam_" + kAliases[i]);
+    for (const auto& s : iam) {
+      if (s["Effect"] != "Allow") continue;
+      Json actions = s["Action"].is_array() ? s["Action"] : Json::array({s["Action"]});
+      for (const auto& action : actions) {
+        std::string a = action;
+        if (a == "iam:CreateRole" || a == "iam:PutRolePolicy" || a == "iam:AttachRolePolicy" ||
+            a == "iam:PutRolePermissionsBoundary") {
+          EXPECT_EQ(s["Condition"]["StringEquals"]["iam:PermissionsBoundary"], boundary) << a;
+        }
+        if (a == "iam:AttachRolePolicy") {
+          for (const auto& arn : s["Condition"]["ArnEquals"]["iam:PolicyARN"])
+            EXPECT_EQ(arn.get<std::string>().find("AdministratorAccess"), std::string::npos);
+        }
+        if (a == "iam:PassRole") {
+          EXPECT_TRUE(s["Condition"]["StringEquals"].contains("iam:PassedToService"));
+        }
+        EXPECT_NE(a, "iam:DeleteRolePermissionsBoundary");
+        EXPECT_NE(a, "iam:CreatePolicyVersion");
+        EXPECT_NE(a, "sts:AssumeRole");
+      }
+    }
+    const Json* keep = Sid(iam, "KeepDeployIdentities");
+    ASSERT_NE(keep, nullptr);
+    EXPECT_EQ((*keep)["Resource"], Json({"arn:aws:iam::" + kAccounts[i] + ":role/acme-deployer",
+                                         "arn:aws:iam::" + kAccounts[i] + ":role/acme-planner"}));
+    ASSERT_NE(Sid(iam, "KeepBoundaries"), nullptr);
+    EXPECT_EQ((*Sid(iam, "KeepTheBoundaryPolicy"))["Resource"], boundary);
+    // The services: each a whole service the platform uses, never IAM, STS or Organizations.
+    Json services = StatementsOf(*this, "deployer_services_" + kAliases[i]);
+    ASSERT_EQ(services.size(), 1u);
+    for (const auto& action : services[0]["Action"]) {
+      std::string a = action;
+      EXPECT_NE(a.rfind("iam:", 0), 0u) << a;
+      EXPECT_NE(a.rfind("sts:", 0), 0u) << a;
+      EXPECT_NE(a, "organizations:*");
+    }
   }
 }
 
@@ -308,7 +438,8 @@ bool IsStar(const Json& v) {
   return false;
 }
 
-// Given every policy document in the unit, none should allow Action "*" on Resource "*".
+// Given every policy document in the unit, none should allow Action "*" on Resource "*";
+// only the boundary allows by NotAction, and never IAM, Organizations or Account.
 TEST_F(BootstrapTest, NoPolicyAllowsEverythingOnEverything) {
   WithGitHub();
   Synth();
@@ -322,13 +453,17 @@ TEST_F(BootstrapTest, NoPolicyAllowsEverythingOnEverything) {
         EXPECT_EQ(doc["Version"], "2012-10-17");
         for (const auto& s : doc["Statement"]) {
           if (s["Effect"] != "Allow") continue;
-          EXPECT_FALSE(s.contains("NotAction")) << type << "." << name;
+          if (s.contains("NotAction")) {
+            EXPECT_EQ(type, "aws_iam_policy") << name;
+            EXPECT_EQ(s["NotAction"], Json({"account:*", "iam:*", "organizations:*"})) << name;
+          }
           EXPECT_FALSE(IsStar(s.value("Action", Json())) && IsStar(s.value("Resource", Json())))
               << type << "." << name << ": " << s.dump();
         }
       }
-  // Per account: key policy, two bucket policies, trust policy, deployer inline policy.
-  EXPECT_EQ(documents, 5u * 5u);
+  // Per account: key policy, two bucket policies, two trust policies, the deployer's two
+  // inline policies, the planner's, the boundary.
+  EXPECT_EQ(documents, 5u * 9u);
 }
 
 // Given the account list, the unit should output bucket names and role ARNs per alias.
@@ -339,6 +474,7 @@ TEST_F(BootstrapTest, OutputsPerAccount) {
   EXPECT_EQ(main["output"]["deployer_role_arns"]["value"]["management"],
             "${aws_iam_role.deployer_management.arn}");
   EXPECT_EQ(main["output"]["deployer_role_arns"]["value"].size(), 5u);
+  EXPECT_EQ(main["output"]["planner_role_arns"]["value"]["env_prod"], "${aws_iam_role.planner_env_prod.arn}");
 }
 
 }  // namespace

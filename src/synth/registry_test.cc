@@ -112,11 +112,13 @@ TEST_F(RegistryTest, UnitPlacementAccountAndBackend) {
     EXPECT_FALSE(u->backend.local);
     EXPECT_EQ(u->backend.bucket, std::string("acme-tfstate-") + account);
     EXPECT_EQ(u->backend.key, "registry/terraform.tfstate");
-    EXPECT_EQ(u->backend.role_arn, std::string("arn:aws:iam::") + account + ":role/acme-deployer");
+    EXPECT_EQ(u->backend.role_arn, std::string("arn:aws:iam::") + account + ":role/acme-${var.eurus_role}");
+    EXPECT_TRUE(u->backend.identity);
     ASSERT_EQ(u->providers.size(), 1u);
     const tf::Provider& p = u->providers[0];
     EXPECT_EQ(p.account, account);
-    EXPECT_EQ(p.role_arn, std::string("arn:aws:iam::") + account + ":role/acme-deployer");
+    EXPECT_EQ(p.role_arn, std::string("arn:aws:iam::") + account + ":role/acme-${var.eurus_role}");
+      EXPECT_TRUE(p.identity);
     EXPECT_EQ(p.default_tags.at(tags::kTenant), tags::kPlatform);
     EXPECT_EQ(p.default_tags.at(tags::kEnvironment), realm);
     EXPECT_EQ(p.default_tags.at(tags::kUnit), kRegistryUnit);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "model/naming.h"
 #include "synth/manifest.h"
@@ -66,12 +68,26 @@ std::string Context::DeployerRoleArn(const std::string& account) const {
   return fmt::format("arn:aws:iam::{}:role/{}", account, naming::DeployerRole(org.name).value);
 }
 
+std::string Context::PlannerRoleArn(const std::string& account) const {
+  return fmt::format("arn:aws:iam::{}:role/{}", account, naming::PlannerRole(org.name).value);
+}
+
+std::string Context::IdentityRoleArn(const std::string& account) const {
+  // `<org>-deployer` or `<org>-planner`, chosen at run time (tf::kRoleVariable).
+  return fmt::format("arn:aws:iam::{}:role/{}-${{var.{}}}", account, org.name, tf::kRoleVariable);
+}
+
+std::string Context::BoundaryArn(const std::string& account) const {
+  return fmt::format("arn:aws:iam::{}:policy/{}", account, naming::BoundaryPolicy(org.name).value);
+}
+
 tf::Backend Context::BackendFor(const std::string& account, const std::string& unit) const {
   tf::Backend b;
   b.bucket = naming::StateBucket(org.name, account).value;
   b.key = unit + "/terraform.tfstate";
   b.region = org.region;
-  b.role_arn = DeployerRoleArn(account);
+  b.role_arn = IdentityRoleArn(account);
+  b.identity = true;
   // The key the bootstrap unit creates for state in every account (alias/<org>-tfstate).
   b.kms_key_id = fmt::format("arn:aws:kms:{}:{}:alias/{}-tfstate", org.region, account, org.name);
   return b;
@@ -83,7 +99,8 @@ tf::Provider Context::ProviderFor(const std::string& account, const std::string&
   tf::Provider p;
   p.region = org.region;
   p.account = account;
-  p.role_arn = DeployerRoleArn(account);
+  p.role_arn = IdentityRoleArn(account);
+  p.identity = true;
   for (const auto& [k, v] : org.tags) p.default_tags[k] = v;
   p.default_tags[tags::kOrg] = org.name;
   p.default_tags[tags::kEnvironment] = environment;
@@ -133,6 +150,24 @@ std::string TenantFingerprint(const Context& ctx, const model::Environment& env,
   return Digest(parts);
 }
 
+namespace {
+
+/// Every role a unit creates carries its account's permissions boundary, whichever feature
+/// made it (docs/Security.md, "The deployer cannot make itself admin"); E0810 checks it.
+/// The bootstrap's own roles (deployer, planner) are made before the boundary and hold it.
+void AddBoundaries(const Context& ctx, tf::Unit& unit) {
+  if (unit.backend.local || unit.providers.empty()) return;
+  const tf::Json& all = unit.resources();
+  auto roles = all.find("aws_iam_role");
+  if (roles == all.end()) return;
+  std::vector<std::string> names;
+  for (const auto& [name, body] : roles->items()) names.push_back(name);
+  const std::string boundary = ctx.BoundaryArn(unit.providers.front().account);
+  for (const auto& name : names) unit.Body(unit.Existing("aws_iam_role", name))["permissions_boundary"] = boundary;
+}
+
+}  // namespace
+
 std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) {
   std::vector<tf::Unit> units;
   AddBootstrap(ctx, units);
@@ -177,8 +212,12 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
     AddTenantApiRoutes(ctx, env, t, *job.dep, platform, u);
     // After the environment's own units, whether or not this unit reads them (synth.h).
     for (const auto& eu : envs[job.env].units) u.dependencies.insert(eu.id());
+    AddBoundaries(ctx, u);
     built[j] = std::move(u);
   });
+  for (auto& u : units) AddBoundaries(ctx, u);
+  for (auto& e : envs)
+    for (auto& u : e.units) AddBoundaries(ctx, u);
   size_t j = 0;
   for (size_t i = 0; i < envs.size(); ++i) {
     for (auto& u : envs[i].units) units.push_back(std::move(u));

@@ -52,6 +52,12 @@ class Context {
 
   /// arn:aws:iam::<account>:role/<org>-deployer
   std::string DeployerRoleArn(const std::string& account) const;
+  /// `<org>-planner`: plans (reads configuration and state, writes lock files).
+  std::string PlannerRoleArn(const std::string& account) const;
+  /// The deployer or the planner, chosen at run time (tf::kRoleVariable).
+  std::string IdentityRoleArn(const std::string& account) const;
+  /// The permissions boundary of the account's roles (bootstrap creates it).
+  std::string BoundaryArn(const std::string& account) const;
   /// The S3 backend of `unit` in `account` (the account's own state bucket).
   tf::Backend BackendFor(const std::string& account, const std::string& unit) const;
   /// A default provider for a unit in `account`, assuming its deployer role, with tags.

@@ -50,12 +50,29 @@ class Ref {
   std::shared_ptr<const std::set<std::string>> outputs_;  ///< remote state: upstream outputs
 };
 
+/// The run-time identity (docs/Security.md, "Deploy identities"). A provider, backend or
+/// remote-state read marked `identity` assumes the role its `role_arn` names, a template
+/// ending in `${var.eurus_role}` (deployer or planner), and reads two variables every such
+/// unit declares:
+/// - `eurus_role`: "deployer" (apply) or "planner" (plan: read-only, state lock files);
+/// - `eurus_web_identity_token_file`: empty, the role is assumed with AssumeRole from the
+///   caller's credentials (a person at a terminal); set (CI), it is assumed directly with
+///   AssumeRoleWithWebIdentity for kWebIdentityDuration, so no session is chained.
+/// The backend reads them through OpenTofu's early evaluation (>= 1.8).
+inline constexpr char kRoleVariable[] = "eurus_role";
+inline constexpr char kTokenFileVariable[] = "eurus_web_identity_token_file";
+/// Longer than any single unit's apply (cluster creation, certificate validation); the
+/// SDK renews the session from the token file when it runs out.
+inline constexpr char kWebIdentityDuration[] = "2h";
+inline constexpr char kSessionName[] = "eurus";
+
 struct Provider {
   std::string alias;                 ///< empty: the default provider
   std::string region;
   std::string account;               ///< allowed_account_ids
   std::string role_arn;              ///< assume_role; empty: the caller's own credentials
   std::map<std::string, std::string> default_tags;
+  bool identity = false;             ///< role_arn is the run-time identity's template
 };
 
 struct Backend {
@@ -65,7 +82,13 @@ struct Backend {
   std::string region;
   std::string role_arn;
   std::string kms_key_id;            ///< state encrypted with the account's state key
+  bool identity = false;             ///< role_arn is the run-time identity's template
 };
+
+/// The backend-style attributes (S3 backend, terraform_remote_state config) that assume
+/// `role_arn`: `assume_role` and `assume_role_with_web_identity`, one of them null at run
+/// time (identity), or a plain `assume_role` (a fixed role).
+void AddAssumeRole(Json& config, const std::string& role_arn, bool identity);
 
 class Unit {
  public:
@@ -109,6 +132,9 @@ class Unit {
   const Json& data() const { return data_; }
   const Json& locals() const { return locals_; }
   const Json& output_blocks() const { return outputs_json_; }
+  /// Some provider, the backend or a remote-state read assumes the run-time identity: the
+  /// unit declares kRoleVariable and kTokenFileVariable.
+  bool uses_identity() const;
   /// Counts of resources by type, for summaries.
   std::map<std::string, int> ResourceCounts() const;
   size_t resource_count() const;

@@ -179,6 +179,38 @@ void PolicyDocument(Context& ctx, size_t u, const Block& b) {
   }
 }
 
+void RoleBoundary(Context& ctx, size_t u, const Block& b) {
+  if (!b.body.is_object()) return;
+  const PolicyUnit& unit = ctx.ix.units[u];
+  const ProviderConfig* provider = ProviderOf(unit, b.body);
+  const std::string* org = nullptr;
+  if (provider) {
+    auto it = provider->default_tags.find("eurus:org");
+    if (it != provider->default_tags.end()) org = &it->second;
+  }
+  const std::string* name = Str(At(b.body, "name"));
+  // The deploy identities: made by the bootstrap (local state) before any boundary exists,
+  // guarded by their own policies instead (docs/Security.md).
+  if (unit.state.empty() && org && name &&
+      (*name == *org + "-deployer" || *name == *org + "-planner"))
+    return;
+  const std::string* boundary = Str(At(b.body, "permissions_boundary"));
+  std::string want;
+  if (provider && org && !provider->account.empty())
+    want = fmt::format("arn:aws:iam::{}:policy/{}-boundary", provider->account, *org);
+  if (boundary && (want.empty() ? boundary->find(":policy/") != std::string::npos : *boundary == want))
+    return;
+  ctx.findings.Report(
+      codes::kPolicyBoundary, u, b,
+      boundary ? fmt::format("carries the permissions boundary `{}`, not its account's", *boundary)
+               : std::string("has no permissions boundary"),
+      boundary ? "another boundary" : "no `permissions_boundary`",
+      want.empty() ? std::string("set `permissions_boundary` to the account's `<org>-boundary` policy")
+                   : fmt::format("set `permissions_boundary = \"{}\"`: the deployer can only create "
+                                 "and change roles that carry it",
+                                 want));
+}
+
 }  // namespace eurus::check::policy
 
 namespace eurus::check {

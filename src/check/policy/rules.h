@@ -126,6 +126,12 @@ void PolicyString(Context& ctx, size_t u, const Block& b, const std::string& k, 
 /// data.aws_iam_policy_document.
 void PolicyDocument(Context& ctx, size_t u, const Block& b);
 
+// ---- E0810 permissions boundary (iam.cc) --------------------------------------------------
+
+/// aws_iam_role: carries the permissions boundary of its account (`<org>-boundary`), but for
+/// the deploy identities the bootstrap makes (which hold it).
+void RoleBoundary(Context& ctx, size_t u, const Block& b);
+
 // ---- E0808 tenant isolation (isolation.cc) ------------------------------------------------
 
 /// Ingress rules: aws_vpc_security_group_ingress_rule, aws_security_group_rule,

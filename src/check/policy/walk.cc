@@ -15,7 +15,16 @@ namespace eurus::check::policy {
 namespace {
 
 /// Rules that need more than one argument of a block.
-enum class Kind { kNone, kLoadBalancer, kEip, kEipAssociation, kRoute, kAssociation, kIngress };
+enum class Kind {
+  kNone,
+  kLoadBalancer,
+  kEip,
+  kEipAssociation,
+  kRoute,
+  kAssociation,
+  kIngress,
+  kRole
+};
 
 /// What applies to a resource type, looked up once per type.
 struct TypeRules {
@@ -57,6 +66,8 @@ const TypeRules& RulesFor(Walk& w, const std::string& type) {
   else if (type == "aws_vpc_security_group_ingress_rule" || type == "aws_security_group_rule" ||
            type == "aws_security_group" || type == "aws_default_security_group")
     r.special = Kind::kIngress;
+  else if (type == "aws_iam_role")
+    r.special = Kind::kRole;
   return w.rules.emplace(type, r).first->second;
 }
 
@@ -90,6 +101,9 @@ void CheckResource(Context& ctx, size_t u, const Block& b, const TypeRules& rule
       break;
     case Kind::kIngress:
       Ingress(ctx, u, b);
+      break;
+    case Kind::kRole:
+      RoleBoundary(ctx, u, b);
       break;
   }
 }

@@ -130,7 +130,7 @@ int RunSelectedUnits(const CommonOptions& opts, const PlanOptions& p, const std:
   }
   const char* term = std::getenv("TERM");
   ro.out = console.out;
-  ro.smart_terminal = console.interactive && term && std::string(term) != "dumb";
+  ro.smart_terminal = ::isatty(fileno(console.out)) && term && std::string(term) != "dumb";
   run::PosixCommandRunner runner;
   run::RunReport r = run::RunUnits(runner, *units, ro);
   if (r.exit_code == kUsage || (p.apply && r.exit_code == kInputError)) return r.exit_code;  // unknown unit; declined

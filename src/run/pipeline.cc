@@ -688,8 +688,12 @@ RunReport Pipeline::Run(const std::vector<RunUnit>& manifest) {
     if (refused) {
       fmt::print(o_.out, "eurus: nothing was applied\n");
     } else if (!ConfirmAll()) {
-      fmt::print(o_.out, "eurus: nothing was applied (not confirmed)\n");
-      r.exit_code = 1;
+      if (ScopedInterruptHandler::signal()) {
+        interrupted_ = true;  // Ctrl-C at the question
+      } else {
+        fmt::print(o_.out, "eurus: nothing was applied (not confirmed)\n");
+        r.exit_code = 1;
+      }
     } else if (!ScopedInterruptHandler::signal()) {
       for (auto& n : nodes_)
         if (n.report.status == UnitStatus::kOk) n.state = Node::kPending;

@@ -74,8 +74,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? kOk : kUsage;
+    return ReportParseError(app, e, std::vector<std::string>(argv + 1, argv + argc));
   }
   if (!ResolveFormat(opts)) return kUsage;
   const char* command = app.get_subcommands().front()->get_name().c_str();

@@ -1,6 +1,8 @@
 #pragma once
 // One function per command; main.cc only wires them to CLI11.
 
+#include <functional>
+
 #include "cli/common.h"
 
 namespace eurus::cli {
@@ -11,6 +13,9 @@ int RunCheck(FileSystem& fs, CommonOptions& opts);
 struct SynthOptions {
   std::string out_dir;  ///< empty: <dir>/out
   bool quiet = false;   ///< no per-unit table
+  /// Called after the synth pass, before anything is rendered or written (`plan`/`apply`
+  /// check the unit names they were given); false stops the run with kUsage.
+  std::function<bool(const Session&)> check;
 };
 /// `eurus synth`: check, then write every unit to the output tree atomically.
 int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& s);

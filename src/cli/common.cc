@@ -1,5 +1,6 @@
 #include "cli/common.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -57,6 +58,76 @@ void PrintDiagnostics(const CommonOptions& opts, Diagnostics& diags, const Sourc
 void PrintPassTimes(const std::vector<run::PassTime>& times) {
   if (!std::getenv("EURUS_PERF")) return;
   for (const auto& t : times) std::fprintf(stderr, "perf: %-10s %8.1f ms\n", t.name.c_str(), t.ms);
+}
+
+namespace {
+
+/// Every spelling of `app`'s options, and of its parents' (CLI11 falls through to them).
+std::vector<std::string> OptionNames(const CLI::App* app) {
+  std::vector<std::string> names;
+  for (; app; app = app->get_parent())
+    for (const CLI::Option* o : app->get_options()) {
+      for (const auto& l : o->get_lnames()) names.push_back("--" + l);
+      for (const auto& s : o->get_snames()) names.push_back("-" + s);
+    }
+  return names;
+}
+
+const CLI::Option* FindOption(const CLI::App* app, const std::string& name) {
+  for (; app; app = app->get_parent())
+    if (const CLI::Option* o = app->get_option_no_throw(name)) return o;
+  return nullptr;
+}
+
+std::string CommandPath(const CLI::App* app) {
+  std::string path;
+  for (; app; app = app->get_parent()) path = app->get_name() + (path.empty() ? "" : " " + path);
+  return path;
+}
+
+}  // namespace
+
+int ReportParseError(CLI::App& app, const CLI::ParseError& e, const std::vector<std::string>& args) {
+  // Walk the command line as CLI11 does: subcommand names, options (and their values),
+  // positionals; the first word that is neither a subcommand nor an option is the culprit.
+  CLI::App* at = &app;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") break;
+    if (a.size() > 1 && a[0] == '-') {
+      std::string name = a.substr(0, a.find('='));
+      if (name.size() > 2 && name[1] != '-') name = name.substr(0, 2);  // -j4
+      const CLI::Option* o = FindOption(at, name);
+      if (!o) {
+        std::string near = ClosestMatch(name, OptionNames(at));
+        fmt::print(stderr, "eurus: unknown option `{}` for `{}`{}\n", name, CommandPath(at),
+                   near.empty() ? fmt::format("; `{} --help` lists them", CommandPath(at))
+                                : fmt::format("; did you mean `{}`?", near));
+        return kUsage;
+      }
+      bool inline_value = a.find('=') != std::string::npos || (a[1] != '-' && a.size() > 2);
+      if (o->get_type_size() > 0 && !inline_value) ++i;  // its value
+      continue;
+    }
+    std::vector<std::string> subs;
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : at->get_subcommands([](CLI::App*) { return true; })) {
+      subs.push_back(sub->get_name());
+      if (sub->check_name(a)) next = sub;
+    }
+    if (subs.empty()) continue;  // a positional argument of `at`
+    if (next) {
+      at = next;
+      continue;
+    }
+    std::string near = ClosestMatch(a, subs);
+    fmt::print(stderr, "eurus: unknown command `{}`{}; {}\n", a,
+               at == &app ? "" : fmt::format(" for `{}`", CommandPath(at)),
+               near.empty() ? fmt::format("the commands are: {}", fmt::join(subs, ", "))
+                            : fmt::format("did you mean `{}`?", near));
+    return kUsage;
+  }
+  return app.exit(e) == 0 ? kOk : kUsage;
 }
 
 int ReportEscaped(const CommonOptions& opts, const char* command) {

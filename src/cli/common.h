@@ -46,6 +46,13 @@ void PrintDiagnostics(const CommonOptions& opts, Session& s);
 void PrintDiagnostics(const CommonOptions& opts, Diagnostics& diags, const SourceMap& sources);
 /// With EURUS_PERF set: one `perf: <pass> <ms>` line per pass to stderr (mold's --perf).
 void PrintPassTimes(const std::vector<run::PassTime>& times);
+/// A command line CLI11 refused (`e`): when it names a subcommand or an option that does
+/// not exist, prints "unknown command `chek`; did you mean `check`?" (or the option's
+/// equivalent, with the closest name by edit distance) to stderr and returns kUsage;
+/// otherwise CLI11's own message (help and --version included) and its exit code mapped to
+/// kOk or kUsage.
+int ReportParseError(CLI::App& app, const CLI::ParseError& e, const std::vector<std::string>& args);
+
 /// The handler of anything escaping a command (main's last resort): call it inside a
 /// `catch (...)` block. Reports it as an internal error and returns kInternal.
 int ReportEscaped(const CommonOptions& opts, const char* command);

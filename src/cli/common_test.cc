@@ -84,3 +84,49 @@ TEST(CommandExitTest, ExitCodeForDiagnostics) {
 
 }  // namespace
 }  // namespace eurus::cli
+
+namespace eurus::cli {
+namespace {
+
+/// What ReportParseError prints for a command line refused by an app shaped like main's.
+std::pair<int, std::string> Refused(std::vector<std::string> args) {
+  CLI::App app{"eurus", "eurus"};
+  std::string dir, format;
+  bool frozen = false;
+  app.add_option("--format", format);
+  app.require_subcommand(1);
+  app.fallthrough();
+  auto* check = app.add_subcommand("check", "");
+  check->add_option("-C,--dir", dir);
+  check->add_flag("--frozen", frozen);
+  app.add_subcommand("synth", "");
+  auto* ci = app.add_subcommand("ci", "");
+  ci->require_subcommand(1);
+  ci->add_subcommand("github", "");
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  testing::internal::CaptureStderr();
+  int rc = -1;
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    rc = ReportParseError(app, e, args);
+  }
+  return {rc, testing::internal::GetCapturedStderr()};
+}
+
+// Given a misspelt subcommand or option, we should name the closest one and exit 2.
+TEST(ParseErrorTest, DidYouMean) {
+  EXPECT_EQ(Refused({"chek"}), std::make_pair(2, std::string("eurus: unknown command `chek`; did you mean `check`?\n")));
+  EXPECT_EQ(Refused({"--format", "short", "check", "-C", "x", "--frozn"}),
+            std::make_pair(2, std::string("eurus: unknown option `--frozn` for `eurus check`; did you mean `--frozen`?\n")));
+  EXPECT_EQ(Refused({"ci", "githb"}),
+            std::make_pair(2, std::string("eurus: unknown command `githb` for `eurus ci`; did you mean `github`?\n")));
+  EXPECT_EQ(Refused({"zzzzzz"}).second, "eurus: unknown command `zzzzzz`; the commands are: check, synth, ci\n");
+  // Nothing misspelt: CLI11's own message.
+  auto [rc, err] = Refused({});
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(err.find("A subcommand is required"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace eurus::cli

@@ -9,6 +9,16 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   Session& s = *new Session;  // NOLINT: deliberately not freed
   run::CompileOptions o = CompileOptionsFor(opts, run::Pass::kWrite);
   o.out_dir = so.out_dir;
+  if (so.check) {
+    run::CompileOptions upto_synth = o;
+    upto_synth.until = run::Pass::kSynth;
+    if (!run::Compile(fs, upto_synth, s)) {
+      PrintPassTimes(s.times);
+      PrintDiagnostics(opts, s);
+      return ExitCodeFor(s.diags);
+    }
+    if (!so.check(s)) return kUsage;
+  }
   // Every pass, the write included: on any error out/ and the lock are as they were.
   if (!CompileOrPrint(fs, opts, o, s)) return ExitCodeFor(s.diags);
   PrintDiagnostics(opts, s);  // warnings

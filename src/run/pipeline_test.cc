@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -27,6 +28,7 @@ struct Call {
   std::string cwd;
   std::string args;  ///< start: argv; end: "<cmd> <exit>"
   std::string tf_data_dir;
+  std::string role;  ///< TF_VAR_eurus_role
 };
 
 /// A temporary repository with a hand-written manifest, run through the real runner and
@@ -37,7 +39,8 @@ class PipelineTest : public ::testing::Test {
     char tmpl[] = "/tmp/eurus-run-XXXXXX";
     repo_ = mkdtemp(tmpl);
     setenv("FAKE_TOFU_LOG", (repo_ + "/tofu.log").c_str(), 1);
-    for (const char* v : {"FAKE_TOFU_SLEEP", "FAKE_TOFU_FAIL", "FAKE_TOFU_FAIL_CMD"}) unsetenv(v);
+    for (const char* v : {"FAKE_TOFU_SLEEP", "FAKE_TOFU_FAIL", "FAKE_TOFU_FAIL_CMD", "FAKE_TOFU_FAIL_BEFORE_APPLY"})
+      unsetenv(v);
   }
   void TearDown() override {
     for (const auto& v : env_) unsetenv(v.c_str());
@@ -55,6 +58,7 @@ class PipelineTest : public ::testing::Test {
       WriteFileAtomic(repo_ + "/out/" + id + "/main.tf.json", "{\"resource\":{}}\n");
       WriteFileAtomic(repo_ + "/out/" + id + "/providers.tf.json", providers_);
       us[id] = {{"dir", id}, {"dependencies", deps}, {"hash", "sha256:" + id}, {"account", "1"}};
+      if (auto st = state_.find(id); st != state_.end()) us[id]["state"] = st->second;
     }
     fs::remove_all(repo_ + "/out.keep");
     WriteFileAtomic(repo_ + "/out/eurus.manifest.json", nlohmann::json{{"version", 1}, {"units", us}}.dump());
@@ -81,8 +85,8 @@ class PipelineTest : public ::testing::Test {
       std::vector<std::string> f;
       std::istringstream ls(line);
       for (std::string x; std::getline(ls, x, '\t');) f.push_back(x);
-      f.resize(8);
-      calls.push_back({f[0], std::stoi(f[1]), std::stod(f[2]), f[3], f[4], f[5], f[6]});
+      f.resize(9);
+      calls.push_back({f[0], std::stoi(f[1]), std::stod(f[2]), f[3], f[4], f[5], f[6], f[8]});
     }
     return calls;
   }
@@ -102,6 +106,7 @@ class PipelineTest : public ::testing::Test {
 
   std::string repo_, output_;
   std::string providers_ = "{\"terraform\":{}}\n";
+  std::map<std::string, std::string> state_;  ///< unit id → the manifest's "state"
   std::vector<std::string> env_;
 };
 
@@ -159,6 +164,8 @@ TEST_F(PipelineTest, FailureSkipsDependentsAndLetsOthersFinish) {
   for (const auto& c : Calls()) EXPECT_NE(c.unit, "dev/tenant-a");
   EXPECT_NE(output_.find("FAILED: "), std::string::npos);
   EXPECT_NE(output_.find("Error: fake failure in dev/network (plan)"), std::string::npos) << output_;
+  EXPECT_NE(output_.find("its log: " + repo_ + "/.eurus/logs/dev/network.log"), std::string::npos) << output_;
+  EXPECT_EQ(Unit(r, "dev/network").log, repo_ + "/.eurus/logs/dev/network.log");
 }
 
 // Given a selection of one unit, we should run only it (its dependencies are not added).
@@ -188,7 +195,9 @@ TEST_F(PipelineTest, DestroyGuardBlocksDataStoreDeletes) {
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(Unit(r, "dev/tenant-a").status, UnitStatus::kRefused);
   EXPECT_TRUE(Commands("apply").empty());  // not even the network
-  EXPECT_NE(output_.find("refusing to apply dev/tenant-a: the plan deletes or replaces aws_rds_cluster.db"),
+  EXPECT_NE(output_.find("refusing to apply dev/tenant-a: its plan deletes or replaces aws_rds_cluster.db, and the "
+                         "data they hold would be lost; run `eurus apply --allow-destroy dev/tenant-a` if that is "
+                         "intended."),
             std::string::npos)
       << output_;
   ASSERT_TRUE(Unit(r, "dev/tenant-a").plan);
@@ -218,6 +227,11 @@ TEST_F(PipelineTest, RemovedUnitIsPlannedAsDestroyAndGuarded) {
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(Unit(r, "dev/tenant-a").status, UnitStatus::kRefused);
   EXPECT_TRUE(Unit(r, "dev/tenant-a").removed);
+  EXPECT_NE(output_.find("eurus: refusing to apply dev/tenant-a: it is no longer in the configuration, so applying it "
+                         "destroys every resource it manages (1 in its plan); run `eurus apply --allow-destroy "
+                         "dev/tenant-a` to destroy them, or put the unit back in the configuration to keep them."),
+            std::string::npos)
+      << output_;
   bool destroy_planned = false;
   for (const auto& c : Calls())
     if (c.unit == "dev/tenant-a" && c.args.find("-destroy") != std::string::npos) {
@@ -319,6 +333,265 @@ TEST_F(PipelineTest, AbortLeavesNoOrphans) {
   EXPECT_EQ(r.exit_code, 130);
   EXPECT_EQ(Unit(r, "b/u1").status, UnitStatus::kNotRun);
   ExpectNoOrphans(Calls());
+}
+
+// A confirm seam that answers from a list and records the questions.
+struct Answers {
+  explicit Answers(std::vector<bool> r) : replies(std::move(r)) {}
+  std::vector<bool> replies;
+  std::vector<std::string> asked;
+  std::function<bool(const std::string&)> Fn() {
+    return [this](const std::string& q) {
+      asked.push_back(q);
+      return asked.size() <= replies.size() && replies[asked.size() - 1];
+    };
+  }
+};
+
+// Given an apply with a question, we should show every changed address and ask once before
+// applying anything; a no applies nothing and exits 1, a yes applies every unit.
+TEST_F(PipelineTest, ApplyAsksOnceBeforeApplying) {
+  Units({{"dev/network", {}}, {"dev/tenant-a", {"dev/network"}}, {"dev/tenant-b", {"dev/network"}}});
+  Env("FAKE_TOFU_PLAN_dev_tenant_b", "[]");
+  Env("FAKE_TOFU_PLAN_dev_tenant_a",
+      R"([{"address":"aws_iam_role.app","type":"aws_iam_role","change":{"actions":["delete","create"]}},)"
+      R"({"address":"aws_sqs_queue.q","type":"aws_sqs_queue","change":{"actions":["update"]}},)"
+      R"({"address":"data.aws_caller_identity.me","type":"aws_caller_identity","change":{"actions":["read"]}}])");
+  Answers no({false});
+  RunOptions o;
+  o.mode = Mode::kApply;
+  o.confirm = no.Fn();
+  RunReport r = Run(o);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(no.asked, std::vector<std::string>{"Apply these changes to 2 units?"});
+  EXPECT_TRUE(Commands("apply").empty());
+  EXPECT_NE(output_.find("dev/tenant-a: 1 to add, 1 to change, 1 to destroy\n"
+                         "  -/+ replace  aws_iam_role.app\n"
+                         "    ~ update   aws_sqs_queue.q\n"),
+            std::string::npos)
+      << output_;
+  EXPECT_NE(output_.find("  + create   null_resource.fake"), std::string::npos) << output_;
+  EXPECT_NE(output_.find("1 other unit: no changes"), std::string::npos) << output_;
+  EXPECT_EQ(output_.find("caller_identity"), std::string::npos) << output_;  // reads are not changes
+  EXPECT_NE(output_.find("nothing was applied (not confirmed)"), std::string::npos) << output_;
+
+  Answers yes({true});
+  o.confirm = yes.Fn();
+  r = Run(o);
+  EXPECT_EQ(r.exit_code, 0) << output_;
+  EXPECT_EQ(yes.asked.size(), 1u);
+  EXPECT_EQ(Commands("apply"), (std::vector<std::string>{"dev/network", "dev/tenant-a"}));
+}
+
+// Given a network whose plan changes nothing and a tenant whose plan does, apply should
+// still apply the tenant (the empty plan completes its dependents without running tofu).
+TEST_F(PipelineTest, EmptyUpstreamPlanLetsDependentsApply) {
+  Units({{"dev/network", {}}, {"dev/tenant-a", {"dev/network"}}});
+  Env("FAKE_TOFU_PLAN_dev_network", "[]");
+  RunOptions o;
+  o.mode = Mode::kApply;
+  RunReport r = Run(o);
+  EXPECT_EQ(r.exit_code, 0) << output_;
+  EXPECT_EQ(Commands("apply"), std::vector<std::string>{"dev/tenant-a"});
+  EXPECT_EQ(LoadApplied(repo_ + "/.eurus/applied.json").size(), 2u);
+}
+
+// Given a tenant whose network changes in the same run, apply should plan the tenant again
+// after the network is applied, apply that plan, and ask again only because it now
+// replaces something the first question did not show.
+TEST_F(PipelineTest, ReplanAfterUpstreamAsksAgainOnlyForNewDeletes) {
+  Units({{"dev/network", {}}, {"dev/tenant-a", {"dev/network"}}});
+  Env("FAKE_TOFU_REPLAN_dev_tenant_a",
+      R"([{"address":"aws_security_group.app","type":"aws_security_group","change":{"actions":["create","delete"]}}])");
+  Answers answers({true, false});
+  RunOptions o;
+  o.mode = Mode::kApply;
+  o.confirm = answers.Fn();
+  RunReport r = Run(o);
+  EXPECT_EQ(r.exit_code, 3) << output_;
+  EXPECT_EQ(answers.asked, (std::vector<std::string>{"Apply these changes to 2 units?", "Apply these changes to dev/tenant-a?"}));
+  EXPECT_EQ(Commands("plan"), (std::vector<std::string>{"dev/network", "dev/tenant-a", "dev/tenant-a"}));
+  EXPECT_EQ(Commands("apply"), std::vector<std::string>{"dev/network"});
+  EXPECT_EQ(Unit(r, "dev/tenant-a").status, UnitStatus::kRefused);
+  EXPECT_NE(output_.find("dev/tenant-a was planned again after its upstream units were applied, and now destroys or "
+                         "replaces aws_security_group.app:\n  -/+ replace  aws_security_group.app\n"),
+            std::string::npos)
+      << output_;
+
+  // Only creates and updates in the re-plan: no second question, and it is applied.
+  Env("FAKE_TOFU_REPLAN_dev_tenant_a",
+      R"([{"address":"aws_sqs_queue.q","type":"aws_sqs_queue","change":{"actions":["create"]}}])");
+  fs::remove(repo_ + "/tofu.log");
+  fs::remove(repo_ + "/.eurus/applied.json");
+  Answers once({true});
+  o.confirm = once.Fn();
+  r = Run(o);
+  EXPECT_EQ(r.exit_code, 0) << output_;
+  EXPECT_EQ(once.asked.size(), 1u);
+  EXPECT_EQ(Commands("apply"), (std::vector<std::string>{"dev/network", "dev/tenant-a"}));
+  ASSERT_TRUE(Unit(r, "dev/tenant-a").plan);
+  EXPECT_EQ(Unit(r, "dev/tenant-a").plan->resources.at(0).address, "aws_sqs_queue.q");
+}
+
+// Given --yes and a re-plan that deletes a data store, the destroy guard still refuses it.
+TEST_F(PipelineTest, ReplanStillGuarded) {
+  Units({{"dev/network", {}}, {"dev/tenant-a", {"dev/network"}}});
+  Env("FAKE_TOFU_REPLAN_dev_tenant_a", kRdsDelete);
+  RunOptions o;
+  o.mode = Mode::kApply;
+  RunReport r = Run(o);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(Unit(r, "dev/tenant-a").status, UnitStatus::kRefused);
+  EXPECT_EQ(Commands("apply"), std::vector<std::string>{"dev/network"});
+}
+
+// Given a fresh environment (the tenant cannot be planned before the network exists),
+// apply should not fail the tenant: it waits, is planned after the network is applied, and
+// is applied. `eurus plan` still reports the failure.
+TEST_F(PipelineTest, PlanThatNeedsUpstreamOutputsWaits) {
+  Units({{"dev/network", {}}, {"dev/tenant-a", {"dev/network"}}});
+  Env("FAKE_TOFU_FAIL_BEFORE_APPLY", "dev/tenant-*");
+  Answers yes({true});
+  RunOptions o;
+  o.mode = Mode::kApply;
+  o.confirm = yes.Fn();
+  RunReport r = Run(o);
+  EXPECT_EQ(r.exit_code, 0) << output_;
+  EXPECT_EQ(yes.asked.size(), 1u);
+  EXPECT_EQ(Commands("apply"), (std::vector<std::string>{"dev/network", "dev/tenant-a"}));
+  EXPECT_NE(output_.find("dev/tenant-a: its plan failed before dev/network is applied, so it is planned again after "
+                         "that (log: "),
+            std::string::npos)
+      << output_;
+  EXPECT_EQ(output_.find("FAILED"), std::string::npos) << output_;
+
+  fs::remove_all(repo_ + "/.eurus");
+  fs::remove(repo_ + "/tofu.log");
+  r = Run();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(Unit(r, "dev/tenant-a").status, UnitStatus::kFailed);
+}
+
+// Given the bootstrap (local state) among the selected units, it should run first and
+// alone in both passes; units whose state bucket its plan creates wait for its apply (and
+// are not planned at all by `eurus plan`).
+TEST_F(PipelineTest, BootstrapRunsFirstAndAlone) {
+  state_ = {{"management/bootstrap", "local"},
+            {"dev/network", "s3://acme-tfstate-222/dev/network/terraform.tfstate"},
+            {"common-nonprod/registry", "s3://acme-tfstate-333/common-nonprod/registry/terraform.tfstate"}};
+  Units({{"management/bootstrap", {}}, {"dev/network", {}}, {"common-nonprod/registry", {}}});
+  Env("FAKE_TOFU_SLEEP", "0.1");
+  Env("FAKE_TOFU_PLAN_management_bootstrap",
+      R"([{"address":"aws_s3_bucket.state_env_dev","type":"aws_s3_bucket",)"
+      R"("change":{"actions":["create"],"after":{"bucket":"acme-tfstate-222"}}}])");
+  RunOptions o;
+  o.mode = Mode::kPlan;
+  RunReport r = Run(o);
+  EXPECT_EQ(r.exit_code, 0) << output_;
+  EXPECT_EQ(Unit(r, "dev/network").status, UnitStatus::kWaiting);
+  EXPECT_EQ(Unit(r, "dev/network").detail, "its state bucket acme-tfstate-222 is created by management/bootstrap");
+  EXPECT_EQ(Commands("plan"), (std::vector<std::string>{"management/bootstrap", "common-nonprod/registry"}));
+  for (const auto& c : Calls()) EXPECT_NE(c.unit, "dev/network");
+
+  fs::remove(repo_ + "/tofu.log");
+  o.mode = Mode::kApply;
+  r = Run(o);
+  EXPECT_EQ(r.exit_code, 0) << output_;
+  // Every call of the bootstrap's plan and apply ends before any other unit's call starts
+  // in the same pass, and the network is planned only after the bootstrap is applied.
+  std::map<std::string, double> bootstrap_end;  // subcommand → last end
+  for (const auto& c : Calls())
+    if (c.unit == "management/bootstrap" && c.event == "end") bootstrap_end[c.args.substr(0, c.args.find(' '))] = c.time;
+  for (const auto& c : Calls()) {
+    if (c.unit == "management/bootstrap" || c.event != "start") continue;
+    EXPECT_GT(c.time, bootstrap_end["show"]) << c.unit << " " << c.args;
+    if (c.args.rfind("apply", 0) == 0 || c.unit == "dev/network") {
+      EXPECT_GT(c.time, bootstrap_end["apply"]) << c.unit << " " << c.args;
+    }
+  }
+  EXPECT_EQ(Commands("apply"),
+            (std::vector<std::string>{"management/bootstrap", "common-nonprod/registry", "dev/network"}));
+}
+
+// Given a failing bootstrap plan, apply should run nothing else.
+TEST_F(PipelineTest, FailedBootstrapStopsTheApply) {
+  state_ = {{"management/bootstrap", "local"}};
+  Units({{"management/bootstrap", {}}, {"dev/network", {}}});
+  Env("FAKE_TOFU_FAIL", "management/*");
+  RunOptions o;
+  o.mode = Mode::kApply;
+  RunReport r = Run(o);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(Unit(r, "dev/network").status, UnitStatus::kSkipped);
+  EXPECT_EQ(Unit(r, "dev/network").detail, "management/bootstrap did not plan, and every other unit runs after it");
+  for (const auto& c : Calls()) EXPECT_EQ(c.unit, "management/bootstrap");
+}
+
+// Given a role, every tofu process should get it as TF_VAR_eurus_role; a later run with
+// another role initializes again with -reconfigure (the backend assumes the role).
+TEST_F(PipelineTest, RoleReachesEveryTofuAndReconfiguresInit) {
+  Units({{"dev/network", {}}});
+  RunOptions o;
+  o.mode = Mode::kApply;
+  o.role = "deployer";
+  ASSERT_EQ(Run(o).exit_code, 0) << output_;
+  o.mode = Mode::kPlan;
+  o.role = "planner";
+  ASSERT_EQ(Run(o).exit_code, 0) << output_;
+  ASSERT_EQ(Run(o).exit_code, 0) << output_;  // same role: init is current
+  std::vector<std::string> inits, roles;
+  for (const auto& c : Calls())
+    if (c.event == "start") {
+      roles.push_back(c.args.substr(0, c.args.find(' ')) + ":" + c.role);
+      if (c.args.rfind("init", 0) == 0) inits.push_back(c.args);
+    }
+  EXPECT_EQ(inits, (std::vector<std::string>{"init -input=false", "init -input=false -reconfigure"}));
+  EXPECT_EQ(roles, (std::vector<std::string>{"init:deployer", "plan:deployer", "show:deployer", "apply:deployer",
+                                             "init:planner", "plan:planner", "show:planner", "plan:planner",
+                                             "show:planner"}));
+}
+
+// Given the bootstrap (local state) and a role change, init runs again without
+// -reconfigure: a local backend is never silently reconfigured.
+TEST_F(PipelineTest, LocalStateIsNeverReconfigured) {
+  state_ = {{"management/bootstrap", "local"}};
+  Units({{"management/bootstrap", {}}});
+  RunOptions o;
+  ASSERT_EQ(Run(o).exit_code, 0);
+  o.role = "planner";
+  ASSERT_EQ(Run(o).exit_code, 0);
+  for (const auto& c : Calls()) EXPECT_EQ(c.args.find("-reconfigure"), std::string::npos);
+  EXPECT_EQ(Commands("init").size(), 2u);
+}
+
+TEST(UnknownUnitTest, SuggestsTheClosestUnit) {
+  std::vector<std::string> known = {"dev/network", "dev/platform", "dev/tenant-shop"};
+  EXPECT_EQ(UnknownUnitMessage("dev/netwrk", known), "unknown unit `dev/netwrk`; did you mean `dev/network`?");
+  EXPECT_EQ(UnknownUnitMessage("zzz", known),
+            "unknown unit `zzz` (units are named like `dev/network`; `eurus synth` lists them)");
+}
+
+TEST(PlanSummaryTest, ListsChangesPerAddressAndCreatedBuckets) {
+  auto s = SummarizePlan(
+      R"({"resource_changes":[{"type":"aws_s3_bucket","address":"aws_s3_bucket.state","change":{"actions":["create"],"after":{"bucket":"acme-tfstate-1"}}},)"
+      R"({"type":"aws_iam_role","address":"aws_iam_role.r","change":{"actions":["create","delete"]}},)"
+      R"({"type":"aws_kms_key","address":"aws_kms_key.k","change":{"actions":["delete"]}},)"
+      R"({"type":"aws_sqs_queue","address":"aws_sqs_queue.q","change":{"actions":["update"]}}]})",
+      nullptr);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->created_buckets, std::set<std::string>{"acme-tfstate-1"});
+  EXPECT_EQ(s->Deletes(), (std::set<std::string>{"aws_iam_role.r", "aws_kms_key.k"}));
+  char* buf = nullptr;
+  size_t len = 0;
+  std::FILE* f = open_memstream(&buf, &len);
+  PrintResourceChanges(f, *s);
+  std::fclose(f);
+  EXPECT_EQ(std::string(buf, len),
+            "    - destroy  aws_kms_key.k\n"
+            "  -/+ replace  aws_iam_role.r\n"
+            "    ~ update   aws_sqs_queue.q\n"
+            "    + create   aws_s3_bucket.state\n");
+  free(buf);
 }
 
 TEST(PlanSummaryTest, CountsActionsLikeTofu) {

@@ -1,5 +1,7 @@
 #include "run/plan_summary.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
@@ -7,6 +9,16 @@
 #include "catalog/store_kinds.h"
 
 namespace eurus::run {
+
+const char* ChangeActionName(ChangeAction a) {
+  switch (a) {
+    case ChangeAction::kCreate: return "create";
+    case ChangeAction::kUpdate: return "update";
+    case ChangeAction::kReplace: return "replace";
+    case ChangeAction::kDestroy: return "destroy";
+  }
+  return "?";
+}
 
 bool IsGuardedType(const std::string& type) {
   // Besides the tenants' data stores (their rows' `guarded` in catalog/store_kinds.h): the
@@ -16,6 +28,13 @@ bool IsGuardedType(const std::string& type) {
       "aws_s3_bucket" /* state buckets */, "aws_kms_key"};
   return catalog::IsGuardedStoreType(type) ||
          std::find(kAlsoGuarded.begin(), kAlsoGuarded.end(), type) != kAlsoGuarded.end();
+}
+
+std::set<std::string> PlanSummary::Deletes() const {
+  std::set<std::string> out;
+  for (const auto& r : resources)
+    if (r.action == ChangeAction::kReplace || r.action == ChangeAction::kDestroy) out.insert(r.address);
+  return out;
 }
 
 std::optional<PlanSummary> SummarizePlan(const std::string& json, std::string* err) {
@@ -40,9 +59,35 @@ std::optional<PlanSummary> SummarizePlan(const std::string& json, std::string* e
     s.adds += create;
     s.changes += update;
     s.destroys += del;
-    if (del && IsGuardedType(rc.value("type", ""))) s.guarded_deletes.push_back(rc.value("address", rc.value("type", "?")));
+    std::string type = rc.value("type", "");
+    std::string address = rc.value("address", type.empty() ? "?" : type);
+    if (del && IsGuardedType(type)) s.guarded_deletes.push_back(address);
+    if (create || update || del)
+      s.resources.push_back({address, create && del ? ChangeAction::kReplace
+                                      : del         ? ChangeAction::kDestroy
+                                      : create      ? ChangeAction::kCreate
+                                                    : ChangeAction::kUpdate});
+    if (create && type == "aws_s3_bucket") {
+      const auto& after = rc["change"].value("after", nlohmann::json::object());
+      if (after.is_object() && after.contains("bucket") && after["bucket"].is_string())
+        s.created_buckets.insert(after["bucket"].get<std::string>());
+    }
   }
   return s;
+}
+
+void PrintResourceChanges(std::FILE* out, const PlanSummary& s) {
+  static constexpr std::array<ChangeAction, 4> kOrder = {ChangeAction::kDestroy, ChangeAction::kReplace,
+                                                         ChangeAction::kUpdate, ChangeAction::kCreate};
+  for (ChangeAction a : kOrder)
+    for (const auto& r : s.resources) {
+      if (r.action != a) continue;
+      const char* sign = a == ChangeAction::kDestroy   ? "  -"
+                         : a == ChangeAction::kReplace ? "-/+"
+                         : a == ChangeAction::kUpdate  ? "  ~"
+                                                       : "  +";
+      fmt::print(out, "  {} {:<8} {}\n", sign, ChangeActionName(a), r.address);
+    }
 }
 
 }  // namespace eurus::run

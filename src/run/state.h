@@ -6,7 +6,8 @@
 //   .eurus/durations.json          seconds per unit per mode, to start the longest first
 //   .eurus/applied.json            per unit: the hash (and dependencies) last applied
 //   .eurus/applied/<unit>/         the unit's files as last applied (to plan its destroy)
-//   .eurus/init/<unit>.stamp       hash of providers.tf.json when init last succeeded
+//   .eurus/init/<unit>.stamp       hash of providers.tf.json and the role (TF_VAR_eurus_role)
+//                                  when init last succeeded
 //   .eurus/tfdata/<unit>/          TF_DATA_DIR (what tofu would keep in .terraform/)
 //   .eurus/plugin-cache/           TF_PLUGIN_CACHE_DIR, shared by every unit
 //   .eurus/plans/<unit>.tfplan     saved plans; <unit>.json is `tofu show -json` of it

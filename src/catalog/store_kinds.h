@@ -117,7 +117,10 @@ inline constexpr const StoreField* kStoreFields[] = {
 // ---- the facts of a row ----------------------------------------------------------------------
 
 /// An engine's version: the default and the form the schema accepts (model/ checks it
-/// further).
+/// further). Aurora versions name their minor (16.6, 8.0.mysql_aurora.3.08.0): it is the
+/// version a new cluster starts at, and AWS moves it up from there (docs/DataStores.md,
+/// "Engine versions"); a major alone would not survive the provider's comparison with the
+/// running version (store_aurora.cc).
 struct EngineVersion {
   std::string_view default_version = {};  ///< empty: the kind has no `version`
   Pattern pattern = {};
@@ -184,25 +187,33 @@ struct StorePolicy {
   /// The ARN AWS Backup selections match: {region} {account} {id}; `id_arg` gives {id}.
   std::string_view arn = {};
   std::string_view id_arg = {};
+  /// AWS Backup's name of the resource type (its key in the Region's service opt-in,
+  /// aws_backup_region_settings); empty where `aws_backup` is false.
+  std::string_view backup_type = {};
+  /// AWS Backup skips the type unless the Region's opt-in has it, even when a selection names
+  /// the type's ARN pattern (AWS Backup guide, "Assign resources to a backup plan": Aurora,
+  /// DocumentDB and Neptune; the RDS cluster ARN they share does not say which engine it is).
+  /// Other types named by ARN pattern are selected whatever the opt-in.
+  bool needs_opt_in = {};
 };
 
 inline constexpr StorePolicy kRdsClusterPolicy{
     "aws_rds_cluster", "Aurora/RDS cluster", "storage_encrypted", "kms_key_id",
     "deletion_protection", true, BackupMode::kRetentionPeriod, "backup_retention_period",
     Spread::kSubnetGroup, "db_subnet_group_name", "aws_db_subnet_group", "availability_zones",
-    "arn:aws:rds:{region}:{account}:cluster:{id}", "cluster_identifier"};
+    "arn:aws:rds:{region}:{account}:cluster:{id}", "cluster_identifier", "Aurora", true};
 inline constexpr StorePolicy kDocDbClusterPolicy{
     "aws_docdb_cluster", "DocumentDB cluster", "storage_encrypted", "kms_key_id",
     "deletion_protection", true, BackupMode::kRetentionPeriod, "backup_retention_period",
     Spread::kSubnetGroup, "db_subnet_group_name", "aws_docdb_subnet_group", "availability_zones",
-    "arn:aws:rds:{region}:{account}:cluster:{id}", "cluster_identifier"};
+    "arn:aws:rds:{region}:{account}:cluster:{id}", "cluster_identifier", "DocumentDB", true};
 inline constexpr StorePolicy kServerlessCachePolicy{
     "aws_elasticache_serverless_cache", "ElastiCache serverless cache", "", "kms_key_id", "",
     false, BackupMode::kSnapshots, "snapshot_retention_limit", Spread::kSubnets, "subnet_ids",
-    "", "", "", ""};
+    "", "", "", "", "", false};
 inline constexpr StorePolicy kS3BucketPolicy{
     "aws_s3_bucket", "S3 bucket", "", "", "", true, BackupMode::kS3Versioning, "",
-    Spread::kRegional, "", "", "", "arn:aws:s3:::{id}", "bucket"};
+    Spread::kRegional, "", "", "", "arn:aws:s3:::{id}", "bucket", "S3", false};
 
 // ---- the rows --------------------------------------------------------------------------------
 
@@ -273,12 +284,12 @@ inline constexpr const StorePolicy* kBucketPolicy[] = {&kS3BucketPolicy};
 /// The table, one row per StoreKind in enum order; `type:` lists and messages follow it.
 inline constexpr StoreKindRow kStoreKinds[] = {
     {StoreKind::kPostgres, "postgres", "a", rows::kAuroraFields,
-     {"16.6", {"^[0-9]+(\\.[0-9]+)*$", "expected a version such as 16.6"}},
+     {"16.6", {"^[0-9]+(\\.[0-9]+)+$", "expected major.minor, such as 16.6"}},
      Restore::kSnapshotOrPointInTime, StoreNaming::kCluster, rows::kAuroraTypes,
      rows::kPostgresPorts, rows::kAuroraGuarded, rows::kAuroraPolicy},
     {StoreKind::kMysql, "mysql", "a", rows::kAuroraFields,
      {"8.0.mysql_aurora.3.08.0",
-      {"^8\\.0\\.mysql_aurora\\.[0-9]+(\\.[0-9]+)*$",
+      {"^8\\.0\\.mysql_aurora\\.[0-9]+\\.[0-9]+\\.[0-9]+$",
        "expected a version such as 8.0.mysql_aurora.3.08.0"}},
      Restore::kSnapshotOrPointInTime, StoreNaming::kCluster, rows::kAuroraTypes,
      rows::kMysqlPorts, rows::kAuroraGuarded, rows::kAuroraPolicy},

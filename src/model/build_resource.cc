@@ -87,14 +87,18 @@ bool ResourceTypeOf(Context& ctx, const config::Str& type, ResourceType& out) {
 std::string BuildAuroraVersion(Context& ctx, const config::ResourceDoc& d, Resource& r) {
   const bool pg = r.type == ResourceType::kPostgres;
   r.version = d.version ? d.version.value : DefaultVersion(r.type);
+  // With its minor: a major alone trips the provider after an automatic minor upgrade
+  // (store_aurora.cc, docs/DataStores.md "Engine versions").
   if (pg) {
-    if (!NumericVersion(r.version))
+    if (!NumericVersion(r.version) || r.version.find('.') == std::string::npos)
       ctx.Report(Bad(codes::kEngineVersion, fmt::format("`{}` is not an Aurora PostgreSQL version", r.version),
-                     d.version.span, "expected a version such as 16.6"));
+                     d.version.span, "expected major.minor, such as 16.6")
+                     .Help("name the minor a new cluster starts at; AWS upgrades it from there"));
     return {};
   }
   const std::string prefix = "8.0.mysql_aurora.";
-  if (r.version.compare(0, prefix.size(), prefix) != 0 || !NumericVersion(r.version.substr(prefix.size()))) {
+  const std::string aurora = r.version.compare(0, prefix.size(), prefix) == 0 ? r.version.substr(prefix.size()) : "";
+  if (!NumericVersion(aurora) || std::count(aurora.begin(), aurora.end(), '.') != 2) {
     ctx.Report(Bad(codes::kEngineVersion, fmt::format("`{}` is not an Aurora MySQL version", r.version),
                    d.version.span, "expected a version such as 8.0.mysql_aurora.3.08.0"));
     return {};

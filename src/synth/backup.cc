@@ -6,12 +6,21 @@
 // (compliance mode once its grace period is over) keeps every copy for its retention, against
 // anyone, the root user included. Cross-account copies also need the organisation setting
 // the management account's bootstrap sets (bootstrap.cc). See docs/DisasterRecovery.md.
+//
+// Also what each environment's plans select and the Region opt-in that needs (backup.h):
+// the platform unit emits the plans, this file decides which stores they really reach.
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
+#include <stdexcept>
+#include <string_view>
+#include <vector>
 
+#include "catalog/store_kinds.h"
 #include "model/naming.h"
+#include "synth/backup.h"
 #include "synth/contract.h"
 #include "synth/policy_docs.h"
 #include "synth/synth.h"
@@ -153,3 +162,84 @@ void AddBackup(const Context& ctx, std::vector<tf::Unit>& units) {
 }
 
 }  // namespace eurus::synth
+
+namespace eurus::synth::backup {
+namespace {
+
+/// The AWS types of the stores each plan backs up: those whose tags::kBackup tag names it
+/// (store_aurora.cc, store_docdb.cc, store_bucket.cc).
+std::vector<std::string_view> TypesOf(Plan plan) {
+  if (plan == Plan::kSnapshots) return {"aws_rds_cluster", "aws_docdb_cluster"};
+  return {"aws_s3_bucket"};
+}
+
+const catalog::StorePolicy& PolicyOf(std::string_view type) {
+  for (const catalog::StorePolicy* p : catalog::StorePolicies())
+    if (p->type == type) return *p;
+  throw std::logic_error("no store policy for " + std::string(type));
+}
+
+/// "arn:aws:rds:{region}:{account}:cluster:{id}" → "arn:aws:rds:*:*:cluster:*": every resource
+/// of the type, the form AWS Backup reads as an assignment by resource type.
+std::string TypePattern(std::string_view arn) {
+  std::string out(arn);
+  for (std::string_view field : {"{region}", "{account}", "{id}"})
+    if (size_t at = out.find(field); at != std::string::npos) out.replace(at, field.size(), "*");
+  return out;
+}
+
+}  // namespace
+
+tf::Json Selection(Plan plan, const std::string& plan_name) {
+  tf::Json resources = tf::Json::array();
+  for (std::string_view type : TypesOf(plan)) {
+    const catalog::StorePolicy& p = PolicyOf(type);
+    if (!p.aws_backup) throw std::logic_error("AWS Backup cannot select " + std::string(type));
+    const std::string pattern = TypePattern(p.arn);
+    if (std::find(resources.begin(), resources.end(), pattern) == resources.end())
+      resources.push_back(pattern);
+  }
+  // One condition block: the provider keeps a single one (terraform-provider-aws #38114).
+  const tf::Json tag = {{"key", fmt::format("aws:ResourceTag/{}", tags::kBackup)},
+                        {"value", plan_name}};
+  return {{"resources", std::move(resources)},
+          {"condition", tf::Json::array({{{"string_equals", tf::Json::array({tag})}}})}};
+}
+
+void AddOptIn(const Context& ctx, const model::Environment& env, tf::Unit& u,
+              const tf::Origin& o) {
+  std::set<std::string_view> types;  // AWS Backup's names, sorted
+  for (const model::Tenant& t : ctx.org.tenants)
+    for (const model::Deployment& d : t.deployments) {
+      if (d.env != env.name) continue;
+      for (const model::Resource& r : d.resources)
+        for (const catalog::StorePolicy* p : catalog::Row(r.type).policy)
+          if (p->aws_backup && p->needs_opt_in) {
+            types.insert(p->backup_type);
+            u.sources.insert(t.file);
+          }
+    }
+  if (types.empty()) return;
+  // aws_backup_region_settings reads back the whole map DescribeRegionSettings returns, one
+  // key per type the Region supports, into an attribute that is not computed: a map of only
+  // these types would plan a change forever, and the full map differs between Regions (an
+  // unknown key fails the apply: terraform-provider-aws #21801) and would take over types
+  // eurus does not use. UpdateRegionSettings changes only the keys it is given (a single-key
+  // update is what boto/boto3 #3758 shows the CLI doing), and the
+  // resource's delete does nothing, so: set our types once, ignore the map afterwards, and
+  // set it again (a replacement) when the types change. The opt-in costs nothing.
+  tf::Json list = tf::Json::array(), preference = tf::Json::object();
+  for (std::string_view type : types) {
+    list.push_back(type);
+    preference[std::string(type)] = true;
+  }
+  tf::Ref types_ref = u.Resource("terraform_data", "backup_opt_in", {{"input", list}}, o);
+  u.Resource("aws_backup_region_settings", "opt_in",
+             {{"resource_type_opt_in_preference", std::move(preference)},
+              {"lifecycle",
+               {{"ignore_changes", {"resource_type_opt_in_preference"}},
+                {"replace_triggered_by", {types_ref.Address()}}}}},
+             o);
+}
+
+}  // namespace eurus::synth::backup

@@ -185,5 +185,81 @@ TEST_F(BackupTest, NoVaultForARealmWithoutEnvironments) {
             Json::parse(R"({"AWS":["arn:aws:iam::555555555555:root"]})"));
 }
 
+// ---- what the environments' plans select (backup.h) ---------------------------------------
+
+/// The base org and qa (nonprod); tenant shop has a database, a DocumentDB cluster, a cache
+/// and a bucket in dev and prod; blog a MySQL database in dev; quiet nothing in dev.
+struct EnvironmentBackupTest : testing::SynthFixture {
+  void SetUp() override {
+    testing::BaseOrg(fs);
+    fs.files["tenants/shop.yaml"] =
+        "environments: [dev, prod]\n"
+        "resources:\n"
+        "  orders: { type: postgres, version: \"16.6\" }\n"
+        "  catalog-db: { type: documentdb }\n"
+        "  cache: { type: redis }\n"
+        "  uploads: { type: s3 }\n";
+    fs.files["tenants/blog.yaml"] =
+        "environments: [dev]\n"
+        "resources:\n"
+        "  posts: { type: mysql, version: \"8.0.mysql_aurora.3.08.0\" }\n";
+    fs.files["tenants/quiet.yaml"] = "environments: [dev]\n";
+  }
+};
+
+// Given the plans, each selection should name the ARN patterns of the types it backs up and
+// narrow them to the plan's stores by their backup tag (`condition`, ANDed with `resources`;
+// `selection_tag` would be ORed): a selection by tag alone obeys the Region's service
+// opt-in, so a type that is not opted in (S3 in an account that used AWS Backup before S3 was
+// supported) would silently get no recovery points.
+TEST_F(EnvironmentBackupTest, SelectionsNameTheTypesTheyBackUp) {
+  Synth();
+  const tf::Unit& p = U("prod/platform");
+  const std::string key = std::string("aws:ResourceTag/") + tags::kBackup;
+  for (const auto& [block, pattern, plan] :
+       {std::tuple{"snapshots", "arn:aws:rds:*:*:cluster:*", "acme-prod"},
+        std::tuple{"continuous", "arn:aws:s3:::*", "acme-prod-continuous"}}) {
+    SCOPED_TRACE(block);
+    Json sel = Resource(p, "aws_backup_selection", block);
+    EXPECT_EQ(sel["resources"], Json::array({pattern}));
+    EXPECT_EQ(sel["condition"],
+              Json::array({{{"string_equals", Json::array({{{"key", key}, {"value", plan}}})}}}));
+    EXPECT_FALSE(sel.contains("selection_tag"));
+  }
+}
+
+// Given stores that AWS Backup reaches only with the Region's service opt-in whatever the
+// selection (Aurora and DocumentDB: the RDS cluster ARN does not tell the engine), the
+// environment should opt in exactly their types: set once, the rest of the Region's map
+// ignored (it would plan a change forever), set again when the types change. An environment
+// without such stores changes nothing in the account.
+TEST_F(EnvironmentBackupTest, RegionOptInForTheTypesThatNeedIt) {
+  fs.files["environments/qa.yaml"] =
+      testing::EnvYaml("666666666666", "nonprod", "10.3.0.0/16", "eu-west-1a, eu-west-1b");
+  fs.files["tenants/files.yaml"] =
+      "environments: [qa]\nresources:\n  docs: { type: s3 }\n  cache: { type: redis }\n";
+  Synth();
+  const tf::Unit& dev = U("dev/platform");
+  Json settings = Resource(dev, "aws_backup_region_settings", "opt_in");
+  EXPECT_EQ(settings["resource_type_opt_in_preference"],
+            Json::parse(R"({"Aurora":true,"DocumentDB":true})"));
+  EXPECT_FALSE(settings.contains("resource_type_management_preference"));
+  EXPECT_EQ(settings["lifecycle"]["ignore_changes"],
+            Json::array({"resource_type_opt_in_preference"}));
+  EXPECT_EQ(settings["lifecycle"]["replace_triggered_by"],
+            Json::array({"terraform_data.backup_opt_in"}));
+  EXPECT_EQ(Resource(dev, "terraform_data", "backup_opt_in")["input"],
+            Json::parse(R"(["Aurora","DocumentDB"])"));
+  // The tenants whose stores need it feed the unit; quiet has none.
+  EXPECT_TRUE(dev.sources.count("tenants/shop.yaml"));
+  EXPECT_TRUE(dev.sources.count("tenants/blog.yaml"));
+  EXPECT_FALSE(dev.sources.count("tenants/quiet.yaml"));
+  // A bucket is selected by its type whatever the opt-in; a cache is not backed up by AWS
+  // Backup at all.
+  EXPECT_EQ(ResourceCount(U("qa/platform"), "aws_backup_region_settings"), 0);
+  EXPECT_EQ(ResourceCount(U("qa/platform"), "terraform_data"), 0);
+  EXPECT_FALSE(U("qa/platform").sources.count("tenants/files.yaml"));
+}
+
 }  // namespace
 }  // namespace eurus::synth

@@ -6,7 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <regex>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "catalog/store_kinds.h"
 #include "cli/commands.h"
@@ -240,6 +244,39 @@ TEST(DataKinds, SchemaIsTheTables) {
         EXPECT_FALSE(p.contains("default")) << f->name;
       }
     }
+  }
+}
+
+// Given the engine versions, the schema's pattern and the model should agree: every default
+// passes both, and an Aurora version without its minor fails both (E0312). AWS upgrades the
+// minor by itself; the provider keeps a major alone beside the running minor and sends it
+// with the next modification, where RDS reads it as the major's default minor: a downgrade
+// (store_aurora.cc).
+TEST(DataKinds, AuroraVersionsNameTheirMinor) {
+  for (const StoreKindRow& row : kStoreKinds)
+    if (!row.version.default_version.empty()) {
+      const std::regex re(std::string(row.version.pattern.re));
+      EXPECT_TRUE(std::regex_match(std::string(row.version.default_version), re)) << row.name;
+    }
+  const std::pair<catalog::StoreKind, const char*> major_only[] = {
+      {catalog::StoreKind::kPostgres, "16"}, {catalog::StoreKind::kMysql, "8.0.mysql_aurora.3"}};
+  for (const auto& [kind, version] : major_only) {
+    const StoreKindRow& row = catalog::Row(kind);
+    SCOPED_TRACE(std::string(row.name) + " " + version);
+    EXPECT_FALSE(std::regex_match(version, std::regex(std::string(row.version.pattern.re))));
+    MemoryFileSystem fs;
+    SourceMap sources;
+    Diagnostics diags;
+    testing::BaseOrg(fs);
+    fs.files["tenants/shop.yaml"] = fmt::format(
+        "environments: [dev]\nresources:\n  db: {{ type: {}, version: \"{}\" }}\n", row.name,
+        version);
+    auto project = config::LoadProject(fs, ".", sources, diags);
+    ASSERT_TRUE(project.has_value());
+    EXPECT_FALSE(model::Build(*project, Lock{}, {}, diags).org.has_value());
+    std::vector<std::string> codes_seen;
+    for (const auto& d : diags.items()) codes_seen.push_back(d.code);
+    EXPECT_EQ(codes_seen, std::vector<std::string>{codes::kEngineVersion});
   }
 }
 

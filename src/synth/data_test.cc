@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 #include <set>
 #include <stdexcept>
@@ -125,6 +126,40 @@ TEST_F(DataTest, AuroraCluster) {
   EXPECT_TRUE(u.data()["terraform_remote_state"].contains("platform"));
 }
 
+// Given Aurora clusters, whose minor version AWS upgrades by itself in the maintenance
+// window, engine_version should be ignored after creation: a configured 16.6 under a running
+// 16.8 would otherwise plan a downgrade, which RDS refuses, on every later apply. DocumentDB,
+// which never upgrades by itself, follows `version`; the cache names only its major.
+TEST_F(DataTest, EngineVersionsThatCannotDrift) {
+  Synth();
+  for (const auto& [unit, name] : {std::pair{"dev/tenant-shop", "orders"},
+                                   std::pair{"dev/tenant-blog", "posts"},
+                                   std::pair{"prod/tenant-shop", "orders"}}) {
+    SCOPED_TRACE(std::string(unit) + " " + name);
+    Json c = Resource(U(unit), "aws_rds_cluster", name);
+    const Json& ignored = c["lifecycle"]["ignore_changes"];
+    EXPECT_NE(std::find(ignored.begin(), ignored.end(), "engine_version"), ignored.end())
+        << ignored.dump();
+    // The restore arguments stay ignored too.
+    EXPECT_NE(std::find(ignored.begin(), ignored.end(), "snapshot_identifier"), ignored.end());
+    for (const char* n : {"_1", "_2"})
+      EXPECT_EQ(Resource(U(unit), "aws_rds_cluster_instance", name + std::string(n))
+                    ["auto_minor_version_upgrade"],
+                true);
+  }
+  EXPECT_EQ(Resource(U("dev/tenant-blog"), "aws_rds_cluster", "posts")["engine_version"],
+            "8.0.mysql_aurora.3.08.0");
+  Json docdb = Resource(U("dev/tenant-shop"), "aws_docdb_cluster", "catalog_db");
+  EXPECT_EQ(docdb["engine_version"], "5.0.0");
+  const Json& docdb_ignored = docdb["lifecycle"]["ignore_changes"];
+  EXPECT_EQ(std::find(docdb_ignored.begin(), docdb_ignored.end(), "engine_version"),
+            docdb_ignored.end());
+  Json cache = Resource(U("dev/tenant-shop"), "aws_elasticache_serverless_cache", "cache");
+  EXPECT_EQ(cache["major_engine_version"], "8");
+  EXPECT_FALSE(cache.contains("full_engine_version"));
+  EXPECT_FALSE(cache.contains("engine_version"));
+}
+
 // Given a cluster, its writer and reader should be db.serverless in two different AZs, at
 // promotion tiers 0 and 1, private, with Performance Insights encrypted by the key.
 TEST_F(DataTest, AuroraWriterAndReaderInDifferentAzs) {
@@ -172,7 +207,7 @@ TEST_F(DataTest, ProtectionFollowsTheEnvironment) {
   EXPECT_EQ(prod["final_snapshot_identifier"], "acme-shop-orders-final");
   EXPECT_EQ(prod["backup_retention_period"], 35);
   EXPECT_EQ(prod["lifecycle"], Json::parse(R"({"prevent_destroy":true,
-      "ignore_changes":["snapshot_identifier","restore_to_point_in_time"]})"));
+      "ignore_changes":["snapshot_identifier","restore_to_point_in_time","engine_version"]})"));
   const tf::Unit& p = U("prod/tenant-shop");
   EXPECT_EQ(Resource(p, "aws_docdb_cluster", "catalog_db")["deletion_protection"], true);
   EXPECT_EQ(Resource(p, "aws_docdb_cluster", "catalog_db")["lifecycle"]["prevent_destroy"], true);
@@ -557,8 +592,10 @@ TEST_F(DataTest, PlatformBackupPlansMeetTheRpo) {
     Json sel = Resource(p, "aws_backup_selection", s);
     EXPECT_EQ(sel["plan_id"], std::string("${aws_backup_plan.") + s + ".id}");
     EXPECT_EQ(sel["iam_role_arn"], "${aws_iam_role.backup.arn}");
-    EXPECT_EQ(sel["selection_tag"][0]["key"], tags::kBackup);
-    EXPECT_EQ(sel["selection_tag"][0]["value"], Resource(p, "aws_backup_plan", s)["name"]);
+    EXPECT_EQ(sel["condition"][0]["string_equals"][0]["key"],
+              std::string("aws:ResourceTag/") + tags::kBackup);
+    EXPECT_EQ(sel["condition"][0]["string_equals"][0]["value"],
+              Resource(p, "aws_backup_plan", s)["name"]);
   }
   // The stores carry exactly those values.
   EXPECT_EQ(Resource(U("prod/tenant-shop"), "aws_rds_cluster", "orders")["tags"][tags::kBackup],
@@ -689,9 +726,14 @@ TEST(DataExamples, EveryDataStoreIsCovered) {
           // Selected by a plan of the environment whose rule meets the RPO.
           bool covered = false;
           for (const auto& [sel_name, sel] : ResourcesByName(*platform, "aws_backup_selection")) {
-            if (sel["selection_tag"][0]["value"] != tag ||
-                sel["selection_tag"][0]["key"] != tags::kBackup)
+            const Json& by_tag = sel["condition"][0]["string_equals"][0];
+            if (by_tag["value"] != tag ||
+                by_tag["key"] != std::string("aws:ResourceTag/") + tags::kBackup)
               continue;
+            // ... and of a type the selection names (an ARN pattern of the store's service).
+            const std::string service =
+                std::string(type) == "aws_s3_bucket" ? "arn:aws:s3:::*" : "arn:aws:rds:*:*:cluster:*";
+            EXPECT_EQ(sel["resources"], Json::array({service})) << where;
             Json plan = Resource(*platform, "aws_backup_plan", sel_name);
             ASSERT_FALSE(plan.is_null()) << where;
             for (const Json& rule : plan["rule"]) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "model/naming.h"
+#include "synth/backup.h"
 #include "synth/contract.h"
 #include "synth/platform.h"
 #include "synth/policy_docs.h"
@@ -306,10 +307,11 @@ void AddRdsMonitoringRole(const PlatformScope& w) {
 }
 
 /// AWS Backup in the environment (docs/DisasterRecovery.md): the vault (environment key), the
-/// role AWS Backup assumes, and two plans selecting data stores by their tags::kBackup tag
-/// (contract.h, backup::): snapshots every rpo_hours for Aurora and DocumentDB, continuous
-/// backup (point-in-time restore) for versioned buckets. Both copy every rpo_hours to the
-/// realm's central vault (backup.cc), so a lost account loses at most rpo_hours of data.
+/// role AWS Backup assumes, and two plans selecting data stores by type and their
+/// tags::kBackup tag (contract.h, backup.h): snapshots every rpo_hours for Aurora and
+/// DocumentDB, continuous backup (point-in-time restore) for versioned buckets. Both copy
+/// every rpo_hours to the realm's central vault (backup.cc), so a lost account loses at most
+/// rpo_hours of data.
 void AddBackups(const PlatformScope& w, const tf::Ref& key) {
   const model::Org& org = w.org;
   const model::Environment& env = w.env;
@@ -344,26 +346,26 @@ void AddBackups(const PlatformScope& w, const tf::Ref& key) {
   };
   const struct {
     const char* block;
+    backup::Plan kind;
     std::string plan;
     Json rule;
   } plans[] = {
-      {"snapshots", backup::SnapshotPlan(org.name, env.name),
+      {"snapshots", backup::Plan::kSnapshots, backup::SnapshotPlan(org.name, env.name),
        rule(fmt::format("every-{}h", env.rpo_hours), false)},
-      {"continuous", backup::ContinuousPlan(org.name, env.name), rule("continuous", true)},
+      {"continuous", backup::Plan::kContinuous, backup::ContinuousPlan(org.name, env.name),
+       rule("continuous", true)},
   };
   for (const auto& p : plans) {
     tf::Ref plan = w.u.Resource(
         "aws_backup_plan", p.block,
         {{"name", p.plan}, {"rule", Json::array({p.rule})}, {"tags", NameTag(p.plan)}}, w.o);
-    w.u.Resource(
-        "aws_backup_selection", p.block,
-        {{"name", p.plan},
-         {"plan_id", plan["id"]},
-         {"iam_role_arn", role["arn"]},
-         {"selection_tag",
-          Json::array({{{"type", "STRINGEQUALS"}, {"key", tags::kBackup}, {"value", p.plan}}})}},
-        w.o);
+    // By resource type and tag, so that the Region's opt-in cannot silently drop a type
+    // (backup.cc); the types that need the opt-in whatever the selection get it there.
+    Json selection = backup::Selection(p.kind, p.plan);
+    selection.update({{"name", p.plan}, {"plan_id", plan["id"]}, {"iam_role_arn", role["arn"]}});
+    w.u.Resource("aws_backup_selection", p.block, std::move(selection), w.o);
   }
+  backup::AddOptIn(w.ctx, env, w.u, w.o);
   // Copies need the central vault; eurus applies it first.
   w.u.dependencies.insert(CommonDir(env.realm) + "/" + kBackupUnit);
 }

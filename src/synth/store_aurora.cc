@@ -42,6 +42,22 @@ Json Parameters(const model::Resource& r) {
                         {"long_query_time", "2"}});
 }
 
+/// `version` is the version a new cluster starts at; afterwards the cluster's version is
+/// AWS's. AWS upgrades the minor by itself in the maintenance window (the instances'
+/// auto_minor_version_upgrade). The provider (6.25) then reads the running version into
+/// engine_version, so a configured 16.6 under a running 16.8 would plan a downgrade, which RDS
+/// refuses ("Cannot upgrade aurora-postgresql from 16.8 to 16.6") and which would stop every
+/// apply of the tenant unit. Ignored after creation, engine_version stays what is running, and
+/// the provider sends EngineVersion with another modification only when it differs from
+/// engine_version_actual, which it then does not. A major alone ("16") is no way out: the
+/// provider keeps "16" in the state beside a running "16.8" and sends it with any other
+/// modification, which RDS reads as the major's default minor, again a downgrade
+/// (hashicorp/terraform-provider-aws #45026, #48936); the model requires the minor (E0312).
+/// Intended upgrades, minor and major: docs/DataStores.md, "Engine versions".
+void IgnoreMinorUpgrades(Json& body) {
+  body["lifecycle"]["ignore_changes"].push_back("engine_version");
+}
+
 }  // namespace
 
 void AddAurora(const Inputs& in, tf::Unit& u, const model::Resource& r) {
@@ -96,6 +112,7 @@ void AddAurora(const Inputs& in, tf::Unit& u, const model::Resource& r) {
       {"tags", tags},
       {"depends_on", logs}};
   ClusterProtection(in, id, body);
+  IgnoreMinorUpgrades(body);
   RestoreArguments(r, body);
   tf::Ref cluster = u.Resource("aws_rds_cluster", k, std::move(body), o);
 

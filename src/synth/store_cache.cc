@@ -15,6 +15,9 @@ namespace {
 
 constexpr char kCacheSnapshotTime[] = "03:00";  // after the clusters' backup window
 constexpr char kCacheEngine[] = "valkey";
+/// Only the major: ElastiCache Serverless moves the minor (full_engine_version, which eurus
+/// never sets) by itself, without a maintenance window, so nothing here can drift. A new
+/// major is a change of this constant (docs/DataStores.md, "Engine versions").
 constexpr char kCacheMajorVersion[] = "8";
 
 }  // namespace

@@ -48,6 +48,10 @@ void AddDocDb(const Inputs& in, tf::Unit& u, const model::Resource& r) {
   Json body = {
       {"cluster_identifier", id},
       {"engine", "docdb"},
+      // DocumentDB never upgrades the engine version by itself (the instances'
+      // auto_minor_version_upgrade "does not apply to Amazon DocumentDB", API reference):
+      // `version` stays what runs, and changing it is how an upgrade is asked for
+      // (docs/DataStores.md, "Engine versions").
       {"engine_version", r.version},
       {"master_username", kMasterUser},
       {"manage_master_user_password", true},

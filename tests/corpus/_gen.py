@@ -335,6 +335,8 @@ case("app-port-reserved-by-collector",
      [E("E0323", SHOP, "4317", extra="reserved")])
 case("waf-body-limit-without-waf", [rep(DEV, "  cloudfront: true\n", "  cloudfront: true\n  waf_body_limit: true\n")],
      [E("E0503", DEV, "waf_body_limit: ‸true", extra="turn on `ingress.waf`")])
+case("engine-version-major-only", [rep(KB, 'version: "15.4"', 'version: "15"')],
+     [E("E0312", KB, '"15"')])
 
 
 def locate(text, anchor, nth):

@@ -335,6 +335,8 @@ case("app-port-reserved-by-collector",
      [E("E0323", SHOP, "4317", extra="reserved")])
 case("waf-body-limit-without-waf", [rep(DEV, "  cloudfront: true\n", "  cloudfront: true\n  waf_body_limit: true\n")],
      [E("E0503", DEV, "waf_body_limit: ‸true", extra="turn on `ingress.waf`")])
+case("flow-logs-off", [rep(DEV, "  internet_egress: true\n", "  internet_egress: true\n  flow_logs: { enabled: false }\n")],
+     [E("W0007", DEV, "enabled: ‸false", extra="turns VPC flow logs off")])
 
 
 def locate(text, anchor, nth):

@@ -38,8 +38,10 @@ test: build schema
 	tests/golden/run $(EURUS)
 	tests/changes/run $(EURUS)
 
-# checkov (pinned, installed into .venv/) over every example's synthesized tree; skips and
-# their reasons in .checkov.yaml and docs/Security.md (section "checkov"); SARIF in $(BUILD)/scan/.
+# checkov (pinned, installed into .venv/) over the synthesized tree of every example and of
+# the organisations tests/scan/gen_org.py generates (every setting and value, seeded: SCAN_SEED
+# picks another seed); skips and their reasons in .checkov.yaml and docs/Security.md (section
+# "checkov"); SARIF in $(BUILD)/scan/.
 scan: build
 	SCAN_OUT=$(abspath $(BUILD))/scan scripts/scan $(EURUS)
 

@@ -91,6 +91,7 @@ inline constexpr char kWarnNoProtection[] = "W0003";  // prod environment withou
 inline constexpr char kWarnSpotProd[] = "W0004";      // prod app entirely on FARGATE_SPOT
 inline constexpr char kWarnManualValidation[] = "W0005";  // a route host's certificate needs DNS records added by hand
 inline constexpr char kWarnUnbackedBucket[] = "W0006";  // prod bucket without versioning: no backup
+inline constexpr char kWarnNoFlowLogs[] = "W0007";  // VPC flow logs turned off
 inline constexpr char kWarnNoRepository[] = "W0010";  // `eurus ci github` without ci.github_repository
 
 }  // namespace eurus::codes

@@ -216,6 +216,15 @@ void BuildNetwork(Context& ctx, const config::EnvDoc& d, Environment& e) {
   n.internet_egress = dn.internet_egress.set && dn.internet_egress.value;
   BuildEgress(ctx, dn, cidr_ok, n);
   if (dn.flow_logs.enabled) n.flow_logs = dn.flow_logs.enabled.value;
+  if (!n.flow_logs) {
+    // A deliberate choice, located: scripts/scan accepts the missing flow log (checkov
+    // CKV2_AWS_11) of exactly this environment's network unit because of this warning.
+    Diagnostic w = Warning(codes::kWarnNoFlowLogs,
+                           fmt::format("environment `{}` turns VPC flow logs off", e.name));
+    w.Label(dn.flow_logs.enabled.span, "no record of the VPC's traffic");
+    w.Help("remove `enabled: false` to record it: flow logs are on by default");
+    ctx.Report(std::move(w));
+  }
   if (dn.flow_logs.retention_days) {
     CheckRetention(ctx, dn.flow_logs.retention_days);
     n.flow_logs_retention_days = static_cast<int>(dn.flow_logs.retention_days.value);

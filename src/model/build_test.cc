@@ -241,6 +241,18 @@ TEST_F(BuildTest, UnversionedProdBucketWarns) {
   EXPECT_EQ(diags.items()[0].message, "bucket `scratch` in prod environment `prod` has no backup");
 }
 
+// Given an environment that turns its flow logs off, we should warn at the `enabled` value
+// (in any realm: the choice is deliberate, but a reviewer must see it), and not when they stay
+// on or are left at the default.
+TEST_F(BuildTest, FlowLogsOffWarns) {
+  fs.files["environments/dev.yaml"] += "  flow_logs: { enabled: false, retention_days: 7 }\n";
+  fs.files["environments/prod.yaml"] += "  flow_logs: { enabled: true }\n";
+  ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
+  EXPECT_EQ(Where(), (std::vector<std::string>{"environments/dev.yaml:6:25 W0007"}));
+  EXPECT_EQ(diags.items()[0].message, "environment `dev` turns VPC flow logs off");
+  EXPECT_FALSE(result.org->environment("dev")->network.flow_logs);
+}
+
 // Given routed apps, each deployment should carry its listener rules with priorities from
 // its tenant subnet's slot: dev's /16 VPC holds 256 /24 slots, shop's lowest tenant subnet
 // is slot 2, so its catch-all is 1 + 2 * 16000 + 2 * 62.

@@ -25,6 +25,14 @@ inline constexpr char kApiId[] = "api_id";                          ///< HTTP AP
 inline constexpr char kVpcLinkId[] = "api_vpc_link_id";             ///< its VPC link to the shared ALB
 }  // namespace platform_out
 
+/// The shared ALB's listeners (platform_alb.cc): HTTPS, and HTTP that only redirects to it.
+/// Its security group admits the VPC on both, and every tenant app group may reach it on both
+/// (workloads.cc), so calls between tenants through the ALB need no internet route.
+namespace alb {
+inline constexpr int kHttpsPort = 443;
+inline constexpr int kHttpPort = 80;
+}  // namespace alb
+
 /// "alias/<org>-<env>": the environment key's alias (platform unit). IAM statements that may use
 /// the key through a service match `arn:aws:kms:<region>:<account>:key/*` with the condition
 /// `kms:ResourceAliases` on this alias, so tenant units need not read the key's ARN for them.

@@ -2,8 +2,8 @@
 // with nothing in the VPC gaining a public address. In the platform unit, after the ALB
 // (AddEdgeIngress): with `ingress.cloudfront`, a CloudFront VPC origin to the ALB and one
 // distribution for the hosts of the apps that expose `cloudfront` (us-east-1 certificate,
-// optional WAF, standard logging v2 to an encrypted bucket, alias records), and the ALB's
-// security group admitting CloudFront's origin-facing prefix list; with
+// optional WAF, standard logging v2 to an encrypted bucket, alias records), and a second
+// security group on the ALB admitting CloudFront's origin-facing prefix list; with
 // `ingress.api_gateway`, an HTTP API with a VPC link into the platform subnets, its custom
 // domain api.<env>.<domain>, an access-logged $default stage. In each tenant unit
 // (AddTenantApiRoutes): an integration and routes under /<tenant>/ per app that exposes
@@ -230,10 +230,26 @@ void AddWafLogging(const model::Environment& env, tf::Unit& u, const tf::Ref& ac
              o);
 }
 
-/// The ALB admits CloudFront's origin-facing addresses on 443 (the VPC origin's ENIs use
-/// them; the list counts as ~55 rules of the group's quota).
-void AdmitCloudFront(tf::Unit& u, const std::string& base, const tf::Origin& o) {
-  tf::Ref sg = u.Existing("aws_security_group", "alb");
+/// The ALB admits CloudFront's origin-facing addresses on 443 through a security group of its
+/// own, attached to the ALB beside its main group. A rule that references an AWS-managed
+/// prefix list counts as the list's max entries against the group's rules quota (VPC user
+/// guide, "AWS-managed prefix lists", weight: 55 for com.amazonaws.global.cloudfront.origin-
+/// facing), and the default quota is 60 inbound rules per group: in the main group it would
+/// leave room for 5 rules, 3 of them already taken (HTTP and HTTPS from the VPC, the VPC
+/// link). Alone here it leaves 5, and the main group keeps its own 57 free. The VPC origin's
+/// ENIs carry the AWS-created CloudFront-VPCOrigins-Service-SG, which would be tighter still,
+/// but it exists only once the VPC origin does, outside anything this unit creates: a rule
+/// on it would need a lookup after the origin's creation and a second apply (docs/Ingress.md).
+void AdmitCloudFront(tf::Unit& u, const tf::Ref& net, const std::string& base,
+                     const tf::Origin& o) {
+  const std::string sg_name = base + "-alb-cloudfront";
+  tf::Ref sg = u.Resource(
+      "aws_security_group", "alb_cloudfront",
+      {{"name", sg_name},
+       {"description", "shared ALB: HTTPS from CloudFront VPC origins (origin-facing prefix list)"},
+       {"vpc_id", net.Output("vpc_id")},
+       {"tags", NameTag(sg_name)}},
+      o);
   tf::Ref prefix_list = u.Data("aws_ec2_managed_prefix_list", "cloudfront_origin_facing",
                                {{"name", kOriginFacingPrefixList}}, o);
   u.Resource("aws_vpc_security_group_ingress_rule", "alb_https_from_cloudfront",
@@ -241,10 +257,12 @@ void AdmitCloudFront(tf::Unit& u, const std::string& base, const tf::Origin& o) 
               {"description", "HTTPS from CloudFront VPC origins (origin-facing prefix list)"},
               {"prefix_list_id", prefix_list["id"]},
               {"ip_protocol", "tcp"},
-              {"from_port", 443},
-              {"to_port", 443},
-              {"tags", NameTag(base + "-alb-cloudfront")}},
+              {"from_port", alb::kHttpsPort},
+              {"to_port", alb::kHttpsPort},
+              {"tags", NameTag(sg_name)}},
              o);
+  // No egress rule: the ALB reaches its targets through its main group.
+  u.Body(u.Existing("aws_lb", "main"))["security_groups"].push_back(sg["id"]);
 }
 
 /// The VPC origin: HTTPS only, TLS 1.2, to the internal ALB.
@@ -447,13 +465,13 @@ void AddAliasRecords(const Context& ctx, tf::Unit& u,
           ctx.Origin(h.span));
 }
 
-void AddCloudFront(const Context& ctx, const model::Environment& env, tf::Unit& u,
-                   const std::string& base, bool protect, const tf::Origin& o) {
+void AddCloudFront(const Context& ctx, const model::Environment& env, const tf::Unit& network,
+                   tf::Unit& u, const std::string& base, bool protect, const tf::Origin& o) {
   const std::map<std::string, ExposedHost> hosts = CloudFrontHosts(ctx.org, env);
   if (hosts.empty()) return;  // nothing exposed yet: no distribution (it would serve nothing)
   for (const auto& [host, h] : hosts) u.sources.insert(h.files.begin(), h.files.end());
 
-  AdmitCloudFront(u, base, o);
+  AdmitCloudFront(u, u.RemoteState(network, ctx.BackendFor(env.account, network.name())), base, o);
   const tf::Ref origin = AddVpcOrigin(u, base, o);
   const tf::Ref validated = AddViewerCertificate(env, u, hosts, o);
   std::optional<tf::Ref> acl;
@@ -591,7 +609,7 @@ void AddEdgeIngress(const Context& ctx, const model::Environment& env, const tf:
   const bool alb = u.Has("aws_lb", "main");
 
   std::optional<tf::Ref> distribution;
-  if (env.cloudfront && alb) AddCloudFront(ctx, env, u, base, protect, o);
+  if (env.cloudfront && alb) AddCloudFront(ctx, env, network, u, base, protect, o);
   if (u.Has("aws_cloudfront_distribution", "env"))
     distribution = u.Existing("aws_cloudfront_distribution", "env");
 

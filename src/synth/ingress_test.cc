@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <stdexcept>
+#include <string>
 
 #include "check/policy.h"
 #include "diag/codes.h"
@@ -134,16 +136,33 @@ TEST_F(IngressTest, VpcOriginToTheInternalAlb) {
   EXPECT_EQ(Resource(p, "aws_lb", "main")["internal"], true);
 }
 
-// Given CloudFront on, the ALB's group should admit the origin-facing prefix list on 443;
-// in prod (no CloudFront) it should not, and no distribution should exist.
+// Given CloudFront on, a second group on the ALB should admit the origin-facing prefix list
+// on 443, and nothing else; in prod (no CloudFront) neither should exist, and no distribution.
 TEST_F(IngressTest, PrefixListRuleOnlyWithCloudFront) {
   Synth();
-  EXPECT_TRUE(HasResource(U("dev/platform"), "aws_vpc_security_group_ingress_rule", R"({
-    "security_group_id": "${aws_security_group.alb.id}",
+  const tf::Unit& dev = U("dev/platform");
+  EXPECT_TRUE(HasResource(dev, "aws_vpc_security_group_ingress_rule", R"({
+    "security_group_id": "${aws_security_group.alb_cloudfront.id}",
     "prefix_list_id": "${data.aws_ec2_managed_prefix_list.cloudfront_origin_facing.id}",
     "from_port": 443, "to_port": 443, "ip_protocol": "tcp"})"));
+  EXPECT_TRUE(HasResource(dev, "aws_security_group", R"({"name": "acme-dev-alb-cloudfront",
+    "vpc_id": "${data.terraform_remote_state.network.outputs.vpc_id}"})"));
+  EXPECT_EQ(Resource(dev, "aws_lb", "main")["security_groups"],
+            Json::parse(R"(["${aws_security_group.alb.id}",
+                           "${aws_security_group.alb_cloudfront.id}"])"));
+  for (const char* type :
+       {"aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"}) {
+    for (const auto& [name, r] : ResourcesByName(dev, type)) {
+      if (r["security_group_id"] == "${aws_security_group.alb_cloudfront.id}") {
+        EXPECT_EQ(name, "alb_https_from_cloudfront") << type;
+      }
+    }
+  }
   const tf::Unit& prod = U("prod/platform");
   EXPECT_TRUE(prod.Has("aws_lb", "main"));
+  EXPECT_EQ(Resource(prod, "aws_lb", "main")["security_groups"],
+            Json::parse(R"(["${aws_security_group.alb.id}"])"));
+  EXPECT_FALSE(prod.Has("aws_security_group", "alb_cloudfront"));
   EXPECT_FALSE(prod.Has("aws_vpc_security_group_ingress_rule", "alb_https_from_cloudfront"));
   EXPECT_EQ(prod.MainJson().find("prefix_list"), std::string::npos);
   EXPECT_EQ(ResourceCount(prod, "aws_cloudfront_distribution"), 0);
@@ -151,6 +170,21 @@ TEST_F(IngressTest, PrefixListRuleOnlyWithCloudFront) {
   // qa turns CloudFront on but routes nothing: no ALB, nothing to put behind CloudFront.
   EXPECT_EQ(ResourceCount(U("qa/platform"), "aws_cloudfront_distribution"), 0);
   EXPECT_EQ(ResourceCount(U("qa/platform"), "aws_apigatewayv2_api"), 0);
+}
+
+// Given every edge on (dev), no security group of the platform should come near the default
+// quota of 60 inbound rules, where a rule on an AWS-managed prefix list counts as the list's
+// max entries (55 for CloudFront's origin-facing list: VPC user guide, "AWS-managed prefix
+// lists"): the ALB's main group keeps room for 50 more rules (on main it held 58 of 60).
+TEST_F(IngressTest, AlbGroupsStayWithinTheRuleQuota) {
+  Synth();
+  const tf::Unit& dev = U("dev/platform");
+  std::map<std::string, int> weight;  // security group → inbound rule weight
+  for (const auto& [name, r] : ResourcesByName(dev, "aws_vpc_security_group_ingress_rule"))
+    weight[r["security_group_id"].get<std::string>()] += r.contains("prefix_list_id") ? 55 : 1;
+  ASSERT_EQ(weight.count("${aws_security_group.alb_cloudfront.id}"), 1u);
+  for (const auto& [sg, w] : weight) EXPECT_LE(w, 60) << sg;
+  EXPECT_LE(weight["${aws_security_group.alb.id}"], 10);
 }
 
 // Given CloudFront on, the VPC must carry an internet gateway (VPC origins need one) and no

@@ -449,7 +449,8 @@ void AddOutputs(const PlatformScope& w, const tf::Ref& key, const tf::Ref& topic
            "SNS topic (KMS) of the environment's alarms");
   u.Output(
       platform_out::kAlbSecurityGroupId, maybe(shared.sg, "id"),
-      "security group of the shared ALB; tenant app groups admit it (null without routed apps)");
+      "security group of the shared ALB (also before the ALB exists); tenant app groups reach "
+      "and admit it");
   u.Output(platform_out::kListenerArn, maybe(shared.https, "arn"),
            "HTTPS listener of the shared ALB; tenant listener rules attach here (null without "
            "routed apps)");

@@ -23,11 +23,11 @@ struct PlatformScope {
   tf::Ref net;        ///< <env>/network's remote state
 };
 
-/// The shared ALB and what the platform's outputs say about it. Everything is empty in an
-/// environment where no tenant routes an app (it has no ALB).
+/// The shared ALB and what the platform's outputs say about it. Everything but `sg` is empty
+/// in an environment where no tenant routes an app (it has no ALB).
 struct SharedAlb {
   std::optional<tf::Ref> alb;
-  std::optional<tf::Ref> sg;     ///< the ALB's security group
+  std::optional<tf::Ref> sg;     ///< the ALB's security group (in every environment)
   std::optional<tf::Ref> https;  ///< the HTTPS listener tenants attach their rules to
   /// The validated certificate of <zone> and *.<zone> (with a zone).
   std::optional<std::string> zone_certificate;
@@ -35,10 +35,10 @@ struct SharedAlb {
   tf::Json manual_records = tf::Json::object();
 };
 
-/// Once a tenant routes an app in the environment (platform_alb.cc): the certificates of its
-/// hosts (validated in `zone` where they are under it), the ALB's security group and log
-/// bucket (its S3 access logs in `access_bucket`, whose policy is `access_policy`), the
-/// internal ALB, its HTTPS and HTTP listeners, and its alarms to `topic`.
+/// The ALB's security group (always), and once a tenant routes an app in the environment
+/// (platform_alb.cc): the certificates of its hosts (validated in `zone` where they are under
+/// it), the ALB's log bucket (its S3 access logs in `access_bucket`, whose policy is
+/// `access_policy`), the internal ALB, its HTTPS and HTTP listeners, and its alarms to `topic`.
 SharedAlb AddSharedAlb(const PlatformScope& w, const std::optional<tf::Ref>& zone,
                        const tf::Ref& access_bucket, const tf::Ref& access_policy,
                        const tf::Ref& topic);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/naming.h"
+#include "synth/contract.h"
 #include "synth/platform.h"
 #include "synth/synth.h"
 
@@ -206,10 +207,14 @@ Certificates AddCertificates(const PlatformScope& w, const std::optional<tf::Ref
   return out;
 }
 
-/// The ALB's security group: HTTP(S) from the VPC (tenants, VPC links, CloudFront VPC
-/// origins all arrive from inside it); out to the apps. App ports vary per tenant and a
-/// tenant must not have to change this unit: every unprivileged port of the VPC, plus
-/// exactly the privileged ports routed apps use.
+/// The ALB's security group: HTTP(S) from the VPC (tenants' apps and VPC links arrive from
+/// inside it; CloudFront's VPC origins through a group of their own, ingress.cc); out to the
+/// apps. App ports vary per tenant and a tenant must not have to change this unit: every
+/// unprivileged port of the VPC, plus exactly the privileged ports routed apps use. It exists
+/// in every environment, with or without an ALB: each tenant app group reaches it and admits
+/// it (workloads.cc), so what a tenant unit holds never depends on whether another tenant
+/// routes an app (the unit's fingerprint, synth.h, reads only its own tenant). Until the ALB
+/// exists it is attached to nothing, and carries nothing.
 tf::Ref AddAlbSecurityGroup(const PlatformScope& w) {
   const std::string vpc_cidr = w.env.network.cidr.ToString();
   const std::string sg_name = w.base + "-alb";
@@ -220,11 +225,13 @@ tf::Ref AddAlbSecurityGroup(const PlatformScope& w) {
                     {"vpc_id", w.net.Output("vpc_id")},
                     {"tags", NameTag(sg_name)}},
                    w.o);
-  for (const auto& [name, port] : {std::pair<const char*, int>{"alb_https_from_vpc", 443},
-                                   std::pair<const char*, int>{"alb_http_from_vpc", 80}}) {
+  for (const auto& [name, port] :
+       {std::pair<const char*, int>{"alb_https_from_vpc", alb::kHttpsPort},
+        std::pair<const char*, int>{"alb_http_from_vpc", alb::kHttpPort}}) {
     w.u.Resource("aws_vpc_security_group_ingress_rule", name,
                  {{"security_group_id", sg["id"]},
-                  {"description", fmt::format("{} from the VPC", port == 443 ? "HTTPS" : "HTTP")},
+                  {"description",
+                   fmt::format("{} from the VPC", port == alb::kHttpsPort ? "HTTPS" : "HTTP")},
                   {"cidr_ipv4", vpc_cidr},
                   {"ip_protocol", "tcp"},
                   {"from_port", port},
@@ -288,7 +295,7 @@ tf::Ref AddListeners(const PlatformScope& w, const tf::Ref& alb, const Certifica
   tf::Ref https = w.u.Resource(
       "aws_lb_listener", "https",
       {{"load_balancer_arn", alb["arn"]},
-       {"port", 443},
+       {"port", alb::kHttpsPort},
        {"protocol", "HTTPS"},
        {"ssl_policy", kTlsPolicy},
        {"certificate_arn", default_certificate},
@@ -304,12 +311,14 @@ tf::Ref AddListeners(const PlatformScope& w, const tf::Ref& alb, const Certifica
   w.u.Resource(
       "aws_lb_listener", "http",
       {{"load_balancer_arn", alb["arn"]},
-       {"port", 80},
+       {"port", alb::kHttpPort},
        {"protocol", "HTTP"},
        {"default_action",
         Json::array({{{"type", "redirect"},
                       {"redirect",
-                       {{"port", "443"}, {"protocol", "HTTPS"}, {"status_code", "HTTP_301"}}}}})},
+                       {{"port", std::to_string(alb::kHttpsPort)},
+                        {"protocol", "HTTPS"},
+                        {"status_code", "HTTP_301"}}}}})},
        {"tags", NameTag(alb_name + "-http")}},
       w.o);
   for (const auto& [host, arn] : certificates.host_certificates) {
@@ -367,13 +376,17 @@ std::string HostKey(const std::string& host) {
 SharedAlb AddSharedAlb(const PlatformScope& w, const std::optional<tf::Ref>& zone,
                        const tf::Ref& access_bucket, const tf::Ref& access_policy,
                        const tf::Ref& topic) {
-  // Everything here serves routed apps: an environment without one has no ALB.
+  const tf::Ref sg = AddAlbSecurityGroup(w);  // in every environment (see there)
+  // Everything else serves routed apps: an environment without one has no ALB.
   const std::map<std::string, RoutedHost> hosts = RoutedHosts(w.org, w.env);
-  if (hosts.empty()) return {};
+  if (hosts.empty()) {
+    SharedAlb none;
+    none.sg = sg;
+    return none;
+  }
   for (const auto& [host, h] : hosts) w.u.sources.insert(h.files.begin(), h.files.end());
 
   Certificates certificates = AddCertificates(w, zone, hosts);
-  const tf::Ref sg = AddAlbSecurityGroup(w);
   const auto [logs_bucket, logs_policy] = AddAlbLogBucket(w, access_bucket, access_policy);
   const tf::Ref alb = AddAlb(w, sg, logs_bucket, logs_policy);
   const tf::Ref https = AddListeners(w, alb, certificates, hosts);

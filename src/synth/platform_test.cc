@@ -478,21 +478,55 @@ TEST_F(PlatformTest, Dashboard) {
 
 // Given an environment without routed apps, there should be no ALB nor anything serving it
 // (the access-log bucket stays: the tenants' buckets log to it), and the ALB outputs of the
-// contract declared but null.
+// contract declared but null; except the ALB's security group, the same as with an ALB, which
+// tenant app groups reach (WorkloadsTest.AppsReachTheAlbOnItsListeners).
 TEST_F(PlatformTest, NoAlbWithoutRoutedApps) {
   Synth();
   const tf::Unit& p = U("qa/platform");
-  for (const char* type : {"aws_lb", "aws_lb_listener", "aws_acm_certificate", "aws_security_group",
+  for (const char* type : {"aws_lb", "aws_lb_listener", "aws_acm_certificate",
                            "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"})
     EXPECT_EQ(ResourceCount(p, type), 0) << type;
   EXPECT_EQ(ResourceCount(p, "aws_s3_bucket"), 1);
   EXPECT_FALSE(Resource(p, "aws_s3_bucket", "access_logs").is_null());
-  for (const char* name : {platform_out::kAlbSecurityGroupId, platform_out::kListenerArn,
-                           platform_out::kAlbArnSuffix}) {
+  for (const char* name : {platform_out::kListenerArn, platform_out::kAlbArnSuffix}) {
     EXPECT_TRUE(p.outputs().count(name)) << name;
     EXPECT_TRUE(OutputValue(p, name).is_null()) << name;
   }
   EXPECT_FALSE(OutputValue(p, platform_out::kKmsKeyArn).is_null());
+  EXPECT_EQ(OutputValue(p, platform_out::kAlbSecurityGroupId), "${aws_security_group.alb.id}");
+  const tf::Unit& dev = U("dev/platform");
+  EXPECT_EQ(Resource(p, "aws_security_group", "alb")["description"],
+            Resource(dev, "aws_security_group", "alb")["description"]);
+  for (const char* rule : {"alb_https_from_vpc", "alb_http_from_vpc"})
+    EXPECT_FALSE(Resource(p, "aws_vpc_security_group_ingress_rule", rule).is_null()) << rule;
+  EXPECT_FALSE(Resource(p, "aws_vpc_security_group_egress_rule", "alb_to_apps").is_null());
+}
+
+// Given every environment, each bucket of the platform unit should write its S3 access logs
+// to the access-log bucket, which alone logs nowhere (it ends the chain: a bucket logging into
+// itself would log its own log deliveries). checkov's CKV_AWS_18 is not run on platform units
+// (.checkov.yaml): it sees the access-log bucket as a log target only where the ALB's bucket is.
+TEST_F(PlatformTest, EveryBucketLogsItsAccess) {
+  fs.files["environments/dev.yaml"] += "ingress: { cloudfront: true }\n";
+  fs.files["tenants/shop.yaml"] +=
+      "    expose: [cloudfront]\noverrides:\n  prod:\n    apps:\n      web: { expose: [] }\n";
+  Synth();
+  int buckets = 0;
+  for (const char* id : {"dev/platform", "prod/platform", "qa/platform"}) {
+    const tf::Unit& p = U(id);
+    auto logging = ResourcesByName(p, "aws_s3_bucket_logging");
+    for (const auto& [name, body] : ResourcesByName(p, "aws_s3_bucket")) {
+      ++buckets;
+      if (name == "access_logs") {
+        EXPECT_EQ(logging.count(name), 0u) << id;
+        continue;
+      }
+      ASSERT_EQ(logging.count(name), 1u) << id << " " << name;
+      EXPECT_EQ(logging.at(name)["bucket"], "${aws_s3_bucket." + name + ".id}");
+      EXPECT_EQ(logging.at(name)["target_bucket"], "${aws_s3_bucket.access_logs.id}");
+    }
+  }
+  EXPECT_EQ(buckets, 3 + 2 + 1);  // dev: access, ALB, CloudFront logs; prod: access, ALB; qa
 }
 
 // Given any environment, the unit should declare every output of the contract (tenant units

@@ -2,7 +2,8 @@
 // group, image parameter, task definition (app container and an OpenTelemetry collector
 // sidecar), service in the tenant subnets of every AZ, autoscaling, alarms, and for apps
 // with a route a target group, listener rules on the environment's shared ALB and the app
-// security group's rule admitting the ALB. Then the tenant's secrets, alarm topic and
+// security group's rule admitting the ALB; the app group's rules out to the ALB's listeners
+// (for every tenant with apps). Then the tenant's secrets, alarm topic and
 // dashboard. Everything here belongs to one tenant and reads the shared platform through
 // <env>/platform's outputs (contract.h). What an app's tasks run with (log group, image
 // parameter, roles, task definition) is in workloads_task.cc. See docs/Workloads.md.
@@ -226,6 +227,27 @@ void AddRouting(TenantScope& w, AppScope& app) {
         {{"Name", fmt::format("{}-from-alb-{}", naming::AppSecurityGroup(w.org.name, w.t).value,
                               *a.port)}}}},
       o_route);
+}
+
+/// The tenant's apps reach the shared ALB on its listeners (contract.h, alb::), through the
+/// ALB's security group, which the platform unit keeps in every environment: calls to
+/// another tenant's app through the ALB (docs/Ingress.md, "Apps exposed to neither") need no
+/// internet route, and this unit does not change when another tenant first routes an app.
+void AddAlbReach(const TenantScope& w) {
+  const std::string app_sg = naming::AppSecurityGroup(w.org.name, w.t).value;
+  for (const auto& [what, port] : {std::pair<const char*, int>{"HTTPS", alb::kHttpsPort},
+                                   std::pair<const char*, int>{"HTTP", alb::kHttpPort}}) {
+    w.unit.Resource(
+        "aws_vpc_security_group_egress_rule", fmt::format("{}_app_to_alb_{}", w.t, port),
+        {{"security_group_id", w.app_sg["id"]},
+         {"description", fmt::format("{} to the shared ALB (other tenants' routed apps)", what)},
+         {"referenced_security_group_id", w.pf.Output(platform_out::kAlbSecurityGroupId)},
+         {"ip_protocol", "tcp"},
+         {"from_port", port},
+         {"to_port", port},
+         {"tags", {{"Name", fmt::format("{}-to-alb-{}", app_sg, port)}}}},
+        w.o_tenant);
+  }
 }
 
 /// One alarm of the app, to the environment's topic and the tenant's.
@@ -488,6 +510,7 @@ void AddTenantWorkloads(const Context& ctx, const model::Environment& env,
   workloads::RequireListener(env, tenant, dep, platform);
   workloads::TenantScope w =
       workloads::MakeTenantScope(ctx, env, tenant, dep, network, platform, unit);
+  workloads::AddAlbReach(w);
   const workloads::EcsCluster cluster = workloads::AddCluster(w);
   workloads::AddTenantAlarmTopic(w);
   workloads::AddSecrets(w);

@@ -577,6 +577,60 @@ TEST_F(WorkloadsTest, AppSecurityGroupAdmitsOnlyTheAlb) {
   }
 }
 
+// Given tenants with apps, each app group should reach the shared ALB's group on exactly the
+// ports the ALB listens on (so a tenant can call another tenant's routed app through the ALB
+// where nothing else routes: docs/Ingress.md), with nothing else to the ALB, whether or not
+// any app of the tenant, or of the environment (qa), is routed.
+TEST_F(WorkloadsTest, AppsReachTheAlbOnItsListeners) {
+  fs.files["environments/qa.yaml"] =
+      testing::EnvYaml("666666666666", "nonprod", "10.3.0.0/16", "eu-west-1a, eu-west-1b");
+  fs.files["tenants/jobs.yaml"] =
+      "environments: [dev, qa]\napps:\n  q:\n    image: jobs/q\n    cpu: 256\n    memory: 512\n";
+  Synth();
+  std::set<int> listeners;
+  for (const Json& l : Resources(U("dev/platform"), "aws_lb_listener"))
+    listeners.insert(l["port"].get<int>());
+  ASSERT_EQ(listeners, (std::set<int>{80, 443}));
+  for (const char* id :
+       {"dev/tenant-shop", "dev/tenant-blog", "dev/tenant-jobs", "qa/tenant-jobs"}) {
+    const tf::Unit& t = U(id);
+    const std::string tenant = t.name().substr(std::string("tenant-").size());
+    std::set<int> reached;
+    for (const auto& [name, r] : ResourcesByName(t, "aws_vpc_security_group_egress_rule")) {
+      if (r.value("referenced_security_group_id", "") != kPlatformOut + "alb_security_group_id}")
+        continue;
+      EXPECT_EQ(name, fmt::format("{}_app_to_alb_{}", tenant, r["from_port"].get<int>()));
+      EXPECT_EQ(r["security_group_id"], "${aws_security_group." + tenant + "_app.id}");
+      EXPECT_EQ(r["ip_protocol"], "tcp");
+      EXPECT_EQ(r["from_port"], r["to_port"]);
+      reached.insert(r["from_port"].get<int>());
+    }
+    EXPECT_EQ(reached, listeners) << id;
+  }
+  // qa has no ALB, but its group exists and is the same output the rules read.
+  EXPECT_FALSE(Resource(U("qa/platform"), "aws_security_group", "alb").is_null());
+}
+
+// Given a tenant unit, its content should not depend on whether another tenant routes an app
+// (its fingerprint reads only its own tenant: synth.h, run/detect.cc): jobs's unit in qa is the
+// same before and after a second tenant brings the environment its first routed app (and the
+// ALB).
+TEST_F(WorkloadsTest, TenantUnitIgnoresOtherTenantsRoutes) {
+  fs.files["environments/qa.yaml"] =
+      testing::EnvYaml("666666666666", "nonprod", "10.3.0.0/16", "eu-west-1a, eu-west-1b");
+  fs.files["tenants/jobs.yaml"] =
+      "environments: [qa]\napps:\n  q:\n    image: jobs/q\n    cpu: 256\n    memory: 512\n";
+  Synth();
+  ASSERT_FALSE(U("qa/platform").Has("aws_lb", "main"));
+  const std::string before = U("qa/tenant-jobs").MainJson();
+  fs.files["tenants/zed.yaml"] =
+      "environments: [qa]\napps:\n  www:\n    image: zed/www\n    port: 8080\n    cpu: 256\n"
+      "    memory: 512\n    route: { host: zed.example.net }\n";
+  Synth();
+  ASSERT_TRUE(U("qa/platform").Has("aws_lb", "main"));
+  EXPECT_EQ(U("qa/tenant-jobs").MainJson(), before);
+}
+
 // Given secrets, each should be created once per tenant and environment, empty (no version),
 // encrypted with the environment key; nothing of another tenant's.
 TEST_F(WorkloadsTest, SecretsCreatedEmptyWithKms) {
@@ -751,9 +805,11 @@ TEST(WorkloadsIsolation, NoCrossTenantPathInAcme) {
           EXPECT_FALSE(owner != tenant && c.Overlaps(sub))
               << u.id() << " " << name << " admits " << owner;
       }
+      // Groups only: no CIDR (so no 0.0.0.0/0; checkov's CKV_AWS_260, which cannot read
+      // referenced_security_group_id, is not run on tenant units: .checkov.yaml).
       ASSERT_FALSE(r.contains("prefix_list_id")) << u.id() << " " << name;
-      ASSERT_TRUE(r.contains("referenced_security_group_id") || r.contains("cidr_ipv4")) << name;
-      if (!r.contains("referenced_security_group_id")) continue;
+      ASSERT_FALSE(r.contains("cidr_ipv4") || r.contains("cidr_ipv6")) << u.id() << " " << name;
+      ASSERT_TRUE(r.contains("referenced_security_group_id")) << u.id() << " " << name;
       const std::string src = r["referenced_security_group_id"];
       if (src.rfind("${aws_security_group.", 0) == 0) continue;  // a group of this tenant's unit
       // Otherwise: the platform unit's output, which must be a group of the platform unit.

@@ -337,7 +337,16 @@ case("waf-body-limit-without-waf", [rep(DEV, "  cloudfront: true\n", "  cloudfro
      [E("E0503", DEV, "waf_body_limit: ‸true", extra="turn on `ingress.waf`")])
 case("engine-version-major-only", [rep(KB, 'version: "15.4"', 'version: "15"')],
      [E("E0312", KB, '"15"')])
+case("flow-logs-off", [rep(DEV, "  internet_egress: true\n", "  internet_egress: true\n  flow_logs: { enabled: false }\n")],
+     [E("W0007", DEV, "enabled: ‸false", extra="turns VPC flow logs off")])
 
+case("administrator-root", [rep(ORG, "ci:\n", 'administrators: ["arn:aws:iam::111111111111:root"]\nci:\n')],
+     [E("E0109", ORG, '"arn:aws:iam::111111111111:root"', extra="account root")])
+case("nobody-can-deploy", [rep(ORG, "ci:\n  github_repository: acme/platform\n", "")],
+     [E("E0110", ORG, "eurus: 1", extra="administrators")])
+case("default-branch-wildcard", [rep(ORG, "  github_repository: acme/platform\n",
+                                     '  github_repository: acme/platform\n  default_branch: "release/*"\n')],
+     [E("E0111", ORG, '"release/*"')])
 
 def locate(text, anchor, nth):
     if anchor == "1:1":

@@ -204,7 +204,8 @@ void BuildAdministrators(Context& ctx, const config::OrgDoc& o) {
     ctx.org.administrators.push_back(a.value);
   }
   if (o.administrators.value.empty() && !o.github_repository.given)
-    ctx.Report(Bad(codes::kNoDeployer, "nobody could assume the deployer and planner roles", o.file_span,
+    ctx.Report(Bad(codes::kNoDeployer, "nobody could assume the deployer and planner roles",
+                   o.org.key_span.valid() ? o.org.key_span : o.file_span,
                    "no `administrators` and no `ci.github_repository`")
                    .Note("the roles trust only the principals named here and the repository's GitHub "
                          "Actions runs; they never trust an account root")

@@ -343,7 +343,7 @@ case("flow-logs-off", [rep(DEV, "  internet_egress: true\n", "  internet_egress:
 case("administrator-root", [rep(ORG, "ci:\n", 'administrators: ["arn:aws:iam::111111111111:root"]\nci:\n')],
      [E("E0109", ORG, '"arn:aws:iam::111111111111:root"', extra="account root")])
 case("nobody-can-deploy", [rep(ORG, "ci:\n  github_repository: acme/platform\n", "")],
-     [E("E0110", ORG, "eurus: 1", extra="administrators")])
+     [E("E0110", ORG, "org: acmecorp", extra="administrators")])
 case("default-branch-wildcard", [rep(ORG, "  github_repository: acme/platform\n",
                                      '  github_repository: acme/platform\n  default_branch: "release/*"\n')],
      [E("E0111", ORG, '"release/*"')])

@@ -417,6 +417,21 @@ TEST_F(BootstrapTest, DeployerCannotEscalate) {
     EXPECT_EQ((*keep)["Resource"], Json({"arn:aws:iam::" + kAccounts[i] + ":role/acme-deployer",
                                          "arn:aws:iam::" + kAccounts[i] + ":role/acme-planner"}));
     ASSERT_NE(Sid(iam, "KeepBoundaries"), nullptr);
+    // The state, its key and its access logs are out of the deployer's reach.
+    const Json* buckets = Sid(iam, "KeepStateBuckets");
+    ASSERT_NE(buckets, nullptr);
+    EXPECT_EQ((*buckets)["Resource"][0], "arn:aws:s3:::acme-tfstate-" + kAccounts[i]);
+    const Json* key = Sid(iam, "KeepStateKey");
+    ASSERT_NE(key, nullptr);
+    EXPECT_EQ((*key)["Condition"]["ForAnyValue:StringEquals"]["kms:ResourceAliases"], "alias/acme-tfstate");
+    // A role the deployer makes cannot leave the account or reach Identity Center.
+    Json bounds = PolicyOf("aws_iam_policy", "boundary_" + kAliases[i])["Statement"];
+    const Json* out = Sid(bounds, "NoOtherAccounts");
+    ASSERT_NE(out, nullptr);
+    EXPECT_EQ((*out)["Condition"]["StringNotEquals"]["aws:ResourceAccount"], "$${aws:PrincipalAccount}");
+    const Json* sso = Sid(bounds, "NoIdentityCenterOrAuditChanges");
+    ASSERT_NE(sso, nullptr);
+    EXPECT_NE(std::find((*sso)["Action"].begin(), (*sso)["Action"].end(), "sso:*"), (*sso)["Action"].end());
     EXPECT_EQ((*Sid(iam, "KeepTheBoundaryPolicy"))["Resource"], boundary);
     // The services: each a whole service the platform uses, never IAM, STS or Organizations.
     Json services = StatementsOf(*this, "deployer_services_" + kAliases[i]);

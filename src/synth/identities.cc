@@ -162,7 +162,26 @@ tf::Ref AddBoundary(const Context& ctx, tf::Unit& unit, const BootstrapAccount& 
         {"Resource",
          {fmt::format("arn:aws:iam::*:role/{}", naming::DeployerRole(org).value),
           fmt::format("arn:aws:iam::*:role/{}", naming::PlannerRole(org).value),
-          fmt::format("arn:aws:iam::*:role/{}", kMemberAccessRole)}}}});
+          fmt::format("arn:aws:iam::*:role/{}", kMemberAccessRole)}}},
+       // A role the deployer makes (and could trust itself with, or pass to a task it
+       // runs) must not become a way out of the account or into people's access: no
+       // role of another account, no Identity Center (which can give anyone an
+       // administrator permission set in every account), no switching off the audit trail.
+       // `$${...}`: OpenTofu reads `${` as a template; AWS gets the policy variable.
+       {{"Sid", "NoOtherAccounts"},
+        {"Effect", "Deny"},
+        {"Action", {"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:TagSession"}},
+        {"Resource", "*"},
+        {"Condition", {{"StringNotEquals", {{"aws:ResourceAccount", "$${aws:PrincipalAccount}"}}}}}},
+       {{"Sid", "NoIdentityCenterOrAuditChanges"},
+        {"Effect", "Deny"},
+        {"Action",
+         {"cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors", "cloudtrail:StopLogging",
+          "cloudtrail:UpdateTrail", "config:DeleteConfigurationRecorder",
+          "config:StopConfigurationRecorder", "guardduty:DeleteDetector",
+          "guardduty:DisassociateFromMasterAccount", "guardduty:UpdateDetector",
+          "identitystore:*", "sso-directory:*", "sso:*"}},
+        {"Resource", "*"}}});
   return unit.Resource("aws_iam_policy", "boundary_" + a.alias,
                        {{"provider", BootstrapProvider(a)},
                         {"name", naming::BoundaryPolicy(org).value},
@@ -187,6 +206,11 @@ Json DeployerIam(const Context& ctx, const BootstrapAccount& a) {
   const std::string boundary = ctx.BoundaryArn(a.id);
   const Json with_boundary = {{"StringEquals", {{"iam:PermissionsBoundary", boundary}}}};
   const Json identities = {ctx.DeployerRoleArn(a.id), ctx.PlannerRoleArn(a.id)};
+  const std::string state = naming::StateBucket(org, a.id).value;
+  const Json state_buckets = {"arn:aws:s3:::" + state,
+                              fmt::format("arn:aws:s3:::{}/*", state),
+                              fmt::format("arn:aws:s3:::{}-tfstate-logs-{}", org, a.id),
+                              fmt::format("arn:aws:s3:::{}-tfstate-logs-{}/*", org, a.id)};
   return Json::array({
       // iam:PermissionsBoundary is checked on these actions: a role without the boundary
       // can be neither made nor given permissions.
@@ -204,6 +228,7 @@ Json DeployerIam(const Context& ctx, const BootstrapAccount& a) {
        {"Condition",
         {{"StringEquals", {{"iam:PermissionsBoundary", boundary}}},
          {"ArnEquals", {{"iam:PolicyARN", Strings(AttachablePolicies())}}}}}},
+      // IAM checks no boundary on these: `<org>-*` names belong to eurus (Security.md).
       {{"Sid", "ManageOrgRoles"},
        {"Effect", "Allow"},
        {"Action",
@@ -247,6 +272,25 @@ Json DeployerIam(const Context& ctx, const BootstrapAccount& a) {
          "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy",
          "iam:UpdateRole", "iam:UpdateRoleDescription"}},
        {"Resource", identities}},
+      // The account's state, its key and its access logs are the bootstrap's: the deployer
+      // reads and writes state objects, and may not weaken, delete or rewrite history.
+      {{"Sid", "KeepStateBuckets"},
+       {"Effect", "Deny"},
+       {"Action",
+        {"s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:DeleteObjectVersion",
+         "s3:PutBucketAcl", "s3:PutBucketLogging", "s3:PutBucketObjectLockConfiguration",
+         "s3:PutBucketOwnershipControls", "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock",
+         "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration",
+         "s3:PutReplicationConfiguration"}},
+       {"Resource", state_buckets}},
+      {{"Sid", "KeepStateKey"},
+       {"Effect", "Deny"},
+       {"Action",
+        {"kms:CreateGrant", "kms:DeleteAlias", "kms:DisableKey", "kms:DisableKeyRotation",
+         "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:UpdateAlias"}},
+       {"Resource", "*"},
+       {"Condition",
+        {{"ForAnyValue:StringEquals", {{"kms:ResourceAliases", fmt::format("alias/{}-tfstate", org)}}}}}},
       // Every member account's OrganizationAccountAccessRole trusts the management account:
       // nothing the management deployer does may go through it.
       {{"Sid", "NoOrganizationAccessRole"},
@@ -281,13 +325,16 @@ Json NoDataReads(const std::string& state_bucket, const tf::Ref& state_key) {
       {{"Sid", "NoSecretsOrRecords"},
        {"Effect", "Deny"},
        {"Action",
-        {"athena:GetQueryResults", "dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query",
-         "dynamodb:Scan", "ec2:GetConsoleOutput", "ec2:GetConsoleScreenshot", "ec2:GetPasswordData",
-         "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "kinesis:GetRecords",
+        {"athena:GetQueryResults", "cloudformation:GetTemplate", "dynamodb:BatchGetItem",
+         "dynamodb:GetItem", "dynamodb:PartiQLSelect", "dynamodb:Query", "dynamodb:Scan",
+         "ec2:GetConsoleOutput", "ec2:GetConsoleScreenshot", "ec2:GetLaunchTemplateData",
+         "ec2:GetPasswordData", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+         "glacier:GetJobOutput", "kinesis:GetRecords", "lambda:GetFunction",
          "logs:FilterLogEvents", "logs:GetLogEvents", "logs:GetLogRecord", "logs:GetQueryResults",
          "logs:StartLiveTail", "logs:StartQuery", "logs:Unmask", "rds:DownloadCompleteDBLogFile",
          "rds:DownloadDBLogFilePortion", "secretsmanager:BatchGetSecretValue",
-         "secretsmanager:GetSecretValue", "sqs:ReceiveMessage"}},
+         "s3-object-lambda:GetObject", "secretsmanager:GetSecretValue",
+         "ssm:GetCommandInvocation", "sqs:ReceiveMessage"}},
        {"Resource", "*"}},
   });
 }

@@ -155,6 +155,10 @@ Name StateBucket(const std::string& org, const std::string& account) {
 Name DeployerRole(const std::string& org) {
   return Make(Kind::kIamRole, org + "-deployer", {{"org", org}});
 }
+Name StateLogBucket(const std::string& org, const std::string& account) {
+  return Make(Kind::kS3Bucket, fmt::format("{}-tfstate-logs-{}", org, account), {{"org", org}});
+}
+std::string StateKeyAlias(const std::string& org) { return fmt::format("alias/{}-tfstate", org); }
 Name PlannerRole(const std::string& org) {
   return Make(Kind::kIamRole, org + "-planner", {{"org", org}});
 }

@@ -51,6 +51,11 @@ std::string Problem(const Name& name);
 // ---- the scheme ----
 // management account
 Name StateBucket(const std::string& org, const std::string& account);   // {org}-tfstate-{account}
+/// The state bucket's S3 access logs: at most 12 + 14 + 12 characters (the org name has at
+/// most 12), so always a valid bucket name when the state bucket's is.
+Name StateLogBucket(const std::string& org, const std::string& account); // {org}-tfstate-logs-{account}
+/// The alias of the account's state key (not a Name: aliases have their own rules).
+std::string StateKeyAlias(const std::string& org);                      // alias/{org}-tfstate
 Name DeployerRole(const std::string& org);                              // {org}-deployer
 Name PlannerRole(const std::string& org);                               // {org}-planner
 /// The permissions boundary every role eurus creates carries (IAM policy names allow what

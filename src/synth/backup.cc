@@ -36,10 +36,6 @@ constexpr int kLockMinDays = 7;
 constexpr int kLockMaxDays = 365;
 constexpr int kLockGraceDays = 3;
 
-std::string Policy(Json statements) {
-  return Json{{"Version", kPolicyVersion}, {"Statement", std::move(statements)}}.dump();
-}
-
 std::string Root(const std::string& account) {
   return fmt::format("arn:aws:iam::{}:root", account);
 }

@@ -25,8 +25,6 @@ namespace {
 using tf::Json;
 
 /// Created by AWS Organizations in every account it creates, trusting the management account.
-constexpr char kMemberAccessRole[] = "OrganizationAccountAccessRole";
-constexpr char kGitHubOidcHost[] = "token.actions.githubusercontent.com";
 constexpr char kUnitName[] = "bootstrap";
 
 using Account = BootstrapAccount;
@@ -57,22 +55,10 @@ constexpr char kLogDeliveryService[] = "logging.s3.amazonaws.com";
 /// How long the state buckets' access logs are kept (the audit trail of who read state).
 constexpr int kAccessLogDays = 365;
 
-/// `<org>-tfstate-logs-<account>`: at most 12 + 14 + 12 characters (the org name has at
-/// most 12), so always a valid bucket name when the state bucket's name is.
-std::string AccessLogBucket(const std::string& org, const std::string& account) {
-  return fmt::format("{}-tfstate-logs-{}", org, account);
-}
-
-
-/// A policy document as literal JSON (not jsonencode), so scanners can read it.
-std::string Policy(Json statements) {
-  return Json{{"Version", kPolicyVersion}, {"Statement", std::move(statements)}}.dump();
-}
-
 /// The customer-managed key that encrypts the account's state objects.
 tf::Ref AddStateKey(const Context& ctx, tf::Unit& unit, const Account& a, const tf::Ref& deployer) {
   const std::string& org = ctx.org.name;
-  const std::string log_bucket_arn = "arn:aws:s3:::" + AccessLogBucket(org, a.id);
+  const std::string log_bucket_arn = "arn:aws:s3:::" + naming::StateLogBucket(org, a.id).value;
   Json statements = Json::array({
       // The default key policy: IAM policies in the account decide who may use the key.
       {{"Sid", "AccountRootManagesKey"},
@@ -110,7 +96,7 @@ tf::Ref AddStateKey(const Context& ctx, tf::Unit& unit, const Account& a, const 
                     a.origin);
   unit.Resource("aws_kms_alias", "state_" + a.alias,
                 {{"provider", Provider(a)},
-                 {"name", fmt::format("alias/{}-tfstate", org)},
+                 {"name", naming::StateKeyAlias(org)},
                  {"target_key_id", key["key_id"]}},
                 a.origin);
   return key;
@@ -156,7 +142,7 @@ std::pair<tf::Ref, tf::Ref> AddPrivateBucket(tf::Unit& unit, const Account& a,
 /// with the state key, private, TLS-only, never destroyed.
 tf::Ref AddStateBucket(const Context& ctx, tf::Unit& unit, const Account& a, const tf::Ref& key) {
   const std::string name = naming::StateBucket(ctx.org.name, a.id).value;
-  const std::string log_name = AccessLogBucket(ctx.org.name, a.id);
+  const std::string log_name = naming::StateLogBucket(ctx.org.name, a.id).value;
   const std::string suffix = "state_" + a.alias;
   const std::string log_suffix = "state_logs_" + a.alias;
 
@@ -264,7 +250,7 @@ void AddBootstrap(const Context& ctx, std::vector<tf::Unit>& units) {
     Identities ids = AddIdentities(ctx, unit, a, oidc ? &*oidc : nullptr);
     tf::Ref key = AddStateKey(ctx, unit, a, ids.deployer);
     tf::Ref bucket = AddStateBucket(ctx, unit, a, key);
-    AddPlannerStateAccess(ctx, unit, a, ids.planner, naming::StateBucket(org.name, a.id).value, key);
+    AddPlannerStateAccess(unit, a, ids.planner, naming::StateBucket(org.name, a.id).value, key);
     buckets[a.alias] = bucket["bucket"];
     roles[a.alias] = ids.deployer["arn"];
     planners[a.alias] = ids.planner["arn"];

@@ -24,16 +24,9 @@ namespace {
 
 using tf::Json;
 
-constexpr char kGitHubOidcHost[] = "token.actions.githubusercontent.com";
-/// Created by AWS Organizations in every account it creates, trusting the management account.
-constexpr char kMemberAccessRole[] = "OrganizationAccountAccessRole";
 /// How long a deploy session may last: AssumeRoleWithWebIdentity asks for exactly this
 /// (tf::kWebIdentityDuration); a person's AssumeRole asks for less.
 constexpr int kMaxSessionSeconds = 2 * 3600;
-
-std::string Policy(Json statements) {
-  return Json{{"Version", kPolicyVersion}, {"Statement", std::move(statements)}}.dump();
-}
 
 /// Resource-type prefix → IAM service prefix; the longest matching prefix wins. Sorted.
 constexpr std::pair<std::string_view, std::string_view> kServiceOf[] = {
@@ -207,10 +200,11 @@ Json DeployerIam(const Context& ctx, const BootstrapAccount& a) {
   const Json with_boundary = {{"StringEquals", {{"iam:PermissionsBoundary", boundary}}}};
   const Json identities = {ctx.DeployerRoleArn(a.id), ctx.PlannerRoleArn(a.id)};
   const std::string state = naming::StateBucket(org, a.id).value;
+  const std::string logs = naming::StateLogBucket(org, a.id).value;
   const Json state_buckets = {"arn:aws:s3:::" + state,
                               fmt::format("arn:aws:s3:::{}/*", state),
-                              fmt::format("arn:aws:s3:::{}-tfstate-logs-{}", org, a.id),
-                              fmt::format("arn:aws:s3:::{}-tfstate-logs-{}/*", org, a.id)};
+                              "arn:aws:s3:::" + logs,
+                              fmt::format("arn:aws:s3:::{}/*", logs)};
   return Json::array({
       // iam:PermissionsBoundary is checked on these actions: a role without the boundary
       // can be neither made nor given permissions.
@@ -290,7 +284,7 @@ Json DeployerIam(const Context& ctx, const BootstrapAccount& a) {
          "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:UpdateAlias"}},
        {"Resource", "*"},
        {"Condition",
-        {{"ForAnyValue:StringEquals", {{"kms:ResourceAliases", fmt::format("alias/{}-tfstate", org)}}}}}},
+        {{"ForAnyValue:StringEquals", {{"kms:ResourceAliases", naming::StateKeyAlias(org)}}}}}},
       // Every member account's OrganizationAccountAccessRole trusts the management account:
       // nothing the management deployer does may go through it.
       {{"Sid", "NoOrganizationAccessRole"},
@@ -415,10 +409,8 @@ Identities AddIdentities(const Context& ctx, tf::Unit& unit, const BootstrapAcco
   return {deployer, planner};
 }
 
-void AddPlannerStateAccess(const Context& ctx, tf::Unit& unit, const BootstrapAccount& a,
-                           const tf::Ref& planner, const std::string& state_bucket,
-                           const tf::Ref& state_key) {
-  (void)ctx;
+void AddPlannerStateAccess(tf::Unit& unit, const BootstrapAccount& a, const tf::Ref& planner,
+                           const std::string& state_bucket, const tf::Ref& state_key) {
   const std::string bucket_arn = "arn:aws:s3:::" + state_bucket;
   Json statements = Json::array({
       {{"Sid", "ReadState"},

@@ -11,6 +11,10 @@
 
 namespace eurus::synth {
 
+/// Created by AWS Organizations in every account it creates, trusting the management account.
+inline constexpr char kMemberAccessRole[] = "OrganizationAccountAccessRole";
+inline constexpr char kGitHubOidcHost[] = "token.actions.githubusercontent.com";
+
 /// One account the bootstrap reaches, with the provider alias that reaches it.
 struct BootstrapAccount {
   std::string alias;        ///< provider alias and block-name suffix: management, common_prod, env_dev
@@ -33,9 +37,8 @@ Identities AddIdentities(const Context& ctx, tf::Unit& unit, const BootstrapAcco
                          const tf::Ref* oidc);
 
 /// The planner's access to the account's state: read, lock files, the state key.
-void AddPlannerStateAccess(const Context& ctx, tf::Unit& unit, const BootstrapAccount& a,
-                           const tf::Ref& planner, const std::string& state_bucket,
-                           const tf::Ref& state_key);
+void AddPlannerStateAccess(tf::Unit& unit, const BootstrapAccount& a, const tf::Ref& planner,
+                           const std::string& state_bucket, const tf::Ref& state_key);
 
 /// IAM service prefixes the deployer may use (besides its scoped IAM): the services of the
 /// resource types eurus generates (ServiceOf), sorted.

@@ -34,11 +34,6 @@ constexpr char kS3LogDelivery[] = "logging.s3.amazonaws.com";
 
 Json NameTag(const std::string& name) { return {{"Name", name}}; }
 
-/// A policy document as literal JSON (not jsonencode), so scanners can read it.
-std::string Policy(Json statements) {
-  return Json{{"Version", kPolicyVersion}, {"Statement", std::move(statements)}}.dump();
-}
-
 std::string Root(const std::string& account) {
   return fmt::format("arn:aws:iam::{}:root", account);
 }

@@ -1,6 +1,12 @@
 #include "synth/policy_docs.h"
 
+#include <utility>
+
 namespace eurus::synth {
+
+std::string Policy(tf::Json statements) {
+  return tf::Json{{"Version", kPolicyVersion}, {"Statement", std::move(statements)}}.dump();
+}
 
 tf::Json DenyInsecureTransport(const std::string& arn) {
   const tf::Json resources = {arn, arn + "/*"};

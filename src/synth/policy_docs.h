@@ -10,6 +10,10 @@ namespace eurus::synth {
 /// The "Version" of every policy document.
 inline constexpr char kPolicyVersion[] = "2012-10-17";
 
+/// A policy document of `statements` as literal JSON (not jsonencode), so scanners and
+/// E0807 can read it.
+std::string Policy(tf::Json statements);
+
 /// Two bucket-policy statements denying requests to bucket `arn` and its objects without
 /// TLS, or with TLS older than 1.2.
 tf::Json DenyInsecureTransport(const std::string& arn);

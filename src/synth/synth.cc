@@ -88,8 +88,8 @@ tf::Backend Context::BackendFor(const std::string& account, const std::string& u
   b.region = org.region;
   b.role_arn = IdentityRoleArn(account);
   b.identity = true;
-  // The key the bootstrap unit creates for state in every account (alias/<org>-tfstate).
-  b.kms_key_id = fmt::format("arn:aws:kms:{}:{}:alias/{}-tfstate", org.region, account, org.name);
+  // The key the bootstrap unit creates for state in every account.
+  b.kms_key_id = fmt::format("arn:aws:kms:{}:{}:{}", org.region, account, naming::StateKeyAlias(org.name));
   return b;
 }
 

@@ -23,10 +23,6 @@ constexpr char kCollectorConfig[] = "--config=/etc/ecs/ecs-xray.yaml";
 /// The tag of the placeholder image the image parameter starts with (docs/Workloads.md).
 constexpr char kBootstrapTag[] = "bootstrap";
 
-Json PolicyDocument(Json statements) {
-  return {{"Version", kPolicyVersion}, {"Statement", std::move(statements)}};
-}
-
 /// arn:aws:ecr:<region>:<common account>:repository/<name>
 std::string RepositoryArn(const model::Org& org, model::RealmKind realm,
                           const std::string& repository) {
@@ -35,8 +31,8 @@ std::string RepositoryArn(const model::Org& org, model::RealmKind realm,
 }
 
 /// Who may assume the app's roles: ECS tasks of the environment's account.
-Json TaskTrust(const model::Org& org, const model::Environment& env) {
-  return PolicyDocument(
+std::string TaskTrust(const model::Org& org, const model::Environment& env) {
+  return Policy(
       Json::array({{{"Effect", "Allow"},
                     {"Principal", {{"Service", "ecs-tasks.amazonaws.com"}}},
                     {"Action", "sts:AssumeRole"},
@@ -191,34 +187,33 @@ tf::Ref AddImageParameter(const TenantScope& w, const AppScope& app) {
       app.o);
 }
 
+/// One of the app's two roles (`<k>_<suffix>`), assumable by the environment's ECS tasks.
+tf::Ref AddAppRole(const TenantScope& w, const AppScope& app, const std::string& suffix,
+                   const std::string& name, const std::string& description) {
+  return w.unit.Resource("aws_iam_role", app.k + "_" + suffix,
+                         {{"name", name},
+                          {"description", description},
+                          {"assume_role_policy", TaskTrust(w.org, w.env)},
+                          {"tags", app.Named(name)}},
+                         app.o);
+}
+
 tf::Ref AddExecutionRole(const TenantScope& w, const AppScope& app) {
-  const std::string exec_name = naming::ExecutionRole(w.org.name, w.t, app.a.name).value;
-  tf::Ref exec = w.unit.Resource(
-      "aws_iam_role", app.k + "_exec",
-      {{"name", exec_name},
-       {"description",
-        fmt::format("ECS pulls, logs and reads secrets for app {} of tenant {}", app.a.name, w.t)},
-       {"assume_role_policy", TaskTrust(w.org, w.env).dump()},
-       {"tags", app.Named(exec_name)}},
-      app.o);
+  tf::Ref exec = AddAppRole(
+      w, app, "exec", naming::ExecutionRole(w.org.name, w.t, app.a.name).value,
+      fmt::format("ECS pulls, logs and reads secrets for app {} of tenant {}", app.a.name, w.t));
   w.unit.Resource("aws_iam_role_policy", app.k + "_exec",
                   {{"name", "pull-log-secrets"},
                    {"role", exec["id"]},
-                   {"policy", PolicyDocument(ExecutionStatements(w, app)).dump()}},
+                   {"policy", Policy(ExecutionStatements(w, app))}},
                   app.o);
   return exec;
 }
 
 tf::Ref AddTaskRole(const TenantScope& w, const AppScope& app) {
-  const std::string task_name = naming::TaskRole(w.org.name, w.t, app.a.name).value;
-  tf::Ref task = w.unit.Resource(
-      "aws_iam_role", app.k + "_task",
-      {{"name", task_name},
-       {"description",
-        fmt::format("app {} of tenant {}: traces and the resources it uses", app.a.name, w.t)},
-       {"assume_role_policy", TaskTrust(w.org, w.env).dump()},
-       {"tags", app.Named(task_name)}},
-      app.o);
+  tf::Ref task = AddAppRole(
+      w, app, "task", naming::TaskRole(w.org.name, w.t, app.a.name).value,
+      fmt::format("app {} of tenant {}: traces and the resources it uses", app.a.name, w.t));
   Json statements = Json::array(
       {{{"Sid", "Traces"},
         {"Effect", "Allow"},
@@ -230,7 +225,7 @@ tf::Ref AddTaskRole(const TenantScope& w, const AppScope& app) {
   w.unit.Resource("aws_iam_role_policy", app.k + "_task",
                   {{"name", "traces-and-uses"},
                    {"role", task["id"]},
-                   {"policy", PolicyDocument(statements).dump()}},
+                   {"policy", Policy(std::move(statements))}},
                   app.o);
   return task;
 }

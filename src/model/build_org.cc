@@ -32,6 +32,14 @@ bool RegionName(const std::string& s) {
   return !n.empty() && n.size() <= 2 && std::all_of(n.begin(), n.end(), IsDigit);
 }
 
+/// Letters, digits and `-_./` only: what GitHub repository and branch names in an OIDC
+/// `sub` claim are made of here (no wildcards, no spaces).
+bool GitPathChars(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/';
+  });
+}
+
 void CheckTag(Context& ctx, const Str& k, const Str& v) {
   if (k.value.empty() || k.value.size() > 128 || !TagText(k.value) || k.value.rfind("aws:", 0) == 0)
     ctx.Report(Bad(codes::kBadTag, fmt::format("invalid tag key `{}`", k.value), k.span,
@@ -146,9 +154,7 @@ void BuildCi(Context& ctx, const config::OrgDoc& o) {
   size_t slash = g.find('/');
   bool ok = slash != std::string::npos && slash > 0 && slash + 1 < g.size() &&
             g.find('/', slash + 1) == std::string::npos &&
-            std::all_of(g.begin(), g.end(), [](char c) {
-              return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/';
-            });
+            GitPathChars(g);
   if (!ok)
     ctx.Report(Bad(codes::kBadRepository, fmt::format("`{}` is not a GitHub repository", g),
                    o.github_repository.span, "expected owner/name")
@@ -163,9 +169,7 @@ void BuildDefaultBranch(Context& ctx, const config::OrgDoc& o) {
   const std::string& b = o.default_branch.value;
   bool ok = !b.empty() && b.size() <= 255 && b.front() != '/' && b.back() != '/' && b.back() != '.' &&
             b.find("..") == std::string::npos && b.find("//") == std::string::npos &&
-            std::all_of(b.begin(), b.end(), [](char c) {
-              return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/';
-            });
+            GitPathChars(b);
   if (!ok) {
     ctx.Report(Bad(codes::kBadBranch, fmt::format("`{}` is not a branch name", b), o.default_branch.span,
                    "expected a branch such as main")

@@ -9,6 +9,8 @@
 
 #include "check/codes.h"
 #include "check/policy/rules.h"
+#include "model/naming.h"
+#include "synth/synth.h"
 
 namespace eurus::check::policy {
 namespace {
@@ -185,19 +187,19 @@ void RoleBoundary(Context& ctx, size_t u, const Block& b) {
   const ProviderConfig* provider = ProviderOf(unit, b.body);
   const std::string* org = nullptr;
   if (provider) {
-    auto it = provider->default_tags.find("eurus:org");
+    auto it = provider->default_tags.find(synth::tags::kOrg);
     if (it != provider->default_tags.end()) org = &it->second;
   }
   const std::string* name = Str(At(b.body, "name"));
   // The deploy identities: made by the bootstrap (local state) before any boundary exists,
   // guarded by their own policies instead (docs/Security.md).
   if (unit.state.empty() && org && name &&
-      (*name == *org + "-deployer" || *name == *org + "-planner"))
+      (*name == naming::DeployerRole(*org).value || *name == naming::PlannerRole(*org).value))
     return;
   const std::string* boundary = Str(At(b.body, "permissions_boundary"));
   std::string want;
   if (provider && org && !provider->account.empty())
-    want = fmt::format("arn:aws:iam::{}:policy/{}-boundary", provider->account, *org);
+    want = fmt::format("arn:aws:iam::{}:policy/{}", provider->account, naming::BoundaryPolicy(*org).value);
   if (boundary && (want.empty() ? boundary->find(":policy/") != std::string::npos : *boundary == want))
     return;
   ctx.findings.Report(

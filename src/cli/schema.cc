@@ -244,6 +244,24 @@ json OrgSchema() {
        StringList("IAM role or user ARNs that may assume the deployer and planner roles from a "
                   "terminal (no account roots)",
                   String("an IAM role or user ARN", kPrincipal))},
+      {"billing",
+       Mapping("cost allocation (docs/Cost.md)",
+               {{"shared_costs",
+                 {{"description",
+                   "how each scope's shared costs (an environment's network and platform, a realm's "
+                   "common accounts, the management account) are divided among its tenants"},
+                  {"anyOf",
+                   json::array(
+                       {Enum("proportional: by each tenant's own cost in the scope (default); even: "
+                             "the same share each",
+                             {"proportional", "even"}),
+                        Mapping("fixed percents for some tenants, the rest proportional",
+                                {{"fixed", ScalarMap("tenant → percent of every scope it is in",
+                                                     String("a tenant name"),
+                                                     {{"type", "number"},
+                                                      {"exclusiveMinimum", 0},
+                                                      {"maximum", 100}})}},
+                                {"fixed"})})}}}})},
   };
   return Document("eurus.yaml",
                   "The organisation: name, region, accounts and realms (eurus format version 1).",

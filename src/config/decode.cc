@@ -13,7 +13,9 @@ namespace eurus::config {
 namespace keys {
 const std::vector<std::string> kOrg = {"eurus", "org", "region", "domain", "management_account",
                                        "realms", "tags", "alerts", "ci",
-                                       "administrators"};
+                                       "administrators", "billing"};
+const std::vector<std::string> kBilling = {"shared_costs"};
+const std::vector<std::string> kSharedCosts = {"fixed"};
 const std::vector<std::string> kRealm = {"common_account"};
 const std::vector<std::string> kAlerts = {"emails"};
 const std::vector<std::string> kCi = {"github_repository", "default_branch"};
@@ -332,6 +334,20 @@ OrgDoc DecodeOrg(const Node& root, Diagnostics& diags) {
   o.github_repository = ci.String("github_repository");
   o.default_branch = ci.String("default_branch");
   o.administrators = m.List("administrators");
+  MapIn billing = m.Sub("billing", "`billing`", keys::kBilling);
+  if (const Entry* e = billing.Find("shared_costs"); e && !e->value.is_null()) {
+    o.shared_costs.span = e->key_span;
+    if (e->value.is_scalar()) {
+      o.shared_costs.method = billing.String("shared_costs");
+      o.shared_costs.set = true;
+    } else if (e->value.is_map()) {
+      MapIn sc(&e->value, e->key_span, "`billing.shared_costs`", keys::kSharedCosts, diags);
+      o.shared_costs.fixed = sc.Map("fixed");
+      o.shared_costs.set = true;
+    } else {
+      billing.TypeError(*e, "`proportional`, `even` or `{ fixed: { <tenant>: <percent> } }`");
+    }
+  }
   return o;
 }
 

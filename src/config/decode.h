@@ -42,6 +42,13 @@ struct OrgDoc {
   Str github_repository;
   Str default_branch;       ///< ci.default_branch
   StrList administrators;   ///< IAM role/user ARNs trusted by the deployer and planner roles
+  /// billing.shared_costs: a method name (`method`), or `{ fixed: { tenant: percent } }`.
+  struct {
+    Str method;
+    StrMap fixed;
+    Span span;  ///< the `shared_costs` key
+    bool set = false;
+  } shared_costs;
   Span file_span;
 };
 

@@ -30,6 +30,9 @@ inline constexpr char kBadDomain[] = "E0108";        // domain is not a valid DN
 inline constexpr char kBadPrincipal[] = "E0109";     // an administrator is not an IAM role/user ARN
 inline constexpr char kNoDeployer[] = "E0110";       // nobody could assume the deploy roles
 inline constexpr char kBadBranch[] = "E0111";        // ci.default_branch is not a branch name
+inline constexpr char kSharedCostMethod[] = "E0112"; // billing.shared_costs names no method
+inline constexpr char kSharedCostTenant[] = "E0113"; // billing.shared_costs.fixed names no tenant
+inline constexpr char kSharedCostPercent[] = "E0114"; // a fixed share is not a percent, or they exceed 100
 
 // E02xx: network
 inline constexpr char kBadCidr[] = "E0201";          // a CIDR that does not parse

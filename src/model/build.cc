@@ -70,6 +70,7 @@ BuildResult Build(const config::Project& project, const Lock& previous, const Bu
   build::CheckAccounts(ctx);           // no account in two roles
   build::BuildEnvironments(ctx);       // environments/*.yaml, sorted by name
   build::BuildTenants(ctx);            // tenants/*.yaml: deployments, apps, resources
+  build::BuildBilling(ctx);            // billing.shared_costs names tenants
   build::CheckRoutes(ctx);             // no (host, path) claimed twice on an ALB
   build::WarnManualCertificates(ctx);  // route hosts validated by hand
   build::Allocate(ctx, result);        // subnets against the lock, listener rule priorities

@@ -94,6 +94,8 @@ void CheckAccounts(Context& ctx);
 void BuildEnvironments(Context& ctx);
 /// tenants/*.yaml with their apps and resources (build_tenant.cc).
 void BuildTenants(Context& ctx);
+/// billing.shared_costs against the tenants (build_org.cc).
+void BuildBilling(Context& ctx);
 /// Two apps may not claim the same host and path on an environment's shared ALB (build_route.cc).
 void CheckRoutes(Context& ctx);
 /// Warns of route hosts whose certificate needs DNS records added by hand (build_route.cc).

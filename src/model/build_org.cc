@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <regex>
 #include <set>
 
@@ -229,6 +230,60 @@ void BuildOrg(Context& ctx) {
   BuildCi(ctx, o);
   BuildDefaultBranch(ctx, o);
   BuildAdministrators(ctx, o);
+}
+
+void BuildBilling(Context& ctx) {
+  const auto& sc = ctx.project.org.shared_costs;
+  if (!sc.set) return;
+  SharedCosts& out = ctx.org.shared_costs;
+  if (sc.method) {
+    const std::string& m = sc.method.value;
+    if (m == "proportional") {
+      out.method = SharedCosts::Method::kProportional;
+    } else if (m == "even") {
+      out.method = SharedCosts::Method::kEven;
+    } else {
+      std::string near = ClosestMatch(m, {"proportional", "even", "fixed"});
+      ctx.Report(Bad(codes::kSharedCostMethod, fmt::format("`{}` is not a way to share costs", m), sc.method.span,
+                     near.empty() ? "not a method" : "did you mean `" + near + "`?")
+                     .Help("write `proportional` (by each tenant's own cost, the default), `even`, or "
+                           "`{ fixed: { <tenant>: <percent>, ... } }` (the rest proportional)"));
+    }
+    return;
+  }
+  std::vector<std::string> names;
+  for (const auto& t : ctx.org.tenants) names.push_back(t.name);
+  double sum = 0;
+  Span last;
+  std::set<std::string> seen;
+  for (const auto& [tenant, percent] : sc.fixed.value) {
+    bool known = std::find(names.begin(), names.end(), tenant.value) != names.end();
+    if (!known) {
+      std::string near = ClosestMatch(tenant.value, names);
+      ctx.Report(Bad(codes::kSharedCostTenant, fmt::format("no tenant `{}`", tenant.value), tenant.span,
+                     near.empty() ? "not a tenant of tenants/" : "did you mean `" + near + "`?")
+                     .Help("name a tenant that has a file tenants/<tenant>.yaml"));
+    }
+    double x = 0;
+    const std::string& v = percent.value;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (ec != std::errc() || p != v.data() + v.size() || !(x > 0) || x > 100) {
+      ctx.Report(Bad(codes::kSharedCostPercent, fmt::format("`{}` is not a percent", v), percent.span,
+                     "expected a number above 0 and at most 100")
+                     .Help("write the tenant's share of every scope it is in, e.g. `shop: 40` for 40 %"));
+      continue;
+    }
+    if (!seen.insert(tenant.value).second) continue;  // a YAML duplicate key: the loader reports it
+    sum += x;
+    last = percent.span;
+    if (known) out.fixed.emplace_back(tenant.value, x);
+  }
+  if (sum > 100 + 1e-9)
+    ctx.Report(Bad(codes::kSharedCostPercent, fmt::format("the fixed shares add up to {}%", sum), last,
+                   "more than 100% in total")
+                   .Help("lower the percents so that they add up to at most 100; what they leave is "
+                         "shared by the other tenants in proportion to their own cost"));
+  std::sort(out.fixed.begin(), out.fixed.end());
 }
 
 void CheckAccounts(Context& ctx) {

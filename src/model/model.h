@@ -183,6 +183,21 @@ struct Tenant {
   Span span;
 };
 
+/// billing.shared_costs: how the shared costs of a scope (an environment's network and
+/// platform units, a realm's common accounts, the management account) are divided among
+/// the scope's tenants (docs/Cost.md, "Shared costs"). The estimate (`eurus cost`) and the
+/// billing unit's cost categories apply the same rule.
+struct SharedCosts {
+  enum class Method {
+    kProportional,  ///< by each tenant's direct cost in the same scope (default)
+    kEven,          ///< the same share for every tenant of the scope
+  };
+  Method method = Method::kProportional;
+  /// `fixed`: tenant → percent of every scope the tenant is in; the rest proportional.
+  /// Sorted by tenant; the percents sum to at most 100.
+  std::vector<std::pair<std::string, double>> fixed;
+};
+
 struct Org {
   std::string name;
   std::string region;
@@ -194,6 +209,7 @@ struct Org {
   std::string github_repository;
   std::string default_branch = "main";     ///< ci.default_branch: applies run from it
   std::vector<std::string> administrators; ///< IAM principal ARNs that may deploy from a terminal
+  SharedCosts shared_costs;                ///< billing.shared_costs
   std::vector<Environment> environments;   ///< sorted by name
   std::vector<Tenant> tenants;             ///< sorted by name
   std::vector<std::string> source_files;   ///< relative to the repository

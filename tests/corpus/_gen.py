@@ -347,6 +347,13 @@ case("nobody-can-deploy", [rep(ORG, "ci:\n  github_repository: acme/platform\n",
 case("default-branch-wildcard", [rep(ORG, "  github_repository: acme/platform\n",
                                      '  github_repository: acme/platform\n  default_branch: "release/*"\n')],
      [E("E0111", ORG, '"release/*"')])
+case("shared-costs-method-typo", [rep(ORG, "ci:\n", "billing: { shared_costs: evenly }\nci:\n")],
+     [E("E0112", ORG, "evenly", extra="did you mean `even`")])
+case("shared-costs-fixed-unknown-tenant-and-sum", [rep(ORG, "ci:\n",
+        "billing:\n  shared_costs:\n    fixed: { shpo: 30, shop: 80, knowledgebase: x }\nci:\n")],
+     [E("E0113", ORG, "shpo", extra="did you mean `shop`"),
+      E("E0114", ORG, "‸x }", extra="not a percent"),
+      E("E0114", ORG, "shop: ‸80", extra="110%")])
 
 def locate(text, anchor, nth):
     if anchor == "1:1":

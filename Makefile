@@ -37,6 +37,7 @@ test: build schema
 	tests/validate/run $(EURUS) $(SCHEMA)
 	tests/golden/run $(EURUS)
 	tests/changes/run $(EURUS)
+	tests/prices/run
 
 # checkov (pinned, installed into .venv/) over the synthesized tree of every example and of
 # the organisations tests/scan/gen_org.py generates (every setting and value, seeded: SCAN_SEED

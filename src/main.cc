@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/changes.h"
 #include "cli/ci_github.h"
+#include "cli/cost.h"
 #include "cli/plan.h"
 #include "cli/validate.h"
 #include "version.h"
@@ -64,6 +65,9 @@ int main(int argc, char** argv) {
   changes->add_flag("--full", chg.full,
                     "synthesize and hash every unit on both sides instead of only those whose inputs differ");
 
+  CostOptions cost_opts;
+  auto* cost = AddCostCommand(app, opts, cost_opts);
+
   CiGithubOptions cig;
   auto* ci = app.add_subcommand("ci", "write CI workflows");
   ci->require_subcommand(1);
@@ -86,6 +90,7 @@ int main(int argc, char** argv) {
     if (*sch) return RunSchema(fs, schema);
     if (*changes) return RunChanges(fs, opts, chg);
     if (*ci_github) return RunCiGithub(fs, opts, cig);
+    if (*cost) return RunCost(fs, opts, cost_opts);
     if (*plan) return RunPlan(fs, opts, plan_opts);
     if (*apply) return RunPlan(fs, opts, apply_opts);
   } catch (...) {

@@ -87,6 +87,11 @@ inline constexpr char kLockFrozen[] = "E0602";       // --frozen and the lock wo
 inline constexpr char kLockConflict[] = "E0603";     // the lock's allocations no longer fit
 inline constexpr char kReleaseUnknown[] = "E0604";   // nothing to release
 
+// E09xx: cost estimates (eurus cost)
+inline constexpr char kNoPrices[] = "E0901";         // the price file has no prices for the region
+inline constexpr char kUsageName[] = "E0902";        // the usage file names no such environment/tenant/app/store
+inline constexpr char kUsageValue[] = "E0903";       // a usage value that is not a number >= 0
+
 // W0xxx: warnings (never fail a run)
 inline constexpr char kWarnSingleNat[] = "W0001";     // single NAT gateway in the prod realm
 inline constexpr char kWarnReserved[] = "W0002";      // removed tenant still holds subnets

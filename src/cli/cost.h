@@ -1,0 +1,28 @@
+#pragma once
+// `eurus cost`: the monthly estimate of the synthesized organisation (src/cost/,
+// docs/Cost.md), or with --base REF the difference a change makes.
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "cli/common.h"
+
+namespace eurus::cli {
+
+struct CostOptions {
+  std::string env;
+  std::string tenant;
+  std::string by = "unit";       ///< unit | tenant | environment | service
+  std::string usage;             ///< empty: DIR/eurus.usage.yaml when it exists
+  std::string prices;            ///< empty: the bundled data/prices.json
+  std::string format = "table";  ///< table | json | csv | markdown
+  std::string base;              ///< a git ref: print the difference against it
+};
+
+CLI::App* AddCostCommand(CLI::App& app, CommonOptions& opts, CostOptions& c);
+int RunCost(FileSystem& fs, CommonOptions& opts, const CostOptions& c);
+
+/// The usage file `eurus cost` reads by default, beside eurus.yaml.
+inline constexpr char kUsageFile[] = "eurus.usage.yaml";
+
+}  // namespace eurus::cli

@@ -80,6 +80,7 @@ PolicyContext ContextFromOrg(const model::Org& org) {
     a.azs = static_cast<int>(e.network.azs.size());
     a.rpo_hours = e.rpo_hours;
     a.deletion_protection = e.protection;
+    if (e.network.endpoints_one_zone) a.endpoint_azs = 1;
     ctx.accounts[e.account] = a;
   }
   return ctx;
@@ -98,6 +99,7 @@ void ContextFromManifest(const json& manifest, PolicyContext* ctx) {
     if (auto n = Number(At(e, "rpo_hours"))) a.rpo_hours = static_cast<int>(*n);
     if (const json* p = At(e, "deletion_protection"); p && p->is_boolean())
       a.deletion_protection = p->get<bool>();
+    if (auto n = Number(At(e, "endpoint_azs"))) a.endpoint_azs = static_cast<int>(*n);
     ctx->accounts[*account] = a;
   }
 }

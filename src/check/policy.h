@@ -49,6 +49,9 @@ struct AccountPolicy {
   std::optional<int> azs;                   ///< availability zones of the environment's VPC
   std::optional<int> rpo_hours;             ///< backups must run at least this often
   std::optional<bool> deletion_protection;  ///< data stores must be protected from deletion
+  /// The AZs interface VPC endpoints must span, when fewer than `azs` (a nonprod
+  /// environment's `endpoint_zones: one`).
+  std::optional<int> endpoint_azs;
 };
 
 struct PolicyContext {

@@ -32,8 +32,8 @@ class PolicyTest : public ::testing::Test {
   Diagnostics diags;
 
   void SetUp() override {
-    ctx.accounts[kDevAccount] = {"dev", 2, 4, false};
-    ctx.accounts[kProdAccount] = {"prod", 3, 4, true};
+    ctx.accounts[kDevAccount] = {"dev", 2, 4, false, std::nullopt};
+    ctx.accounts[kProdAccount] = {"prod", 3, 4, true, std::nullopt};
   }
 
   static std::string AccountOf(const std::string& env) {

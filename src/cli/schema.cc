@@ -308,13 +308,27 @@ json EnvSchema() {
        {"data_subnet_size",
         With(Integer("prefix length of each tenant's data subnet in each AZ", 16, 28),
              {{"default", 27}})},
-       {"nat_gateways", With(Enum("per_az: one NAT gateway per AZ (highly available); single: one "
-                                  "for all (cheaper, not HA)",
-                                  {"per_az", "single"}),
-                             {{"default", "per_az"}})},
+       {"nat_gateways", Enum("per_az: one NAT gateway per AZ (highly available); single: one "
+                             "for all (cheaper, not HA); default per_az where `ha` is on (prod), "
+                             "single where it is off",
+                             {"per_az", "single"})},
        {"internet_egress", Boolean("shared public NAT for internet egress", false)},
        {"egress", egress},
-       {"flow_logs", flow_logs}},
+       {"flow_logs", flow_logs},
+       {"endpoints",
+        {{"description",
+          "interface VPC endpoints: auto (what the tenants' tasks use; none with internet_egress), "
+          "none, or a list of services"},
+         {"default", "auto"},
+         {"anyOf", json::array({Enum("auto or none", {"auto", "none"}),
+                                {{"type", "array"},
+                                 {"uniqueItems", true},
+                                 {"items", Enum("a service of com.amazonaws.<region>.<service>",
+                                                model::KnownEndpointServices())}}})}}},
+       {"endpoint_zones",
+        Enum("interface endpoints in every AZ (all; the prod default and the only prod value) or "
+             "in the first AZ (one; the nonprod default)",
+             {"all", "one"})}},
       {"cidr", "availability_zones"});
   json ingress = Mapping(
       "edge entry points in front of the shared ALB; need `domain` in eurus.yaml",
@@ -334,6 +348,11 @@ json EnvSchema() {
       {"ingress", ingress},
       {"protection", Boolean("deletion protection of data stores (default: true in the prod realm, "
                              "false in nonprod)")},
+      {"ha", Boolean("highly available layout: Aurora readers, a NAT gateway per AZ (default: "
+                     "true in the prod realm, where false is an error; false in nonprod)")},
+      {"container_insights",
+       Boolean("Container Insights on the tenants' ECS clusters (default: true in the prod realm, "
+               "false in nonprod)")},
       {"logs", Mapping("application logs",
                        {{"retention_days", LogRetention("days to keep application logs")}})},
       {"dr", Mapping("disaster recovery targets; backup schedules meet the RPO",

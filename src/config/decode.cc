@@ -20,11 +20,11 @@ const std::vector<std::string> kRealm = {"common_account"};
 const std::vector<std::string> kAlerts = {"emails"};
 const std::vector<std::string> kCi = {"github_repository", "default_branch"};
 const std::vector<std::string> kEnv = {"account", "realm", "network", "ingress",
-                                       "protection", "logs", "dr"};
+                                       "protection", "ha", "container_insights", "logs", "dr"};
 const std::vector<std::string> kNetwork = {"cidr", "availability_zones", "platform_subnet_size",
                                            "tenant_subnet_size", "data_subnet_size",
                                            "nat_gateways", "internet_egress", "egress",
-                                           "flow_logs"};
+                                           "flow_logs", "endpoints", "endpoint_zones"};
 const std::vector<std::string> kEgress = {"cidr", "destinations", "transit_gateway_id"};
 const std::vector<std::string> kFlowLogs = {"enabled", "retention_days"};
 const std::vector<std::string> kIngress = {"cloudfront", "api_gateway", "waf", "waf_body_limit"};
@@ -393,12 +393,20 @@ EnvDoc DecodeEnv(const Node& root, Str name, Diagnostics& diags) {
   MapIn fl = n.Sub("flow_logs", "`network.flow_logs`", keys::kFlowLogs);
   e.network.flow_logs.enabled = fl.Boolean("enabled");
   e.network.flow_logs.retention_days = fl.Integer("retention_days");
+  // `endpoints` is a word (auto, none) or a list of services.
+  if (const Entry* ep = n.Find("endpoints"); ep && ep->value.is_sequence())
+    e.network.endpoint_list = n.List("endpoints");
+  else
+    e.network.endpoints = n.String("endpoints");
+  e.network.endpoint_zones = n.String("endpoint_zones");
   MapIn in = m.Sub("ingress", "`ingress`", keys::kIngress);
   e.ingress.cloudfront = in.Boolean("cloudfront");
   e.ingress.api_gateway = in.Boolean("api_gateway");
   e.ingress.waf = in.Boolean("waf");
   e.ingress.waf_body_limit = in.Boolean("waf_body_limit");
   e.protection = m.Boolean("protection");
+  e.ha = m.Boolean("ha");
+  e.container_insights = m.Boolean("container_insights");
   MapIn logs = m.Sub("logs", "`logs`", keys::kLogs);
   e.log_retention_days = logs.Integer("retention_days");
   MapIn dr = m.Sub("dr", "`dr`", keys::kDr);

@@ -63,10 +63,15 @@ struct EnvDoc {
     Bool internet_egress;
     struct { Str cidr; StrList destinations; Str transit_gateway_id; Span span; bool set = false; } egress;
     struct { Bool enabled; Int retention_days; } flow_logs;
+    /// `endpoints`: `auto`, `none` (in `endpoints`), or a list of services (in `endpoint_list`).
+    Str endpoints;
+    StrList endpoint_list;
+    Str endpoint_zones;
     Span span;
   } network;
   struct { Bool cloudfront, api_gateway, waf, waf_body_limit; } ingress;
   Bool protection;
+  Bool ha, container_insights;
   Int log_retention_days;
   Int rpo_hours, rto_hours;
   Span file_span;

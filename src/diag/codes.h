@@ -46,6 +46,9 @@ inline constexpr char kAzDuplicate[] = "E0208";      // an AZ listed twice
 inline constexpr char kVpcExhausted[] = "E0209";     // no room for the onboarded tenants
 inline constexpr char kBadRegion[] = "E0210";        // region is not an AWS region name
 inline constexpr char kBadTransitGateway[] = "E0211";  // tgw id malformed / without egress
+inline constexpr char kBadEndpoint[] = "E0212";      // network.endpoints names an unknown service
+inline constexpr char kHaOffInProd[] = "E0213";      // `ha: false` in the prod realm
+inline constexpr char kEndpointZoneProd[] = "E0214";  // `endpoint_zones: one` in the prod realm
 
 // E03xx: tenants, apps and resources
 inline constexpr char kUnknownEnvironment[] = "E0301";  // tenant names an environment not defined
@@ -101,5 +104,7 @@ inline constexpr char kWarnManualValidation[] = "W0005";  // a route host's cert
 inline constexpr char kWarnUnbackedBucket[] = "W0006";  // prod bucket without versioning: no backup
 inline constexpr char kWarnNoFlowLogs[] = "W0007";  // VPC flow logs turned off
 inline constexpr char kWarnNoRepository[] = "W0010";  // `eurus ci github` without ci.github_repository
+inline constexpr char kWarnEndpointsMissing[] = "W0011";  // tasks need an AWS API the VPC cannot reach
+inline constexpr char kWarnNoInsightsProd[] = "W0012";  // prod environment without Container Insights
 
 }  // namespace eurus::codes

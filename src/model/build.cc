@@ -73,6 +73,7 @@ BuildResult Build(const config::Project& project, const Lock& previous, const Bu
   build::BuildBilling(ctx);            // billing.shared_costs names tenants
   build::CheckRoutes(ctx);             // no (host, path) claimed twice on an ALB
   build::WarnManualCertificates(ctx);  // route hosts validated by hand
+  build::WarnUnreachableApis(ctx);     // endpoints that leave out what the tasks call
   build::Allocate(ctx, result);        // subnets against the lock, listener rule priorities
   ctx.org.source_files = project.files;
   if (!diags.has_errors()) result.org = std::move(ctx.org);

@@ -100,6 +100,9 @@ void BuildBilling(Context& ctx);
 void CheckRoutes(Context& ctx);
 /// Warns of route hosts whose certificate needs DNS records added by hand (build_route.cc).
 void WarnManualCertificates(Context& ctx);
+/// W0011: an environment whose `endpoints` leave out a service its tasks need, without
+/// internet egress (after BuildTenants: reads the deployments).
+void WarnUnreachableApis(Context& ctx);
 /// Subnets against the previous lock, then listener rule priorities (build_allocation.cc).
 void Allocate(Context& ctx, BuildResult& result);
 

@@ -1,8 +1,10 @@
-// environments/*.yaml → model::Environment: realm, network (VPC, zones, subnet sizes, NAT,
-// private egress, flow logs), ingress, protection, log retention, DR objectives.
+// environments/*.yaml → model::Environment: realm, the layout (ha, Container Insights),
+// network (VPC, zones, subnet sizes, NAT, private egress, flow logs, interface endpoints),
+// ingress, protection, log retention, DR objectives.
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
 #include "diag/codes.h"
 #include "model/build_context.h"
@@ -114,10 +116,13 @@ void BuildSubnetSizes(Context& ctx, const NetworkDoc& dn, bool cidr_ok, Network&
   n.data_subnet_size = size(dn.data_subnet_size, 27, 16, 28, "data_subnet_size");
 }
 
-/// `nat_gateways`: per_az (default) or single, which prod is warned against.
+/// `nat_gateways`: per_az or single, which prod is warned against; unset, per_az when the
+/// environment is highly available (`ha`), else single.
 void BuildNatMode(Context& ctx, const NetworkDoc& dn, Environment& e) {
   Network& n = e.network;
+  n.nat = e.ha ? NatMode::kPerAz : NatMode::kSingle;
   if (!dn.nat_gateways) return;
+  n.nat = NatMode::kPerAz;
   if (dn.nat_gateways.value == "single") n.nat = NatMode::kSingle;
   else if (dn.nat_gateways.value != "per_az") {
     std::string near = ClosestMatch(dn.nat_gateways.value, {"per_az", "single"});
@@ -200,6 +205,56 @@ void BuildEgress(Context& ctx, const NetworkDoc& dn, bool cidr_ok, Network& n) {
   if (ok) n.egress = eg;
 }
 
+/// `endpoints`: auto (default), none, or a list of known services; `endpoint_zones`: all
+/// (prod, where `one` is E0214) or one (the nonprod default).
+void BuildEndpoints(Context& ctx, const NetworkDoc& dn, Environment& e) {
+  Network& n = e.network;
+  const bool prod = e.realm == RealmKind::kProd;
+  const std::vector<std::string>& known = KnownEndpointServices();
+  if (dn.endpoint_list) {
+    n.endpoints = EndpointMode::kList;
+    std::set<std::string> services;
+    for (const config::Str& s : dn.endpoint_list.value) {
+      if (std::find(known.begin(), known.end(), s.value) != known.end()) {
+        services.insert(s.value);
+        continue;
+      }
+      std::string near = ClosestMatch(s.value, known);
+      ctx.Report(Bad(codes::kBadEndpoint, fmt::format("eurus knows no interface endpoint `{}`", s.value), s.span,
+                     near.empty() ? "not a known service" : "did you mean `" + near + "`?")
+                     .Note("known: " + List(known))
+                     .Help(near.empty() ? "name services as in com.amazonaws.<region>.<service>, or write `endpoints: auto`"
+                                        : "did you mean `" + near + "`?"));
+    }
+    n.endpoint_services.assign(services.begin(), services.end());
+  } else if (dn.endpoints) {
+    if (dn.endpoints.value == "none") n.endpoints = EndpointMode::kNone;
+    else if (dn.endpoints.value != "auto") {
+      std::string near = ClosestMatch(dn.endpoints.value, {"auto", "none"});
+      ctx.Report(Bad(codes::kBadValue, fmt::format("unknown endpoints mode `{}`", dn.endpoints.value),
+                     dn.endpoints.span, near.empty() ? "expected auto, none or a list" : "did you mean `" + near + "`?")
+                     .Help("`auto` (what the tasks use), `none`, or a list such as `[ecr.api, ecr.dkr, logs]`"));
+    }
+  }
+  n.endpoints_one_zone = !prod;
+  if (!dn.endpoint_zones) return;
+  if (dn.endpoint_zones.value == "one") n.endpoints_one_zone = true;
+  else if (dn.endpoint_zones.value == "all") n.endpoints_one_zone = false;
+  else {
+    std::string near = ClosestMatch(dn.endpoint_zones.value, {"all", "one"});
+    ctx.Report(Bad(codes::kBadValue, fmt::format("unknown endpoint_zones `{}`", dn.endpoint_zones.value),
+                   dn.endpoint_zones.span, near.empty() ? "expected all or one" : "did you mean `" + near + "`?")
+                   .Help("`all` (an endpoint interface in every AZ) or `one` (the first AZ only, nonprod)"));
+  }
+  if (prod && n.endpoints_one_zone) {
+    ctx.Report(Bad(codes::kEndpointZoneProd,
+                   fmt::format("prod environment `{}` cannot put its interface endpoints in one zone", e.name),
+                   dn.endpoint_zones.span, "tasks lose AWS APIs when that zone fails")
+                   .Help("remove `endpoint_zones: one`: prod keeps an endpoint interface in every AZ"));
+    n.endpoints_one_zone = false;
+  }
+}
+
 void BuildNetwork(Context& ctx, const config::EnvDoc& d, Environment& e) {
   Network& n = e.network;
   const auto& dn = d.network;
@@ -215,6 +270,7 @@ void BuildNetwork(Context& ctx, const config::EnvDoc& d, Environment& e) {
   BuildNatMode(ctx, dn, e);
   n.internet_egress = dn.internet_egress.set && dn.internet_egress.value;
   BuildEgress(ctx, dn, cidr_ok, n);
+  BuildEndpoints(ctx, dn, e);
   if (dn.flow_logs.enabled) n.flow_logs = dn.flow_logs.enabled.value;
   if (!n.flow_logs) {
     // A deliberate choice, located: scripts/scan accepts the missing flow log (checkov
@@ -254,6 +310,26 @@ void BuildIdentity(Context& ctx, const config::EnvDoc& d, Environment& e) {
                      near.empty() ? "expected nonprod or prod" : "did you mean `" + near + "`?")
                      .Help("set `realm: nonprod` or `realm: prod`"));
     }
+  }
+}
+
+/// `ha` and `container_insights`: on in the prod realm unless set. Prod may not turn `ha`
+/// off (E0213); turning Container Insights off there is allowed, with W0012.
+void BuildLayout(Context& ctx, const config::EnvDoc& d, Environment& e) {
+  const bool prod = e.realm == RealmKind::kProd;
+  e.ha = prod || (d.ha.set ? d.ha.value : false);
+  if (prod && d.ha.set && !d.ha.value)
+    ctx.Report(Bad(codes::kHaOffInProd, fmt::format("prod environment `{}` cannot turn `ha` off", e.name), d.ha.span,
+                   "the prod realm is always highly available")
+                   .Note("`ha: false` runs Aurora without a reader and one NAT gateway for every AZ")
+                   .Help("remove `ha: false`, or make the environment `realm: nonprod`"));
+  e.container_insights = d.container_insights.set ? d.container_insights.value : prod;
+  if (prod && !e.container_insights) {
+    Diagnostic w = Warning(codes::kWarnNoInsightsProd,
+                           fmt::format("prod environment `{}` turns Container Insights off", e.name));
+    w.Label(d.container_insights.span, "no running-task counts for its services");
+    w.Help("remove `container_insights: false`: unrouted apps then lose their tasks-low alarm (docs/Workloads.md)");
+    ctx.Report(std::move(w));
   }
 }
 
@@ -319,6 +395,7 @@ void BuildEnvironments(Context& ctx) {
   for (const auto& d : ctx.project.envs) {
     Environment e;
     BuildIdentity(ctx, d, e);
+    BuildLayout(ctx, d, e);
     BuildNetwork(ctx, d, e);
     BuildIngress(ctx, d, e);
     BuildProtection(ctx, d, e);
@@ -329,4 +406,72 @@ void BuildEnvironments(Context& ctx) {
             [](const Environment& a, const Environment& b) { return a.name < b.name; });
 }
 
+void WarnUnreachableApis(Context& ctx) {
+  for (const Environment& e : ctx.org.environments) {
+    const Network& n = e.network;
+    if (n.internet_egress || n.endpoints == EndpointMode::kAuto) continue;
+    const std::vector<std::string> made = InterfaceEndpoints(ctx.org, e);
+    std::vector<std::string> missing;
+    for (const std::string& s : NeededEndpoints(ctx.org, e))
+      if (std::find(made.begin(), made.end(), s) == made.end()) missing.push_back(s);
+    if (missing.empty()) continue;
+    auto doc = ctx.env_docs.find(e.name);
+    if (doc == ctx.env_docs.end()) continue;
+    const auto& dn = doc->second->network;
+    Diagnostic w = Warning(codes::kWarnEndpointsMissing,
+                           fmt::format("the tasks of environment `{}` cannot reach {}", e.name, List(missing, "and")));
+    w.Label(dn.endpoint_list ? dn.endpoint_list.span : dn.endpoints.span,
+            "no interface endpoint for it, and no internet egress");
+    w.Note("the tenants' tasks pull images (ecr.api, ecr.dkr), write logs (logs), send traces (xray) and read "
+           "secrets (secretsmanager)");
+    w.Help("write `endpoints: auto`, add the missing services, or turn on `internet_egress`");
+    ctx.Report(std::move(w));
+  }
+}
+
 }  // namespace eurus::model::build
+
+namespace eurus::model {
+
+const std::vector<std::string>& KnownEndpointServices() {
+  static const std::vector<std::string> v = {"ecr.api", "ecr.dkr", "logs", "monitoring",
+                                             "secretsmanager", "ssm", "sts", "xray"};
+  return v;
+}
+
+std::vector<std::string> NeededEndpoints(const Org& org, const Environment& env) {
+  bool apps = false, secrets = false;
+  for (const Tenant& t : org.tenants)
+    for (const Deployment& d : t.deployments) {
+      if (d.env != env.name) continue;
+      for (const App& a : d.apps) {
+        apps = true;
+        secrets = secrets || !a.secrets.empty();
+        for (const Resource& r : d.resources) {
+          const bool password = r.type == ResourceType::kPostgres || r.type == ResourceType::kMysql ||
+                                r.type == ResourceType::kDocumentDb;
+          if (password && std::find(a.uses.begin(), a.uses.end(), r.name) != a.uses.end()) secrets = true;
+        }
+      }
+    }
+  if (!apps) return {};
+  std::vector<std::string> v = {"ecr.api", "ecr.dkr", "logs", "xray"};
+  if (secrets) v.push_back("secretsmanager");
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+std::vector<std::string> InterfaceEndpoints(const Org& org, const Environment& env) {
+  switch (env.network.endpoints) {
+    case EndpointMode::kNone:
+      return {};
+    case EndpointMode::kList:
+      return env.network.endpoint_services;
+    case EndpointMode::kAuto:
+      break;
+  }
+  if (env.network.internet_egress) return {};
+  return NeededEndpoints(org, env);
+}
+
+}  // namespace eurus::model

@@ -17,6 +17,12 @@ namespace eurus::model {
 
 enum class RealmKind { kNonprod, kProd };
 enum class NatMode { kPerAz, kSingle };
+/// `network.endpoints`: which interface VPC endpoints the network unit creates.
+enum class EndpointMode {
+  kAuto,  ///< what the environment's tasks call (NeededEndpoints), none with internet egress
+  kNone,  ///< none: tasks reach AWS APIs through a NAT gateway or not at all
+  kList,  ///< exactly `Network::endpoint_services`
+};
 /// The kinds of data store, with their facts in catalog::Row(type).
 using ResourceType = catalog::StoreKind;
 
@@ -50,6 +56,11 @@ struct Network {
   std::vector<Cidr> platform_subnets;  ///< one per AZ, same order as `azs`
   std::vector<Cidr> egress_subnets;    ///< one per AZ when `egress` is set
   std::vector<Cidr> nat_subnets;       ///< one /28 per AZ when `internet_egress` (public NAT only)
+  EndpointMode endpoints = EndpointMode::kAuto;
+  std::vector<std::string> endpoint_services;  ///< kList: the services named (sorted, distinct)
+  /// `endpoint_zones: one`: interface endpoints in the first AZ only (the nonprod default;
+  /// E0214 in prod). Tasks in the other AZs reach them across zones.
+  bool endpoints_one_zone = false;
 };
 
 struct Environment {
@@ -73,6 +84,14 @@ struct Environment {
   /// `protection`, `protection: false` does not lift it in prod: a prod store can then be
   /// deleted on purpose, but never without a trace (docs/DataStores.md).
   bool retain = false;
+  /// The highly available layout, resolved once: `ha` when set, else on in the prod realm
+  /// (where `ha: false` is E0213). Off: Aurora clusters run a writer only and
+  /// `nat_gateways` defaults to `single` (docs/Configuration.md).
+  bool ha = false;
+  /// Container Insights on the tenants' ECS clusters: `container_insights` when set, else on
+  /// in the prod realm. Off: no ECS/ContainerInsights metrics; an unrouted app has no
+  /// tasks-low alarm (docs/Workloads.md).
+  bool container_insights = false;
   /// "<env>.<domain>": the environment's public hosted zone; empty when the org has no domain.
   std::string zone;
   int log_retention_days = 30;
@@ -228,5 +247,18 @@ enum class HostValidation {
   kManual,    ///< outside the zone (or no zone): its own certificate, DNS records added by hand
 };
 HostValidation ValidationOf(const std::string& host, const std::string& zone);
+
+/// The interface endpoint services eurus knows (`com.amazonaws.<region>.<service>`), the
+/// values `network.endpoints` may list.
+const std::vector<std::string>& KnownEndpointServices();
+/// What the tasks of the environment's tenants call at run time through an interface
+/// endpoint, sorted: nothing without apps; else ecr.api and ecr.dkr (image pulls; the layers
+/// come through the S3 gateway endpoint), logs (the awslogs driver), xray (the collector
+/// sidecar), and secretsmanager when an app injects secrets or uses a store whose password
+/// lives in Secrets Manager. Reads every tenant deployed in `env`.
+std::vector<std::string> NeededEndpoints(const Org& org, const Environment& env);
+/// The interface endpoints the network unit creates, sorted: `endpoints` resolved (`auto`:
+/// none with internet egress, else NeededEndpoints).
+std::vector<std::string> InterfaceEndpoints(const Org& org, const Environment& env);
 
 }  // namespace eurus::model

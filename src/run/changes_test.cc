@@ -168,12 +168,13 @@ TEST_F(ChangesGitTest, NetworkChangeBringsDependents) {
   EXPECT_EQ(ch.apply, (Ids{"dev/network", "dev/platform", "dev/tenant-hello", "dev/tenant-second"}));
 }
 
-// Given a tenant file removed, its unit should be reported removed and nothing applied.
+// Given a tenant file removed, its unit should be reported removed, and only the platform
+// unit changed (the dashboard's tenant selector lists the tenants with apps).
 TEST_F(ChangesGitTest, TenantRemoved) {
   fs::remove(dir_ / "tenants/second.yaml");
   auto ch = Changes();
   EXPECT_EQ(ch.changes.Ids(run::UnitChange::kRemoved), Ids{"dev/tenant-second"});
-  EXPECT_TRUE(ch.changes.Ids(run::UnitChange::kChanged).empty());
+  EXPECT_EQ(ch.changes.Ids(run::UnitChange::kChanged), Ids{"dev/platform"});
 }
 
 // Given a base without a configuration (the empty tree), every unit should be added.

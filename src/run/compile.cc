@@ -111,11 +111,14 @@ nlohmann::json EnvironmentFacts(const model::Org& org) {
   for (const auto& r : org.realms)
     envs[synth::CommonDir(r.kind)] = {{"account", r.common_account},
                                       {"deletion_protection", r.kind == model::RealmKind::kProd}};
-  for (const auto& e : org.environments)
+  for (const auto& e : org.environments) {
     envs[e.name] = {{"account", e.account},
                     {"azs", e.network.azs.size()},
                     {"rpo_hours", e.rpo_hours},
                     {"deletion_protection", e.protection}};
+    // `endpoint_zones: one` (nonprod): interface endpoints span one AZ on purpose (E0801).
+    if (e.network.endpoints_one_zone) envs[e.name]["endpoint_azs"] = 1;
+  }
   return envs;
 }
 

@@ -142,10 +142,8 @@ TEST_F(DataTest, EngineVersionsThatCannotDrift) {
         << ignored.dump();
     // The restore arguments stay ignored too.
     EXPECT_NE(std::find(ignored.begin(), ignored.end(), "snapshot_identifier"), ignored.end());
-    for (const char* n : {"_1", "_2"})
-      EXPECT_EQ(Resource(U(unit), "aws_rds_cluster_instance", name + std::string(n))
-                    ["auto_minor_version_upgrade"],
-                true);
+    for (const auto& [iname, instance] : ResourcesByName(U(unit), "aws_rds_cluster_instance"))
+      EXPECT_EQ(instance["auto_minor_version_upgrade"], true) << iname;
   }
   EXPECT_EQ(Resource(U("dev/tenant-blog"), "aws_rds_cluster", "posts")["engine_version"],
             "8.0.mysql_aurora.3.08.0");
@@ -160,9 +158,23 @@ TEST_F(DataTest, EngineVersionsThatCannotDrift) {
   EXPECT_FALSE(cache.contains("engine_version"));
 }
 
+// Given an environment that is not highly available (nonprod's default, `ha: false`), an
+// Aurora cluster should run a writer only, in the first AZ; prod keeps its reader.
+TEST_F(DataTest, AuroraWriterOnlyWithoutHa) {
+  Synth();
+  auto dev = ResourcesByName(U("dev/tenant-shop"), "aws_rds_cluster_instance");
+  ASSERT_EQ(dev.size(), 1u);
+  EXPECT_EQ(dev.at("orders_1")["availability_zone"], "eu-west-1a");
+  EXPECT_EQ(dev.at("orders_1")["promotion_tier"], 0);
+  EXPECT_EQ(ResourceCount(U("prod/tenant-shop"), "aws_rds_cluster_instance"), 2);
+  // DocumentDB keeps the instances the tenant asks for.
+  EXPECT_EQ(ResourceCount(U("dev/tenant-shop"), "aws_docdb_cluster_instance"), 3);
+}
+
 // Given a cluster, its writer and reader should be db.serverless in two different AZs, at
 // promotion tiers 0 and 1, private, with Performance Insights encrypted by the key.
 TEST_F(DataTest, AuroraWriterAndReaderInDifferentAzs) {
+  fs.files["environments/dev.yaml"] += "ha: true\n";
   Synth();
   for (const char* env : {"dev", "prod"}) {
     const tf::Unit& u = U(std::string(env) + "/tenant-shop");

@@ -1,8 +1,10 @@
 // <env>/network: the environment's shared network. One VPC; per AZ a platform subnet (ALB,
 // interface endpoints), an egress subnet with a private NAT gateway ("allowed range"), and
 // with internet egress a /28 NAT subnet holding a public NAT gateway. Tenant and data
-// subnets are not here: they live in the tenant units (tenant_network.cc), so onboarding a
-// tenant never edits this unit. See docs/Networking.md.
+// subnets are not here: they live in the tenant units (tenant_network.cc). Onboarding a
+// tenant edits this unit only where `endpoints: auto` adds the interface endpoints its
+// tasks need (the first tenant with apps, or the first that reads a secret) in an
+// environment without internet egress. See docs/Networking.md.
 
 #include <fmt/format.h>
 
@@ -21,10 +23,6 @@ namespace eurus::synth {
 namespace {
 
 using tf::Json;
-
-/// The interface endpoints Fargate tasks need without internet (AWS-NOTES, Network).
-constexpr const char* kInterfaceEndpoints[] = {"ecr.api", "ecr.dkr", "logs",       "secretsmanager",
-                                               "ssm",     "xray",    "sts", "monitoring"};
 
 
 Json NameTag(const std::string& name) { return {{"Name", name}}; }
@@ -257,7 +255,13 @@ struct Endpoints {
 };
 
 /// Interface endpoints in the platform subnets, reachable on 443 from the VPC, and the S3
-/// gateway endpoint.
+/// gateway endpoint (free; always there: ECR's image layers come through it). Which
+/// interface endpoints: model::InterfaceEndpoints (`network.endpoints`; docs/Networking.md).
+/// Fargate pulls from ECR through ecr.api, ecr.dkr and the S3 gateway, and reads injected
+/// secrets through secretsmanager (AWS ECS guide, "Migrating to Linux platform version
+/// 1.4.0", interface VPC endpoints). In every AZ, or with `endpoint_zones: one` in the
+/// first AZ only: the private DNS name resolves to that one interface from every AZ.
+/// The security group is kept without endpoints: tenant units reference it.
 Endpoints AddEndpoints(const NetworkScope& w, const tf::Ref& vpc, const PlatformSubnets& platform) {
   const std::string& org = w.org.name;
   tf::Ref sg = w.u.Resource("aws_security_group", "endpoints",
@@ -275,13 +279,15 @@ Endpoints AddEndpoints(const NetworkScope& w, const tf::Ref& vpc, const Platform
                 {"to_port", 443},
                 {"tags", NameTag(org + "-vpc-endpoints-https")}},
                w.o);
-  for (const char* service : kInterfaceEndpoints) {
+  Json subnet_ids = platform.ids;
+  if (w.net.endpoints_one_zone) subnet_ids = Json::array({platform.ids.at(0)});
+  for (const std::string& service : model::InterfaceEndpoints(w.org, w.env)) {
     w.u.Resource("aws_vpc_endpoint", BlockKey(service),
                  {{"vpc_id", vpc["id"]},
                   {"service_name", fmt::format("com.amazonaws.{}.{}", w.org.region, service)},
                   {"vpc_endpoint_type", "Interface"},
                   {"private_dns_enabled", true},
-                  {"subnet_ids", platform.ids},
+                  {"subnet_ids", subnet_ids},
                   {"security_group_ids", Json::array({sg["id"]})},
                   {"tags", NameTag(fmt::format("{}-{}", w.base, service))}},
                  w.o);
@@ -398,6 +404,11 @@ size_t AddNetwork(const Context& ctx, const model::Environment& env, std::vector
   tf::Unit u =
       ctx.NewUnit(env.name, env.account, env.name, tags::kPlatform, "network", tags::kPlatform);
   u.sources.insert(env.file);
+  // `endpoints: auto` reads the apps of every tenant deployed here.
+  if (env.network.endpoints == model::EndpointMode::kAuto && !env.network.internet_egress)
+    for (const model::Tenant& t : ctx.org.tenants)
+      for (const model::Deployment& d : t.deployments)
+        if (d.env == env.name) u.sources.insert(t.file);
   const NetworkScope w{.org = ctx.org,
                        .env = env,
                        .net = env.network,

@@ -145,7 +145,7 @@ TEST_F(NetworkTest, NoInternetPathByDefault) {
 // Given internet egress, public NAT gateways should sit in their own /28s that route to
 // the internet gateway, and tenant subnets reach them per AZ.
 TEST_F(NetworkTest, InternetEgressThroughPublicNat) {
-  DevNetwork("  internet_egress: true\n");
+  DevNetwork("  internet_egress: true\n  nat_gateways: per_az\n");
   Synth();
   const tf::Unit& n = U("dev/network");
   EXPECT_TRUE(Resource(n, "aws_subnet", "nat_eu_west_1a").contains("cidr_block"));
@@ -182,7 +182,7 @@ TEST_F(NetworkTest, InternetEgressThroughPublicNat) {
 
 // Given internet egress, the NAT subnets should come from the lock and overlap nothing.
 TEST_F(NetworkTest, InternetNatSubnetsComeFromTheLock) {
-  DevNetwork("  internet_egress: true\n");
+  DevNetwork("  internet_egress: true\n  nat_gateways: per_az\n");
   Synth();
   const model::Environment& env = *org->environment("dev");
   ASSERT_EQ(env.network.nat_subnets.size(), env.network.azs.size());
@@ -200,7 +200,7 @@ TEST_F(NetworkTest, InternetNatSubnetsComeFromTheLock) {
 // Given any configuration, data subnets should have no route at all (only the S3 gateway).
 TEST_F(NetworkTest, DataSubnetsNeverLeaveTheVpc) {
   DevNetwork(
-      "  internet_egress: true\n  egress:\n    cidr: 10.101.0.0/24\n    destinations: "
+      "  internet_egress: true\n  nat_gateways: per_az\n  egress:\n    cidr: 10.101.0.0/24\n    destinations: "
       "[192.168.0.0/16]\n");
   Synth();
   for (const auto& [id, tenant] :
@@ -222,35 +222,41 @@ TEST_F(NetworkTest, DataSubnetsNeverLeaveTheVpc) {
   }
 }
 
-// Given the endpoints, every interface endpoint should use private DNS in the platform
-// subnets, and S3 should be a gateway with a least-privilege policy.
-TEST_F(NetworkTest, Endpoints) {
+/// The services of the interface endpoints of `u` (com.amazonaws.<region>. left out), sorted.
+std::vector<std::string> InterfaceServices(const tf::Unit& u) {
+  std::vector<std::string> out;
+  for (const Json& e : Resources(u, "aws_vpc_endpoint"))
+    if (e["vpc_endpoint_type"] == "Interface")
+      out.push_back(e["service_name"].get<std::string>().substr(std::string("com.amazonaws.eu-west-1.").size()));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// A tenant `api` with one app in dev and prod, reading one secret.
+constexpr char kApiTenant[] =
+    "environments: [dev, prod]\n"
+    "apps:\n"
+    "  worker: { image: api/worker, cpu: 256, memory: 512, secrets: [token] }\n"
+    "overrides:\n"
+    "  prod:\n"
+    "    apps:\n"
+    "      worker: { replicas: { min: 2, max: 2 } }\n";
+
+// Given `endpoints: auto` (the default) and no tenant with apps, there should be no
+// interface endpoint, only the S3 gateway (free) with its least-privilege policy.
+TEST_F(NetworkTest, EndpointsAutoWithoutApps) {
   Synth();
-  const tf::Unit& n = U("dev/network");
-  auto eps = ResourcesByName(n, "aws_vpc_endpoint");
-  std::vector<std::string> services;
-  for (const auto& [name, e] : eps) {
-    services.push_back(e["service_name"]);
-    if (e["vpc_endpoint_type"] == "Gateway") continue;
-    EXPECT_TRUE(Matches(Json::parse(R"({"vpc_endpoint_type":"Interface","private_dns_enabled":true,
-        "subnet_ids":["${aws_subnet.platform_eu_west_1a.id}",
-                      "${aws_subnet.platform_eu_west_1b.id}"],
-        "security_group_ids":["${aws_security_group.endpoints.id}"]})"),
-                        e))
-        << name;
+  for (const char* env : {"dev/network", "prod/network"}) {
+    const tf::Unit& n = U(env);
+    EXPECT_EQ(InterfaceServices(n), std::vector<std::string>{}) << env;
+    EXPECT_EQ(ResourceCount(n, "aws_vpc_endpoint"), 1) << env;
   }
-  std::sort(services.begin(), services.end());
-  EXPECT_EQ(services, (std::vector<std::string>{
-                          "com.amazonaws.eu-west-1.ecr.api", "com.amazonaws.eu-west-1.ecr.dkr",
-                          "com.amazonaws.eu-west-1.logs", "com.amazonaws.eu-west-1.monitoring",
-                          "com.amazonaws.eu-west-1.s3",
-                          "com.amazonaws.eu-west-1.secretsmanager", "com.amazonaws.eu-west-1.ssm",
-                          "com.amazonaws.eu-west-1.sts", "com.amazonaws.eu-west-1.xray"}));
+  const tf::Unit& n = U("dev/network");
   EXPECT_TRUE(HasResource(
       n, "aws_vpc_security_group_ingress_rule",
       R"({"security_group_id":"${aws_security_group.endpoints.id}","cidr_ipv4":"10.1.0.0/16",
                               "from_port":443,"to_port":443,"ip_protocol":"tcp"})"));
-  Json s3 = eps.at("s3");
+  Json s3 = ResourcesByName(n, "aws_vpc_endpoint").at("s3");
   EXPECT_EQ(s3["vpc_endpoint_type"], "Gateway");
   EXPECT_FALSE(s3.contains("route_table_ids"));  // associations only
   Json policy = Json::parse(s3["policy"].get<std::string>());
@@ -272,6 +278,75 @@ TEST_F(NetworkTest, Endpoints) {
       t, "aws_vpc_endpoint_route_table_association",
       R"({"vpc_endpoint_id":"${data.terraform_remote_state.network.outputs.s3_endpoint_id}",
                               "route_table_id":"${aws_route_table.shop_eu_west_1a.id}"})"));
+}
+
+// Given apps without internet egress, `auto` should create what their tasks call: image
+// pulls, logs, traces, and Secrets Manager for the injected secret; in nonprod in the first
+// AZ only (`endpoint_zones` defaults to one), in prod in every AZ; and the network unit then
+// reads the tenant's file.
+TEST_F(NetworkTest, EndpointsAutoFollowTheApps) {
+  fs.files["tenants/api.yaml"] = kApiTenant;
+  Synth();
+  const std::vector<std::string> all = {"ecr.api", "ecr.dkr", "logs", "secretsmanager", "xray"};
+  EXPECT_EQ(InterfaceServices(U("dev/network")), all);
+  EXPECT_EQ(InterfaceServices(U("prod/network")), all);
+  for (const Json& e : Resources(U("dev/network"), "aws_vpc_endpoint")) {
+    if (e["vpc_endpoint_type"] != "Interface") continue;
+    EXPECT_TRUE(Matches(Json::parse(R"({"private_dns_enabled":true,
+        "subnet_ids":["${aws_subnet.platform_eu_west_1a.id}"],
+        "security_group_ids":["${aws_security_group.endpoints.id}"]})"),
+                        e));
+  }
+  for (const Json& e : Resources(U("prod/network"), "aws_vpc_endpoint"))
+    if (e["vpc_endpoint_type"] == "Interface") {
+      EXPECT_EQ(e["subnet_ids"].size(), 3u);
+    }
+  EXPECT_TRUE(U("dev/network").sources.count("tenants/api.yaml"));
+  // No secret and no database: no Secrets Manager endpoint.
+  fs.files["tenants/api.yaml"] = "environments: [dev]\napps:\n  worker: { image: api/worker, cpu: 256, memory: 512 }\n";
+  Synth();
+  EXPECT_EQ(InterfaceServices(U("dev/network")),
+            (std::vector<std::string>{"ecr.api", "ecr.dkr", "logs", "xray"}));
+  // An app using a Postgres reads its password from Secrets Manager.
+  fs.files["tenants/shop.yaml"] +=
+      "apps:\n  web: { image: shop/web, cpu: 256, memory: 512, uses: [orders] }\n";
+  Synth();
+  EXPECT_EQ(InterfaceServices(U("dev/network")), all);
+  // `endpoint_zones: all` puts them in every AZ in nonprod too.
+  DevNetwork("  endpoint_zones: all\n");
+  Synth();
+  for (const Json& e : Resources(U("dev/network"), "aws_vpc_endpoint"))
+    if (e["vpc_endpoint_type"] == "Interface") {
+      EXPECT_EQ(e["subnet_ids"].size(), 2u);
+    }
+}
+
+// Given internet egress, `auto` should create no interface endpoint (AWS APIs are reached
+// through the NAT gateway); a list or `none` should be taken as written.
+TEST_F(NetworkTest, EndpointsAutoNoneWithInternetEgressListAndNone) {
+  fs.files["tenants/api.yaml"] = kApiTenant;
+  DevNetwork("  internet_egress: true\n");
+  Synth();
+  EXPECT_EQ(InterfaceServices(U("dev/network")), std::vector<std::string>{});
+  DevNetwork("  endpoints: [logs, ecr.api, logs]\n");
+  Synth();
+  EXPECT_EQ(InterfaceServices(U("dev/network")), (std::vector<std::string>{"ecr.api", "logs"}));
+  fs.files["environments/prod.yaml"] += "  endpoints: none\n";
+  Synth();
+  EXPECT_EQ(InterfaceServices(U("prod/network")), std::vector<std::string>{});
+  EXPECT_EQ(ResourceCount(U("prod/network"), "aws_security_group"), 1);  // kept for the tenants
+}
+
+// Given no `nat_gateways`, a nonprod environment (`ha` off) should get one NAT gateway and a
+// highly available one (`ha: true`, or prod) one per AZ.
+TEST_F(NetworkTest, NatGatewaysFollowHa) {
+  DevNetwork("  internet_egress: true\n");
+  Synth();
+  EXPECT_EQ(ResourceCount(U("dev/network"), "aws_nat_gateway"), 1);
+  EXPECT_EQ(ResourceCount(U("prod/network"), "aws_nat_gateway"), 3);
+  fs.files["environments/dev.yaml"] += "ha: true\n";
+  Synth();
+  EXPECT_EQ(ResourceCount(U("dev/network"), "aws_nat_gateway"), 2);
 }
 
 // Given any environment, the default security group should be managed with no rules.
@@ -341,7 +416,7 @@ TEST_F(NetworkTest, FlowLogsOff) {
 
 // Given every configuration, no subnet should hand out public IPs.
 TEST_F(NetworkTest, NoPublicIpsOnLaunch) {
-  DevNetwork("  internet_egress: true\n");
+  DevNetwork("  internet_egress: true\n  nat_gateways: per_az\n");
   Synth();
   int subnets = 0;
   for (const auto& u : units) {
@@ -431,7 +506,7 @@ TEST_F(NetworkTest, TenantSubnetsFromTheLock) {
 // should carry its origin, and every taggable block a Name tag.
 TEST_F(NetworkTest, OutputsOriginsAndNames) {
   DevNetwork(
-      "  internet_egress: true\n  egress:\n    cidr: 10.101.0.0/24\n    destinations: "
+      "  internet_egress: true\n  nat_gateways: per_az\n  egress:\n    cidr: 10.101.0.0/24\n    destinations: "
       "[192.168.0.0/16]\n"
       "    transit_gateway_id: tgw-0123456789abcdef0\n");
   Synth();

@@ -3,7 +3,8 @@
 // Backup vault, role and plans that back up the tenants' data stores (copied to the realm's
 // central vault), and the RDS enhanced monitoring role. With `domain`: the public zone
 // <env>.<domain>. Once a tenant routes an app in the environment: the shared internal ALB
-// and what serves it (platform_alb.cc), and the platform dashboard. Then the edge ingress
+// and what serves it (platform_alb.cc), and the environment's dashboard with its tenant
+// selector (platform_dashboard.cc). Then the edge ingress
 // (ingress.cc). Tenant units read the outputs named in contract.h. See docs/Platform.md and
 // docs/DisasterRecovery.md.
 
@@ -197,56 +198,6 @@ std::pair<tf::Ref, tf::Ref> AddAccessLogBucket(const PlatformScope& w, const tf:
                        {"bucket_key_enabled", true}},
                       Json::array({std::move(delivery_writes)}), env.log_retention_days, w.protect,
                       w.o);
-}
-
-/// The widgets of the platform dashboard: the ALB (when there is one) and the NAT gateways
-/// (when the network has any; found by a metric search, the account holds only this
-/// environment's).
-std::string DashboardBody(const model::Org& org, const model::Environment& env,
-                          const std::optional<tf::Ref>& alb) {
-  Json widgets = Json::array();
-  int y = 0;
-  auto widget = [&](const std::string& title, Json metrics, Json extra = Json::object()) {
-    Json props = {{"title", title},   {"region", org.region}, {"view", "timeSeries"},
-                  {"stacked", false}, {"period", 300},        {"metrics", std::move(metrics)}};
-    for (auto& [k, v] : extra.items()) props[k] = v;
-    const int x = widgets.size() % 2 == 0 ? 0 : 12;
-    widgets.push_back({{"type", "metric"},
-                       {"x", x},
-                       {"y", y},
-                       {"width", 12},
-                       {"height", 6},
-                       {"properties", props}});
-    if (x == 12) y += 6;
-  };
-  if (alb) {
-    const std::string lb = (*alb)["arn_suffix"];
-    auto metric = [&](const char* name, const char* stat) {
-      return Json::array({"AWS/ApplicationELB", name, "LoadBalancer", lb, {{"stat", stat}}});
-    };
-    widget("ALB requests", Json::array({metric("RequestCount", "Sum")}));
-    widget("ALB 5xx", Json::array({metric("HTTPCode_ELB_5XX_Count", "Sum"),
-                                   metric("HTTPCode_Target_5XX_Count", "Sum")}));
-    widget("ALB target response time",
-           Json::array({metric("TargetResponseTime", "p99"), metric("TargetResponseTime", "p50")}));
-    widget("ALB connections", Json::array({metric("ActiveConnectionCount", "Sum"),
-                                           metric("RejectedConnectionCount", "Sum")}));
-  }
-  if (env.network.egress || env.network.internet_egress) {
-    auto search = [](const char* id, const char* name) {
-      Json expression = Json::object();
-      expression["id"] = id;
-      expression["expression"] = fmt::format(
-          "SEARCH('{{AWS/NATGateway,NatGatewayId}} MetricName=\"{}\"', 'Sum', 300)", name);
-      return Json::array({expression});
-    };
-    widget("NAT bytes out to destinations",
-           Json::array({search("bytes", "BytesOutToDestination")}));
-    widget("NAT errors and drops", Json::array({search("ports", "ErrorPortAllocation"),
-                                                search("drops", "PacketsDropCount")}));
-  }
-  if (widgets.empty()) return {};
-  return Json{{"widgets", std::move(widgets)}}.dump();
 }
 
 /// The role AWS Backup assumes, with the AWS managed policies made for it (scoped to what
@@ -544,6 +495,10 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
   tf::Unit u =
       ctx.NewUnit(env.name, env.account, env.name, tags::kPlatform, kPlatformUnit, tags::kPlatform);
   u.sources.insert(env.file);
+  // The dashboard's tenant selector lists the tenants with apps here.
+  for (const model::Tenant& t : ctx.org.tenants)
+    for (const model::Deployment& d : t.deployments)
+      if (d.env == env.name && !d.apps.empty()) u.sources.insert(t.file);
   const PlatformScope w{.ctx = ctx,
                         .org = ctx.org,
                         .env = env,

@@ -43,6 +43,13 @@ SharedAlb AddSharedAlb(const PlatformScope& w, const std::optional<tf::Ref>& zon
                        const tf::Ref& access_bucket, const tf::Ref& access_policy,
                        const tf::Ref& topic);
 
+/// The body of the environment's dashboard (platform_dashboard.cc): the ALB (when there is
+/// one), the NAT gateways (when there are), and a section for the tenant the selector
+/// chooses among those with apps in `env`. Empty when there is nothing to show. Reads every
+/// tenant of `env` (their names), like the rest of the platform unit.
+std::string DashboardBody(const model::Org& org, const model::Environment& env,
+                          const std::optional<tf::Ref>& alb);
+
 /// "shop.dev.acme.example.com" → "host_shop_dev_acme_example_com": the block name part of
 /// a route host (its certificate, validation record, listener certificate, alias records).
 /// Hosts hold no '_', so two hosts never share a block name (hyphens are kept: Terraform

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <set>
 #include <stdexcept>
 
 #include "check/codes.h"
@@ -112,9 +115,10 @@ TEST_F(PlatformTest, OneUnitPerEnvironmentAfterItsNetwork) {
                                                                    "common-" + realm + "/backup"}));
     EXPECT_EQ(units[platform].providers.at(0).default_tags.at(tags::kTenant), tags::kPlatform);
   }
-  // The hosts come from the tenants: their files feed the unit.
+  // The hosts and the dashboard's tenant selector come from the tenants: their files feed
+  // the unit (jobs has an app in qa, though no route).
   EXPECT_TRUE(U("dev/platform").sources.count("tenants/blog.yaml"));
-  EXPECT_FALSE(U("qa/platform").sources.count("tenants/jobs.yaml"));
+  EXPECT_TRUE(U("qa/platform").sources.count("tenants/jobs.yaml"));
 }
 
 // Given an environment, its key should rotate, be named alias/<org>-<env>, and let exactly
@@ -454,26 +458,63 @@ TEST_F(PlatformTest, AlbAlarmsNotifyTheTopic) {
 }
 
 // Given the ALB (and in prod NAT gateways), the dashboard body should be JSON whose widgets
-// read this ALB's metrics, and the NAT gateways' where there are any.
+// read this ALB's metrics, and the NAT gateways' where there are any; then one tenant
+// section, written for the first tenant's cluster, which a pattern variable (the Tenant
+// selector, one choice per tenant with apps) rewrites to the chosen tenant's.
 TEST_F(PlatformTest, Dashboard) {
   Synth();
-  Json dev = Json::parse(
-      Resource(U("dev/platform"), "aws_cloudwatch_dashboard", "platform")["dashboard_body"]
-          .get<std::string>());
-  ASSERT_EQ(dev["widgets"].size(), 4u);
+  const std::string dev_text =
+      Resource(U("dev/platform"), "aws_cloudwatch_dashboard", "platform")["dashboard_body"].get<std::string>();
+  Json dev = Json::parse(dev_text);
+  ASSERT_EQ(dev["widgets"].size(), 11u);  // ALB 4, heading, CPU, memory, target groups 4
   EXPECT_EQ(dev["widgets"][0]["properties"]["metrics"][0],
             Json::parse(
                 R"(["AWS/ApplicationELB","RequestCount","LoadBalancer","${aws_lb.main.arn_suffix}",
                             {"stat":"Sum"}])"));
   EXPECT_EQ(dev["widgets"][2]["properties"]["metrics"][0][4], Json::parse(R"({"stat":"p99"})"));
+  EXPECT_EQ(dev["widgets"][4]["type"], "text");
+  EXPECT_EQ(dev["widgets"][5]["properties"]["metrics"][0][0]["expression"],
+            "SEARCH('{AWS/ECS,ClusterName,ServiceName} ClusterName=\"acme-blog\" "
+            "MetricName=\"CPUUtilization\"', 'Average', 300)");
+  EXPECT_EQ(dev["variables"], Json::parse(R"([{"type":"pattern","pattern":"acme-blog","id":"tenant",
+      "label":"Tenant","inputType":"select","visible":true,"defaultValue":"acme-blog",
+      "values":[{"label":"blog","value":"acme-blog"},{"label":"shop","value":"acme-shop"}]}])"));
+  // Container Insights is off in dev: no running-task widget.
+  EXPECT_EQ(dev_text.find("RunningTaskCount"), std::string::npos);
+  for (const char* t : {"tenants/blog.yaml", "tenants/shop.yaml"})
+    EXPECT_TRUE(U("dev/platform").sources.count(t)) << t;
   Json prod = Json::parse(
       Resource(U("prod/platform"), "aws_cloudwatch_dashboard", "platform")["dashboard_body"]
           .get<std::string>());
-  ASSERT_EQ(prod["widgets"].size(), 6u);
+  ASSERT_EQ(prod["widgets"].size(), 14u);  // + NAT 2, running tasks
   EXPECT_EQ(
       prod["widgets"][4]["properties"]["metrics"][0][0]["expression"],
       "SEARCH('{AWS/NATGateway,NatGatewayId} MetricName=\"BytesOutToDestination\"', 'Sum', 300)");
-  for (const Json& w : prod["widgets"]) EXPECT_EQ(w["properties"]["region"], "eu-west-1");
+  EXPECT_EQ(prod["variables"][0]["values"].size(), 1u);
+  for (const Json& w : prod["widgets"])
+    if (w["type"] == "metric") {
+      EXPECT_EQ(w["properties"]["region"], "eu-west-1");
+    }
+  // Widgets never overlap: each row holds two half-width widgets or one text.
+  std::set<std::pair<int, int>> cells;
+  for (const Json& w : prod["widgets"])
+    EXPECT_TRUE(cells.insert({w["x"].get<int>(), w["y"].get<int>()}).second) << w.dump();
+}
+
+// Given more tenants than the drop-down holds, the selector should become a text box (the
+// body does not grow with the tenants).
+TEST_F(PlatformTest, DashboardSelectorDegradesToInput) {
+  fs.files["environments/qa.yaml"] += "  tenant_subnet_size: 27\n  data_subnet_size: 28\n";
+  for (int i = 0; i < 101; ++i)
+    fs.files[fmt::format("tenants/t{:03}.yaml", i)] =
+        "environments: [qa]\napps:\n  worker: { image: t/worker, cpu: 256, memory: 512 }\n";
+  Synth();
+  Json qa = Json::parse(
+      Resource(U("qa/platform"), "aws_cloudwatch_dashboard", "platform")["dashboard_body"]
+          .get<std::string>());
+  EXPECT_EQ(qa["variables"][0]["inputType"], "input");
+  EXPECT_FALSE(qa["variables"][0].contains("values"));
+  EXPECT_EQ(qa["widgets"].size(), 3u);  // heading, CPU, memory
 }
 
 // Given an environment without routed apps, there should be no ALB nor anything serving it
@@ -484,8 +525,12 @@ TEST_F(PlatformTest, NoAlbWithoutRoutedApps) {
   Synth();
   const tf::Unit& p = U("qa/platform");
   for (const char* type : {"aws_lb", "aws_lb_listener", "aws_acm_certificate",
-                           "aws_cloudwatch_metric_alarm", "aws_cloudwatch_dashboard"})
+                           "aws_cloudwatch_metric_alarm"})
     EXPECT_EQ(ResourceCount(p, type), 0) << type;
+  // The dashboard shows the tenants' services only.
+  const std::string qa_dashboard =
+      Resource(p, "aws_cloudwatch_dashboard", "platform")["dashboard_body"].get<std::string>();
+  EXPECT_EQ(qa_dashboard.find("ApplicationELB"), std::string::npos);
   EXPECT_EQ(ResourceCount(p, "aws_s3_bucket"), 1);
   EXPECT_FALSE(Resource(p, "aws_s3_bucket", "access_logs").is_null());
   for (const char* name : {platform_out::kListenerArn, platform_out::kAlbArnSuffix}) {

@@ -1,7 +1,7 @@
 // postgres and mysql: Aurora Serverless v2. The cluster in a subnet group over every AZ, its
 // TLS-only parameter group with the engine's logs switched on, and two db.serverless
 // instances in different AZs (writer at promotion tier 0, reader at 1: failover promotes the
-// reader). Backups: automated (continuous) and the environment's AWS Backup snapshot plan.
+// reader); the writer only in an environment with `ha: false`. Backups: automated (continuous) and the environment's AWS Backup snapshot plan.
 // The kinds' facts (fields, ports, policy) are their rows in catalog/store_kinds.h.
 
 #include <fmt/format.h>
@@ -120,7 +120,10 @@ void AddAurora(const Inputs& in, tf::Unit& u, const model::Resource& r) {
   // Enhanced monitoring's role is the platform unit's, known by name.
   const std::string monitoring_role = fmt::format("arn:aws:iam::{}:role/{}", in.env.account,
                                                   naming::RdsMonitoringRole(org.name).value);
-  for (int n = 1; n <= 2; ++n) {
+  // A writer and a reader in another AZ; the writer only where the environment is not
+  // highly available (`ha: false`, nonprod): the reader endpoint then resolves to the writer.
+  const int instances = in.env.ha ? 2 : 1;
+  for (int n = 1; n <= instances; ++n) {
     const std::string instance = naming::DbInstance(cluster_name, n).value;
     u.Resource("aws_rds_cluster_instance", fmt::format("{}_{}", k, n),
                {{"identifier", instance},

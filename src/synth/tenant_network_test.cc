@@ -109,7 +109,7 @@ TEST_F(TenantNetworkTest, NoRoutesByDefault) {
 // private NAT gateway, and the app security group should allow all traffic to them.
 TEST_F(TenantNetworkTest, EgressDestinations) {
   fs.files["environments/dev.yaml"] +=
-      "  egress:\n    cidr: 10.101.0.0/24\n    destinations: [192.168.0.0/16]\n";
+      "  nat_gateways: per_az\n  egress:\n    cidr: 10.101.0.0/24\n    destinations: [192.168.0.0/16]\n";
   Synth();
   const tf::Unit& t = U("dev/tenant-shop");
   EXPECT_EQ(Names(t, "aws_route"),

@@ -3,8 +3,8 @@
 // sidecar), service in the tenant subnets of every AZ, autoscaling, alarms, and for apps
 // with a route a target group, listener rules on the environment's shared ALB and the app
 // security group's rule admitting the ALB; the app group's rules out to the ALB's listeners
-// (for every tenant with apps). Then the tenant's secrets, alarm topic and
-// dashboard. Everything here belongs to one tenant and reads the shared platform through
+// (for every tenant with apps). Then the tenant's secrets and alarm topic (the tenant's
+// dashboard is a selection of the platform unit's, platform.cc). Everything here belongs to one tenant and reads the shared platform through
 // <env>/platform's outputs (contract.h). What an app's tasks run with (log group, image
 // parameter, roles, task definition) is in workloads_task.cc. See docs/Workloads.md.
 
@@ -26,18 +26,6 @@
 namespace eurus::synth {
 namespace workloads {
 namespace {
-
-/// One metric of a dashboard widget: [namespace, name, dim, value, ..., {options}].
-Json Metric(const std::string& ns, const std::string& name,
-            const std::vector<std::pair<std::string, std::string>>& dims, Json options = nullptr) {
-  Json m = Json::array({ns, name});
-  for (const auto& [k, v] : dims) {
-    m.push_back(k);
-    m.push_back(v);
-  }
-  if (!options.is_null()) m.push_back(std::move(options));
-  return m;
-}
 
 /// Routed apps need the platform's listener: its output exists once a tenant routes an app.
 void RequireListener(const model::Environment& env, const model::Tenant& tenant,
@@ -78,16 +66,18 @@ TenantScope MakeTenantScope(const Context& ctx, const model::Environment& env,
       .topics = Json::array({pf.Output(platform_out::kAlarmTopicArn)}),
       .secrets = {},
       .alb_ports = {},
-      .widgets = Json::array(),
   };
 }
 
-/// The tenant's cluster: Fargate only; ECS Exec off (no shell into tasks).
+/// The tenant's cluster: Fargate only; ECS Exec off (no shell into tasks); Container
+/// Insights as the environment sets it (`container_insights`: on in prod; its metrics are
+/// billed per cluster, service and task).
 EcsCluster AddCluster(const TenantScope& w) {
+  const char* insights = w.env.container_insights ? "enabled" : "disabled";
   tf::Ref cluster = w.unit.Resource(
       "aws_ecs_cluster", w.t,
       {{"name", w.cluster_name},
-       {"setting", Json::array({{{"name", "containerInsights"}, {"value", "enabled"}}})},
+       {"setting", Json::array({{{"name", "containerInsights"}, {"value", insights}}})},
        {"tags", {{"Name", w.cluster_name}}}},
       w.o_tenant);
   tf::Ref capacity = w.unit.Resource(
@@ -263,7 +253,40 @@ void AddAlarm(const TenantScope& w, AppScope& app, const std::string& what,
                                            app.k + "_" + BlockKey(what), std::move(body), app.o));
 }
 
-/// Alarms on the service: CPU, memory, and too few running tasks.
+/// Too few tasks: for a routed app, fewer healthy targets than `replicas.min` (the ALB's
+/// HealthyHostCount, a free metric that also counts a running task failing its health
+/// checks as missing); for an unrouted app, fewer running tasks (RunningTaskCount, which
+/// only Container Insights publishes: without it the app has no such alarm,
+/// docs/Workloads.md). None for an app scaled to zero.
+void AddTasksLowAlarm(const TenantScope& w, AppScope& app) {
+  const model::App& a = app.a;
+  if (a.replicas_min <= 0 || (!app.tg && !w.env.container_insights)) return;
+  Json body = {{"statistic", "Minimum"},
+               {"period", 60},
+               {"evaluation_periods", 5},
+               {"datapoints_to_alarm", 5},
+               {"comparison_operator", "LessThanThreshold"},
+               {"threshold", a.replicas_min},
+               {"treat_missing_data", "missing"}};
+  std::string what;
+  if (app.tg) {
+    what = "healthy targets";
+    body.update({{"namespace", "AWS/ApplicationELB"},
+                 {"metric_name", "HealthyHostCount"},
+                 {"dimensions", {{"TargetGroup", (*app.tg)["arn_suffix"]}, {"LoadBalancer", app.alb_suffix}}}});
+  } else {
+    what = "running tasks";
+    body.update({{"namespace", "ECS/ContainerInsights"},
+                 {"metric_name", "RunningTaskCount"},
+                 {"dimensions", {{"ClusterName", w.cluster_name}, {"ServiceName", app.service_name}}}});
+  }
+  AddAlarm(w, app, "tasks-low",
+           fmt::format("{}/{}: fewer than {} {} for 5 minutes (docs/Workloads.md)", w.t, a.name,
+                       a.replicas_min, what),
+           std::move(body));
+}
+
+/// Alarms on the service: CPU, memory, and too few tasks.
 void AddServiceAlarms(const TenantScope& w, AppScope& app) {
   const model::App& a = app.a;
   const Json service_dims = {{"ClusterName", w.cluster_name}, {"ServiceName", app.service_name}};
@@ -284,20 +307,7 @@ void AddServiceAlarms(const TenantScope& w, AppScope& app) {
   };
   high("cpu-high", "CPU", "CPUUtilization");
   high("memory-high", "memory", "MemoryUtilization");
-  if (a.replicas_min > 0)
-    AddAlarm(w, app, "tasks-low",
-             fmt::format("{}/{}: fewer than {} running tasks for 5 minutes (docs/Workloads.md)",
-                         w.t, a.name, a.replicas_min),
-             {{"namespace", "ECS/ContainerInsights"},
-              {"metric_name", "RunningTaskCount"},
-              {"dimensions", service_dims},
-              {"statistic", "Minimum"},
-              {"period", 60},
-              {"evaluation_periods", 5},
-              {"datapoints_to_alarm", 5},
-              {"comparison_operator", "LessThanThreshold"},
-              {"threshold", a.replicas_min},
-              {"treat_missing_data", "missing"}});
+  AddTasksLowAlarm(w, app);
 }
 
 /// Alarms on the target group of a routed app: unhealthy targets, 5xx, p99 latency.
@@ -439,57 +449,6 @@ void AddScaling(const TenantScope& w, const AppScope& app, const EcsCluster& clu
            fmt::format("{}/{}", app.alb_suffix, (*app.tg)["arn_suffix"]));
 }
 
-/// The app's row of the tenant dashboard: CPU and memory, running tasks, and for routed
-/// apps the target group's requests, errors, health and latency.
-void AddAppWidgets(TenantScope& w, const AppScope& app) {
-  const std::string& name = app.a.name;
-  const int y = static_cast<int>(app.index) * 6;
-  const std::vector<std::pair<std::string, std::string>> sd = {{"ClusterName", w.cluster_name},
-                                                               {"ServiceName", app.service_name}};
-  auto widget = [&](int x, const std::string& title, Json metrics, const std::string& stat,
-                    int period) {
-    w.widgets.push_back({{"type", "metric"},
-                         {"x", x},
-                         {"y", y},
-                         {"width", 8},
-                         {"height", 6},
-                         {"properties",
-                          {{"title", title},
-                           {"region", w.org.region},
-                           {"view", "timeSeries"},
-                           {"stat", stat},
-                           {"period", period},
-                           {"metrics", std::move(metrics)}}}});
-  };
-  widget(0, name + ": CPU and memory (%)",
-         Json::array({Metric("AWS/ECS", "CPUUtilization", sd),
-                      Metric("AWS/ECS", "MemoryUtilization", sd)}),
-         "Average", 300);
-  widget(8, name + ": running tasks",
-         Json::array({Metric("ECS/ContainerInsights", "RunningTaskCount", sd)}), "Minimum", 60);
-  if (!app.tg) return;
-  const std::vector<std::pair<std::string, std::string>> td_dims = {
-      {"TargetGroup", (*app.tg)["arn_suffix"]}, {"LoadBalancer", app.alb_suffix}};
-  widget(16, name + ": requests, 5xx, unhealthy targets, p99 latency (s)",
-         Json::array({Metric("AWS/ApplicationELB", "RequestCount", td_dims, {{"stat", "Sum"}}),
-                      Metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", td_dims,
-                             {{"stat", "Sum"}}),
-                      Metric("AWS/ApplicationELB", "UnHealthyHostCount", td_dims,
-                             {{"stat", "Maximum"}}),
-                      Metric("AWS/ApplicationELB", "TargetResponseTime", td_dims,
-                             {{"stat", "p99"}, {"yAxis", "right"}})}),
-         "Sum", 60);
-}
-
-/// The tenant dashboard: the rows of all its apps.
-void AddDashboard(const TenantScope& w) {
-  const std::string dashboard = naming::TenantDashboard(w.org.name, w.t).value;
-  w.unit.Resource(
-      "aws_cloudwatch_dashboard", w.t,
-      {{"dashboard_name", dashboard}, {"dashboard_body", Json{{"widgets", w.widgets}}.dump()}},
-      w.o_tenant);
-}
-
 }  // namespace
 
 std::string Literal(const std::string& s) {
@@ -526,9 +485,7 @@ void AddTenantWorkloads(const Context& ctx, const model::Environment& env,
     workloads::AddTargetAlarms(w, app);
     const tf::Ref svc = workloads::AddService(w, app, cluster, td);
     workloads::AddScaling(w, app, cluster, svc);
-    workloads::AddAppWidgets(w, app);
   }
-  workloads::AddDashboard(w);
 }
 
 }  // namespace eurus::synth

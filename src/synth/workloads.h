@@ -44,8 +44,6 @@ struct TenantScope {
   std::map<std::string, tf::Ref> secrets;
   /// Distinct routed ports → the route of the app that opened it first.
   std::map<int, tf::Origin> alb_ports;
-  /// The tenant dashboard's widgets, a row per app (AddAppWidgets).
-  Json widgets = Json::array();
 };
 
 /// The tenant's ECS cluster and its capacity providers.

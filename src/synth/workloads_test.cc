@@ -115,14 +115,14 @@ Json Container(const Json& defs, const std::string& name) {
 const std::string kPlatformOut = "${data.terraform_remote_state.platform.outputs.";
 
 // Given a tenant with apps, we should get one cluster with both Fargate capacity providers,
-// Container Insights, and no ECS Exec.
+// Container Insights as the environment sets it (off in nonprod), and no ECS Exec.
 TEST_F(WorkloadsTest, ClusterPerTenantWithFargateAndSpot) {
   Synth();
   const tf::Unit& t = U("dev/tenant-shop");
   EXPECT_EQ(ResourceCount(t, "aws_ecs_cluster"), 1);
   EXPECT_TRUE(HasResource(
       t, "aws_ecs_cluster",
-      R"({"name":"acme-shop","setting":[{"name":"containerInsights","value":"enabled"}]})"));
+      R"({"name":"acme-shop","setting":[{"name":"containerInsights","value":"disabled"}]})"));
   EXPECT_FALSE(Resource(t, "aws_ecs_cluster", "shop").contains("configuration"));
   Json cp = Resource(t, "aws_ecs_cluster_capacity_providers", "shop");
   EXPECT_EQ(cp["cluster_name"], "${aws_ecs_cluster.shop.name}");
@@ -698,11 +698,15 @@ TEST_F(WorkloadsTest, AlarmsToTopics) {
     EXPECT_EQ(a["ok_actions"], topics) << name;
   }
   EXPECT_FALSE(alarms.count("shop_worker_tasks_low"));
+  // A routed app counts its healthy targets (a free ALB metric, with or without Container
+  // Insights).
   EXPECT_TRUE(
       HasResource(t, "aws_cloudwatch_metric_alarm",
-                  R"({"alarm_name":"acme-shop-web-tasks-low","namespace":"ECS/ContainerInsights",
-                              "metric_name":"RunningTaskCount","comparison_operator":"LessThanThreshold","threshold":1,
-                              "dimensions":{"ClusterName":"acme-shop","ServiceName":"acme-shop-web"}})"));
+                  R"({"alarm_name":"acme-shop-web-tasks-low","namespace":"AWS/ApplicationELB",
+                              "metric_name":"HealthyHostCount","comparison_operator":"LessThanThreshold","threshold":1,
+                              "statistic":"Minimum",
+                              "dimensions":{"TargetGroup":"${aws_lb_target_group.shop_web.arn_suffix}",
+                                            "LoadBalancer":"${data.terraform_remote_state.platform.outputs.alb_arn_suffix}"}})"));
   EXPECT_TRUE(HasResource(
       t, "aws_cloudwatch_metric_alarm",
       R"({"alarm_name":"acme-shop-web-cpu-high","namespace":"AWS/ECS","metric_name":"CPUUtilization"})"));
@@ -736,20 +740,41 @@ TEST_F(WorkloadsTest, AlarmsToTopics) {
     EXPECT_EQ(a["alarm_actions"], Json::array({kPlatformOut + "alarm_topic_arn}"}));
 }
 
-// Given a tenant, we should get one dashboard with a row per app, routed apps with ALB
-// metrics of their own target group.
-TEST_F(WorkloadsTest, Dashboard) {
+// Given tenants with apps, no tenant unit should hold a dashboard: the environment's one
+// dashboard (platform unit) shows each tenant through its selector.
+TEST_F(WorkloadsTest, NoTenantDashboard) {
+  Synth();
+  EXPECT_EQ(ResourceCount(U("dev/tenant-shop"), "aws_cloudwatch_dashboard"), 0);
+  EXPECT_EQ(ResourceCount(U("prod/tenant-blog"), "aws_cloudwatch_dashboard"), 0);
+}
+
+// Given Container Insights (the prod default), the cluster should enable it and an unrouted
+// app should alarm on its running tasks; without it (the nonprod default), the cluster
+// disables it and the unrouted app has no tasks-low alarm, while a routed app keeps its
+// (ALB) one.
+TEST_F(WorkloadsTest, ContainerInsightsByEnvironment) {
+  Synth();
+  EXPECT_TRUE(HasResource(U("prod/tenant-shop"), "aws_ecs_cluster",
+                          R"({"setting":[{"name":"containerInsights","value":"enabled"}]})"));
+  EXPECT_TRUE(HasResource(U("prod/tenant-shop"), "aws_cloudwatch_metric_alarm",
+                          R"({"alarm_name":"acme-shop-worker-tasks-low","namespace":"ECS/ContainerInsights",
+                              "metric_name":"RunningTaskCount","threshold":2,
+                              "dimensions":{"ClusterName":"acme-shop","ServiceName":"acme-shop-worker"}})"));
+  std::string& shop = fs.files["tenants/shop.yaml"];
+  const std::string zero = "replicas: { min: 0, max: 2 }";
+  shop.replace(shop.find(zero), zero.size(), "replicas: { min: 1, max: 2 }");
   Synth();
   const tf::Unit& t = U("dev/tenant-shop");
-  ASSERT_EQ(ResourceCount(t, "aws_cloudwatch_dashboard"), 1);
-  Json d = Resource(t, "aws_cloudwatch_dashboard", "shop");
-  EXPECT_EQ(d["dashboard_name"], "acme-shop");
-  Json body = Json::parse(d["dashboard_body"].get<std::string>());
-  EXPECT_EQ(body["widgets"].size(), 5u);  // web: 3, worker: 2
-  EXPECT_NE(
-      d["dashboard_body"].get<std::string>().find("${aws_lb_target_group.shop_web.arn_suffix}"),
-      std::string::npos);
-  EXPECT_NE(d["dashboard_body"].get<std::string>().find("\"acme-shop-worker\""), std::string::npos);
+  EXPECT_TRUE(HasResource(t, "aws_ecs_cluster",
+                          R"({"setting":[{"name":"containerInsights","value":"disabled"}]})"));
+  auto alarms = ResourcesByName(t, "aws_cloudwatch_metric_alarm");
+  EXPECT_FALSE(alarms.count("shop_worker_tasks_low"));
+  EXPECT_TRUE(alarms.count("shop_web_tasks_low"));
+  for (const auto& [name, a] : alarms) EXPECT_NE(a["namespace"], "ECS/ContainerInsights") << name;
+  // The setting wins over the realm's default.
+  fs.files["environments/dev.yaml"] += "container_insights: true\n";
+  Synth();
+  EXPECT_TRUE(ResourcesByName(U("dev/tenant-shop"), "aws_cloudwatch_metric_alarm").count("shop_worker_tasks_low"));
 }
 
 // Given a tenant without apps, its unit should hold no workload (and not read the platform).

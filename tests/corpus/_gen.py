@@ -418,5 +418,21 @@ def main():
         open(os.path.join(d, "expect"), "w").write("\n".join(lines) + "\n")
     print(f"{len(cases)} cases")
 
+case("endpoint-unknown-service",
+     [rep(DEV, "  internet_egress: true\n", "  internet_egress: true\n  endpoints: [ecr.api, secretmanager]\n")],
+     [E("E0212", DEV, "secretmanager", extra="did you mean `secretsmanager`?")])
+case("ha-off-in-prod", [rep(PROD, "protection: true\n", "protection: true\nha: false\n")],
+     [E("E0213", PROD, "ha: ‸false", extra="cannot turn `ha` off")])
+case("endpoint-zones-one-in-prod",
+     [rep(PROD, "  flow_logs: { enabled: true, retention_days: 90 }\n",
+          "  flow_logs: { enabled: true, retention_days: 90 }\n  endpoint_zones: one\n")],
+     [E("E0214", PROD, "endpoint_zones: ‸one", extra="one zone")])
+case("endpoints-leave-out-what-tasks-need",
+     [rep(PROD, "  flow_logs: { enabled: true, retention_days: 90 }\n",
+          "  flow_logs: { enabled: true, retention_days: 90 }\n  endpoints: [ecr.api, ecr.dkr]\n")],
+     [E("W0011", PROD, "endpoints: ‸[ecr.api", extra="cannot reach logs")])
+case("container-insights-off-in-prod", [rep(PROD, "protection: true\n", "protection: true\ncontainer_insights: false\n")],
+     [E("W0012", PROD, "container_insights: ‸false", extra="turns Container Insights off")])
+
 
 main()

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 
 #include "check/codes.h"
 #include "check/policy/rules.h"
@@ -111,6 +112,11 @@ void Workload(Context& ctx, size_t u, const Block& b, const WorkloadKind& k) {
     std::vector<const json*> vs;
     Collect(b.body, path, vs);
     for (const json* v : vs) SubnetAzs(ctx.ix, u, v, span);
+  }
+  if (std::string_view(k.type) == "aws_vpc_endpoint") {
+    // Interface endpoints in fewer AZs on purpose (`endpoint_zones: one`, nonprod only).
+    const AccountPolicy* a = Account(ctx.ix, AccountOf(ctx.ix.units[u], b.body));
+    if (a && a->endpoint_azs && static_cast<int>(span.azs.size()) >= *a->endpoint_azs) return;
   }
   CheckSpread(ctx, u, b, span);
 }

@@ -38,6 +38,7 @@ test: build schema
 	tests/golden/run $(EURUS)
 	tests/changes/run $(EURUS)
 	tests/prices/run
+	tests/cost/run $(EURUS)
 
 # checkov (pinned, installed into .venv/) over the synthesized tree of every example and of
 # the organisations tests/scan/gen_org.py generates (every setting and value, seeded: SCAN_SEED

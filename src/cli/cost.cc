@@ -44,8 +44,8 @@ bool CheckRegion(Session& s, const cost::PriceList& prices) {
   const auto& field = s.project->org.region;
   s.diags.Report(Error(codes::kNoPrices, fmt::format("no prices for region `{}`", region))
                      .Label(field.span, "not in the price file")
-                     .Note(fmt::format("the price file has prices for {}", fmt::join(prices.regions(), ", ")))
-                     .Help("add the region to data/prices.json (scripts/update-prices --regions " + region +
+                     .Help(fmt::format("the price file has prices for {}; ", fmt::join(prices.regions(), ", ")) +
+                           "add the region to data/prices.json (scripts/update-prices --regions " + region +
                            " --keep-unmatched, with internet access; docs/Cost.md, \"Prices\"), or pass a price "
                            "file that has it with --prices FILE"));
   return false;

@@ -211,10 +211,15 @@ std::string Dir(const Line& l) { return l.unit.substr(0, l.unit.find('/')); }
 
 std::string Money(double usd) {
   double c = Cents(usd);
-  std::string s = fmt::format("{:.2f}", std::fabs(c));
-  size_t dot = s.find('.');
-  for (int i = static_cast<int>(dot) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return (c < 0 ? "-$" : "$") + s;
+  std::string digits = fmt::format("{:.2f}", std::fabs(c));
+  size_t dot = digits.find('.');
+  std::string grouped;
+  for (size_t i = 0; i < dot; ++i) {
+    if (i > 0 && (dot - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  grouped.append(digits, dot, std::string::npos);
+  return fmt::format("{}${}", c < 0 ? "-" : "", grouped);
 }
 
 Estimate Filter(const Estimate& e, const ReportOptions& o) {

@@ -178,6 +178,12 @@ std::string PlanWorkflow(const model::Org& org, const std::string& prefix) {
   plan.steps.push_back({.name = "Check (annotations on the YAML)", .run = "eurus check --frozen --format github"});
   plan.steps.push_back({.name = "Synth", .run = "eurus synth --frozen --quiet --format github"});
   plan.steps.push_back({.name = "Validate against the provider schema", .run = "eurus validate --format github"});
+  // The monthly cost difference of the pull request, per unit, in the job summary beside the
+  // plan (docs/Cost.md). Offline: no cloud credentials, so it is there even when a plan fails.
+  plan.steps.push_back({.name = "Cost of this change",
+                        .run = "base=$(git merge-base \"$BASE_SHA\" HEAD)\n"
+                               "eurus cost --base \"$base\" --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n",
+                        .env = {{"BASE_SHA", "${{ github.event.pull_request.base.sha }}"}}});
   for (auto& s : Cloud(prefix, "planner")) plan.steps.push_back(std::move(s));
   plan.steps.push_back(
       {.name = "Plan the units that differ from the merge base",

@@ -62,6 +62,7 @@ TEST(CiGithubTest, PlanWorkflowStructure) {
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan["env"]["BASE_SHA"].as<std::string>(), "${{ github.event.pull_request.base.sha }}");
   EXPECT_TRUE(StepRunning(job, "$GITHUB_STEP_SUMMARY"));
+  EXPECT_TRUE(StepRunning(job, "eurus cost --base \"$base\" --format markdown >> \"$GITHUB_STEP_SUMMARY\""));
   // No credentials for the job: each unit assumes its own account's planner directly from
   // the OIDC token file (no chained session; docs/Security.md).
   EXPECT_TRUE(StepUsing(job, "aws-actions/configure-aws-credentials").IsNull());

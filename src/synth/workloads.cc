@@ -271,6 +271,10 @@ void AddTasksLowAlarm(const TenantScope& w, AppScope& app) {
   std::string what;
   if (app.tg) {
     what = "healthy targets";
+    // ELB publishes nothing while a target group has no registered targets: every task
+    // crashed and deregistered must page, not sit in INSUFFICIENT_DATA (CloudWatch,
+    // "Configuring how alarms treat missing data").
+    body["treat_missing_data"] = "breaching";
     body.update({{"namespace", "AWS/ApplicationELB"},
                  {"metric_name", "HealthyHostCount"},
                  {"dimensions", {{"TargetGroup", (*app.tg)["arn_suffix"]}, {"LoadBalancer", app.alb_suffix}}}});

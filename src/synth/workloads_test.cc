@@ -704,7 +704,7 @@ TEST_F(WorkloadsTest, AlarmsToTopics) {
       HasResource(t, "aws_cloudwatch_metric_alarm",
                   R"({"alarm_name":"acme-shop-web-tasks-low","namespace":"AWS/ApplicationELB",
                               "metric_name":"HealthyHostCount","comparison_operator":"LessThanThreshold","threshold":1,
-                              "statistic":"Minimum",
+                              "statistic":"Minimum","treat_missing_data":"breaching",
                               "dimensions":{"TargetGroup":"${aws_lb_target_group.shop_web.arn_suffix}",
                                             "LoadBalancer":"${data.terraform_remote_state.platform.outputs.alb_arn_suffix}"}})"));
   EXPECT_TRUE(HasResource(

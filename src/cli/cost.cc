@@ -143,14 +143,24 @@ CLI::App* AddCostCommand(CLI::App& app, CommonOptions& opts, CostOptions& c) {
       ->capture_default_str();
   cmd->add_option("--usage", c.usage, "usage assumptions (default: DIR/eurus.usage.yaml when it exists)");
   cmd->add_option("--prices", c.prices, "a price file in data/prices.json's format (default: the bundled one)");
-  cmd->add_option("--format,--output", c.format, "table, json, csv or markdown")
-      ->check(CLI::IsMember({"table", "json", "csv", "markdown"}))
+  // The contract names the estimate's format `--format`, which every other command
+  // uses for diagnostics: here table|csv|markdown choose the estimate's, rich|short|github
+  // the diagnostics' (with a table), and json both (diagnostics go to stderr).
+  cmd->add_option("--format", c.format,
+                  "the estimate: table, json, csv or markdown; or the diagnostics: rich, short or github")
+      ->check(CLI::IsMember({"table", "json", "csv", "markdown", "rich", "short", "github"}))
       ->capture_default_str();
   cmd->add_option("--base", c.base, "a git ref: print the monthly difference per unit against it");
   return cmd;
 }
 
-int RunCost(FileSystem& fs, CommonOptions& opts, const CostOptions& c) {
+int RunCost(FileSystem& fs, CommonOptions& opts, const CostOptions& given) {
+  CostOptions c = given;
+  if (c.format == "rich" || c.format == "short" || c.format == "github" || c.format == "json") {
+    opts.format = c.format;
+    if (c.format != "json") c.format = "table";
+    if (!ResolveFormat(opts)) return kUsage;
+  }
   const cost::PriceList* prices = &cost::PriceList::Bundled();
   std::optional<cost::PriceList> custom;
   if (!c.prices.empty()) {

@@ -12,6 +12,17 @@ namespace eurus::cost {
 
 namespace {
 
+/// An Aurora cluster's assumptions (postgres and mysql alike).
+std::vector<UsageKey> Aurora() {
+  return {{"acu_hours_per_day", -1, "ACU-hours",
+           "Aurora capacity used a day, all instances (default: the minimum around the clock; 1 "
+           "when min_acu is 0 and the cluster pauses when idle)"},
+          {"storage_gb", 10, "GB", "database storage"},
+          {"io_million", 5, "M requests", "storage I/O requests"},
+          {"log_gb", 0.2, "GB", "exported database logs"},
+          {"backup_gb", -1, "GB", "backup storage in AWS Backup (default: storage_gb)"}};
+}
+
 // Monthly figures unless the unit says otherwise. docs/Cost.md lists them; keep in step.
 const std::map<std::string, std::vector<UsageKey>, std::less<>>& Catalog() {
   static const std::map<std::string, std::vector<UsageKey>, std::less<>> c = {
@@ -36,20 +47,8 @@ const std::map<std::string, std::vector<UsageKey>, std::less<>>& Catalog() {
         {"log_gb", 1, "GB", "log events the app writes"},
         {"traces_million", 0.05, "M traces", "traces recorded in X-Ray (apps with the collector)"},
         {"secret_calls_million", 0.01, "M calls", "Secrets Manager calls for each of its secrets"}}},
-      {"postgres",
-       {{"acu_hours_per_day", -1, "ACU-hours",
-         "Aurora capacity used a day, all instances (default: the minimum around the clock; 1 "
-         "when min_acu is 0 and the cluster pauses when idle)"},
-        {"storage_gb", 10, "GB", "database storage"},
-        {"io_million", 5, "M requests", "storage I/O requests"},
-        {"log_gb", 0.2, "GB", "exported database logs"},
-        {"backup_gb", -1, "GB", "backup storage in AWS Backup (default: storage_gb)"}}},
-      {"mysql",
-       {{"acu_hours_per_day", -1, "ACU-hours", "as for postgres"},
-        {"storage_gb", 10, "GB", "database storage"},
-        {"io_million", 5, "M requests", "storage I/O requests"},
-        {"log_gb", 0.2, "GB", "exported database logs"},
-        {"backup_gb", -1, "GB", "backup storage in AWS Backup (default: storage_gb)"}}},
+      {"postgres", Aurora()},
+      {"mysql", Aurora()},
       {"redis",
        {{"data_gb", 0.5, "GB", "average data stored (billed at least 0.1 GB)"},
         {"ecpu_million", 20, "M ECPUs", "ElastiCache processing units"},

@@ -51,6 +51,7 @@ demo: build schema
 	$(EURUS) check -C examples/acme
 	$(EURUS) synth -C examples/acme -o $(BUILD)/demo/acme
 	$(EURUS) validate $(BUILD)/demo/acme
+	$(EURUS) cost -C examples/acme --by tenant
 
 bench: build
 	bench/check_bench $(EURUS)

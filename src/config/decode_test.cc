@@ -120,7 +120,7 @@ TEST_F(DecodeTest, UnknownKeyListsTheAllowedKeys) {
   EXPECT_EQ(d.labels[0].text, "not a field of eurus.yaml");
   EXPECT_EQ(d.help,
             "the keys allowed here are: eurus, org, region, domain, management_account, realms, "
-            "tags, alerts, ci, administrators");
+            "tags, alerts, ci, administrators, billing");
 }
 
 // Given an unknown key in a nested mapping, we should name the mapping.

@@ -91,8 +91,22 @@ struct Table {
     }
     return out;
   }
-  std::string Render(Format f) const { return f == Format::kMarkdown ? Markdown() : Text(); }
+  std::string CsvText() const {
+    std::string out;
+    for (size_t r = 0; r <= rows.size(); ++r) {
+      const auto& row = r == 0 ? head : rows[r - 1];
+      for (size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + Csv(row[i]);
+      out += "\n";
+    }
+    return out;
+  }
+  std::string Render(Format f) const {
+    return f == Format::kMarkdown ? Markdown() : f == Format::kCsv ? CsvText() : Text();
+  }
 };
+
+/// An amount as the format shows it: $1,234.50 in tables, 1234.50 in CSV.
+std::string Amount(double x, Format f) { return f == Format::kCsv ? fmt::format("{:.2f}", Cents(x)) : Money(x); }
 
 std::string Heading(const Estimate& e, const ReportOptions& o) {
   std::string scope;
@@ -138,10 +152,11 @@ std::string ByUnit(const Estimate& e, const ReportOptions& o) {
 std::string ByTenant(const Estimate& e, const ReportOptions& o) {
   Table t{{"tenant", "environment", "direct", "shared", "total"}, {false, false, true, true, true}, {}};
   for (const auto& x : e.tenants)
-    t.rows.push_back({x.tenant, x.environment, Money(x.direct), Money(x.shared), Money(x.total())});
+    t.rows.push_back({x.tenant, x.environment, Amount(x.direct, o.format), Amount(x.shared, o.format),
+                      Amount(x.total(), o.format)});
   if (o.env.empty() && o.tenant.empty() && e.unallocated != 0)
-    t.rows.push_back({"(unallocated)", "", "", Money(e.unallocated), Money(e.unallocated)});
-  return t.Render(o.format) + "\n";
+    t.rows.push_back({"(unallocated)", "", "", Amount(e.unallocated, o.format), Amount(e.unallocated, o.format)});
+  return t.Render(o.format) + (o.format == Format::kCsv ? "" : "\n");
 }
 
 /// Sums by a key of the line: fixed, usage, total.
@@ -154,8 +169,9 @@ std::string ByKey(const Estimate& e, const ReportOptions& o, const char* name,
     if (l.kind == Kind::kUsage) s.second += l.monthly;
   }
   Table t{{name, "fixed", "usage", "total"}, {false, true, true, true}, {}};
-  for (const auto& [k, s] : sums) t.rows.push_back({k, Money(s.first), Money(s.second), Money(s.first + s.second)});
-  return t.Render(o.format) + "\n";
+  for (const auto& [k, s] : sums)
+    t.rows.push_back({k, Amount(s.first, o.format), Amount(s.second, o.format), Amount(s.first + s.second, o.format)});
+  return t.Render(o.format) + (o.format == Format::kCsv ? "" : "\n");
 }
 
 ordered_json Json(const Estimate& e) {
@@ -255,29 +271,11 @@ std::string Render(const Estimate& e, const ReportOptions& o) {
     case By::kEnvironment:
       body = ByKey(e, o, "account", [](const Line& l) { return l.environment.empty() ? Dir(l) : l.environment; });
       break;
-    case By::kService: body = ByKey(e, o, "service", [](const Line& l) { return l.service; }); break;
+    case By::kService:
+      body = ByKey(e, o, "service", [](const Line& l) { return l.service.empty() ? std::string("(no AWS service)") : l.service; });
+      break;
   }
-  if (o.format == Format::kCsv) {
-    // Aggregated rows as CSV: the text table's columns, comma separated.
-    std::string out;
-    for (size_t start = 0; start < body.size();) {
-      size_t end = body.find('\n', start);
-      std::string line = body.substr(start, end - start);
-      start = end == std::string::npos ? body.size() : end + 1;
-      if (line.empty()) continue;
-      std::string row;
-      for (size_t i = 0; i < line.size();) {
-        size_t gap = line.find("  ", i);
-        std::string cell = line.substr(i, gap - i);
-        if (!cell.empty()) row += (row.empty() ? "" : ",") + Csv(cell);
-        if (gap == std::string::npos) break;
-        i = line.find_first_not_of(' ', gap);
-        if (i == std::string::npos) break;
-      }
-      out += row + "\n";
-    }
-    return out;
-  }
+  if (o.format == Format::kCsv) return body;
   std::string head = Heading(e, o);
   if (o.format == Format::kMarkdown) head = "### " + head;
   return head + "\n\n" + body + Totals(e, o);

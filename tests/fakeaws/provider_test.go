@@ -254,6 +254,23 @@ func TestPlanApplyReplan(t *testing.T) {
 	}
 }
 
+// Without tags, tags_all is the provider's default_tags, known at plan time (tags itself is
+// computed, so unknown then), and a second plan is quiet.
+func TestTagsAllWithoutTags(t *testing.T) {
+	s := testServer(t, "")
+	configure(t, s)
+	b := s.schemas.resources["aws_vpc"]
+	created, replanned, planned := lifecycle(t, s, "aws_vpc", object(b, map[string]tftypes.Value{"cidr_block": str("10.2.0.0/16")}))
+	if want := strMap("owner", "eurus"); !planned["tags_all"].Equal(want) {
+		t.Errorf("planned tags_all = %v, want %v", planned["tags_all"], want)
+	}
+	c, _ := created.Unmarshal(b.objectType())
+	r, _ := replanned.Unmarshal(b.objectType())
+	if !c.Equal(r) {
+		t.Errorf("second plan changes the state:\n%v\n%v", c, r)
+	}
+}
+
 func TestNestedBlocks(t *testing.T) {
 	s := testServer(t, "")
 	b := s.schemas.resources["aws_widget"]

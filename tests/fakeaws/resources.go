@@ -141,7 +141,7 @@ func (s *server) planTagsAll(b *block, planned, config tftypes.Value) (tftypes.V
 		}
 	}
 	s.mu.Unlock()
-	merged = mergeTags(merged, planned, "tags")
+	merged = mergeTags(merged, config, "tags") // planned tags may be unknown (computed) on create
 	if merged == nil {
 		vals["tags_all"] = tftypes.NewValue(mapType, tftypes.UnknownValue)
 	} else {

@@ -22,10 +22,11 @@
 //     the computed attributes; `fooInput` is the input-side twin of `foo` and is skipped.
 //
 // Output (deterministic: keys sorted, no timestamps), format 1:
-//   { "format": 1, "package": "@cdktf/provider-aws@21.22.1", "provider_source": "hashicorp/aws",
-//     "provider_version": "6.25.0",
+//   { "format": 1, "revision": 2, "package": "@cdktf/provider-aws@21.22.1",
+//     "provider_source": "hashicorp/aws", "provider_version": "6.25.0",
 //     "provider": {"arguments": ARGS},
-//     "resources":    {"aws_vpc": {"arguments": ARGS, "attributes": ["arn", …]}, …},
+//     "resources":    {"aws_vpc": {"arguments": ARGS, "attributes": ["arn", …],
+//                                   "computed": COMPUTED}, …},
 //     "data_sources": {"aws_vpc": {…}, …} }
 //   ARGS = {"cidr_block": ARG, …}
 //   ARG  = {"shape": "scalar"|"list"|"map"|"block"|"blocklist"|"any",
@@ -33,7 +34,16 @@
 //           "max_one": true      (block: at most one; omitted otherwise),
 //           "attribute": true    (struct-shaped nested attribute, not a block: an expression
 //                                 is accepted in place of the object; omitted otherwise),
-//           "arguments": ARGS    (block, blocklist, and a map whose values are objects)}
+//           "arguments": ARGS    (block, blocklist, and a map whose values are objects),
+//           "type": TYPE         (scalar, list, map of non-objects, any: the value's type),
+//           "computed": COMPUTED (block, blocklist, nested attribute: its read-only members)}
+//   COMPUTED = {"owner_id": TYPE, …}: the attributes that can be read but not written (those
+//              in `attributes` and not in `arguments`), with their types
+//   TYPE = a type in cty's JSON notation (as `tofu providers schema -json` prints it):
+//          "string" | "number" | "bool" | "dynamic" (the assembly cannot tell) |
+//          ["list", TYPE] | ["map", TYPE] | ["object", {"name": TYPE, …}]
+//          The assembly does not tell sets from lists (both are `X[]`): sets come out as lists.
+//   "revision" counts additions to format 1 that older readers may ignore (2: type, computed).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -45,6 +55,7 @@ const PACKAGE_VERSION = "21.22.1";
 const PROVIDER_SOURCE = "hashicorp/aws";
 const PROVIDER_VERSION = "6.25.0";
 const FORMAT = 1;
+const REVISION = 2;
 const PINNED = `${PACKAGE}@${PACKAGE_VERSION}`;
 
 function die(msg) {
@@ -129,6 +140,26 @@ function snake(name) {
   return out;
 }
 
+/// jsii primitives as Terraform types (cdktf types every boolean as `boolean | IResolvable`).
+const PRIMITIVES = { string: "string", number: "number", boolean: "bool", date: "string" };
+/// cdktf's own reader types of computed values; a lone IResolvable is what cdktf's
+/// getBooleanAttribute returns.
+const CDKTF_TYPES = {
+  "cdktf.IResolvable": "bool",
+  "cdktf.StringMap": ["map", "string"],
+  "cdktf.NumberMap": ["map", "number"],
+  "cdktf.BooleanMap": ["map", "bool"],
+  "cdktf.AnyMap": ["map", "dynamic"],
+  "cdktf.StringMapList": ["list", ["map", "string"]],
+  "cdktf.NumberMapList": ["list", ["map", "number"]],
+  "cdktf.BooleanMapList": ["list", ["map", "bool"]],
+  "cdktf.AnyMapList": ["list", ["map", "dynamic"]],
+  "cdktf.BooleanList": ["list", "bool"],
+};
+/// Properties of cdktf's generated classes that are not Terraform attributes.
+const CLASS_INTERNALS = new Set(["internalValue", "tfResourceType", "terraformAttribute",
+                                 "terraformResource", "wrapsSet"]);
+
 class Reader {
   constructor(asm) {
     this.types = asm.types;
@@ -152,6 +183,57 @@ class Reader {
     if (m) return m[2];
     this.fallbacks++;
     return snake(p.name);
+  }
+
+  /// The type, in cty's JSON notation, of a jsii type reference as a Terraform value.
+  /// `stack` holds the classes and structs being expanded (a recursive type becomes dynamic).
+  ctyType(ref, stack = []) {
+    if (!ref) return "dynamic";
+    if (ref.union) {
+      const alts = ref.union.types.filter((t) => t.fqn !== "cdktf.IResolvable");
+      return alts.length === 1 ? this.ctyType(alts[0], stack) : "dynamic";
+    }
+    if (ref.primitive) return PRIMITIVES[ref.primitive] || "dynamic";
+    if (ref.collection) {
+      return [ref.collection.kind === "map" ? "map" : "list", this.ctyType(ref.collection.elementtype, stack)];
+    }
+    if (CDKTF_TYPES[ref.fqn]) return CDKTF_TYPES[ref.fqn];
+    const t = this.types[ref.fqn];
+    if (!t) return "dynamic";
+    if (t.kind === "enum") return "string";
+    if (stack.includes(ref.fqn)) return "dynamic";
+    const inner = [...stack, ref.fqn];
+    if (t.kind === "interface" && t.datatype) {
+      const attrs = {};
+      for (const p of t.properties || []) attrs[this.tfName(p)] = this.ctyType(p.type, inner);
+      return ["object", attrs];
+    }
+    if (t.kind !== "class") return "dynamic";
+    // cdktf's readers of computed values: ComplexList / ComplexMap wrap the element class that
+    // their get(index|key) returns; a ComplexObject is one object.
+    const element = () => {
+      const get = (t.methods || []).find((m) => m.name === "get");
+      return get?.returns?.type ? this.ctyType(get.returns.type, inner) : "dynamic";
+    };
+    if (t.base === "cdktf.ComplexList") return ["list", element()];
+    if (t.base === "cdktf.ComplexMap") return ["map", element()];
+    if (t.base === "cdktf.ComplexObject") return ["object", this.readable(t, new Set(), inner)];
+    return "dynamic";
+  }
+
+  /// The readable properties of a class (resource, data source or ComplexObject) by Terraform
+  /// name with their types, leaving out the names in `skip`, input twins and cdktf internals.
+  readable(cls, skip, stack) {
+    const names = new Set((cls.properties || []).map((p) => p.name));
+    const out = {};
+    for (const p of cls.properties || []) {
+      if (p.static || CLASS_INTERNALS.has(p.name)) continue;
+      if (p.name.endsWith("Input") && names.has(p.name.slice(0, -"Input".length))) continue;
+      const name = this.camelToTf.get(p.name) || snake(p.name);
+      if (skip.has(name)) continue;
+      out[name] = this.ctyType(p.type, stack);
+    }
+    return out;
   }
 
   isStruct(ref) {
@@ -191,6 +273,7 @@ class Reader {
       arg.shape = "scalar";  // enums and other references: a single value
     }
     if (!p.optional) arg.required = true;
+    if (!struct) arg.type = this.ctyType(p.type);
     if (struct) {
       if (arg.shape !== "map" && !BLOCK_DOC.test(p.docs?.summary || "")) arg.attribute = true;
       if (stack.includes(struct)) {
@@ -198,6 +281,12 @@ class Reader {
         return { shape: "any", ...(arg.required ? { required: true } : {}) };
       }
       arg.arguments = this.arguments(struct, [...stack, struct]);
+      // Read-only members of the block: its OutputReference's getters that are no argument.
+      const ref = this.types[`${struct}OutputReference`];
+      if (ref && arg.shape !== "map") {
+        const computed = this.readable(ref, new Set(Object.keys(arg.arguments)), [struct]);
+        if (Object.keys(computed).length) arg.computed = computed;
+      }
     }
     return arg;
   }
@@ -240,6 +329,7 @@ function extract(asm) {
   const r = new Reader(asm);
   const doc = {
     format: FORMAT,
+    revision: REVISION,
     package: PINNED,
     provider_source: PROVIDER_SOURCE,
     provider_version: PROVIDER_VERSION,
@@ -263,7 +353,12 @@ function extract(asm) {
     const table = m[1] === "resources" ? doc.resources : doc.data_sources;
     if (table[m[2]]) die(`${m[2]} is described twice (${fqn})`);
     const args = r.arguments(cfg);
-    table[m[2]] = { arguments: args, attributes: r.attributes(t, args, cfg).sort() };
+    const attributes = r.attributes(t, args, cfg).sort();
+    const computed = r.readable(t, new Set(Object.keys(args)), [fqn]);
+    for (const name of Object.keys(computed)) {
+      if (!attributes.includes(name)) delete computed[name];
+    }
+    table[m[2]] = { arguments: args, attributes, computed };
   }
   if (!doc.provider) die("the assembly has no provider class");
   if (r.fallbacks) console.error(`extract-aws-schema: note: ${r.fallbacks} argument names guessed from camelCase`);
@@ -283,7 +378,7 @@ if (!outPath || argv.some((a) => a.startsWith("--") && a !== "--force")) {
 if (!force && fs.existsSync(outPath)) {
   try {
     const old = JSON.parse(fs.readFileSync(outPath, "utf8"));
-    if (old.package === PINNED && old.format === FORMAT) {
+    if (old.package === PINNED && old.format === FORMAT && old.revision === REVISION) {
       console.log(summaryLine(old, "up to date"));
       process.exit(0);
     }

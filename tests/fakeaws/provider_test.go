@@ -293,9 +293,19 @@ func TestNestedBlocks(t *testing.T) {
 	if arn := stringOf(state["arn"]); arn != "arn:aws:widget:us-east-1:123456789012:widget/w" {
 		t.Errorf("arn = %q", arn)
 	}
-	var ids []tftypes.Value
-	if err := state["identity"].As(&ids); err != nil || len(ids) != 0 {
-		t.Errorf("identity = %v, want an empty list", state["identity"])
+	// A computed list of objects gets one element, so that identity[0].oidc[0].issuer resolves.
+	var ids, oidc []tftypes.Value
+	if err := state["identity"].As(&ids); err != nil || len(ids) != 1 {
+		t.Fatalf("identity = %v, want one element", state["identity"])
+	}
+	var id0, oidc0 map[string]tftypes.Value
+	_ = ids[0].As(&id0)
+	if err := id0["oidc"].As(&oidc); err != nil || len(oidc) != 1 {
+		t.Fatalf("identity[0].oidc = %v, want one element", id0["oidc"])
+	}
+	_ = oidc[0].As(&oidc0)
+	if !strings.HasPrefix(stringOf(oidc0["issuer"]), "fake-issuer-") {
+		t.Errorf("identity[0].oidc[0].issuer = %v", oidc0["issuer"])
 	}
 	c, _ := created.Unmarshal(b.objectType())
 	r, _ := replanned.Unmarshal(b.objectType())
@@ -387,5 +397,58 @@ func TestRealSchema(t *testing.T) {
 		if b.proto() == nil {
 			t.Fatalf("%s: no schema", name)
 		}
+	}
+}
+
+// ACM plans one validation option per distinct name with domain_name known (what the real
+// provider's plan does, so for_each keyed on it plans on the first apply), and apply fills the
+// records in ACM's shape.
+func TestACMValidationOptions(t *testing.T) {
+	s := testServer(t, "")
+	configure(t, s)
+	b := s.schemas.resources["aws_acm_certificate"]
+	sans := tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{str("*.dev.example.com"), str("dev.example.com")})
+	config := object(b, map[string]tftypes.Value{"domain_name": str("dev.example.com"), "subject_alternative_names": sans, "validation_method": str("DNS")})
+	created, replanned, planned := lifecycle(t, s, "aws_acm_certificate", config)
+
+	var dvos []tftypes.Value
+	if err := planned["domain_validation_options"].As(&dvos); err != nil || len(dvos) != 2 {
+		t.Fatalf("planned domain_validation_options = %v, want 2 elements", planned["domain_validation_options"])
+	}
+	for i, want := range []string{"*.dev.example.com", "dev.example.com"} {
+		var attrs map[string]tftypes.Value
+		_ = dvos[i].As(&attrs)
+		if stringOf(attrs["domain_name"]) != want || attrs["resource_record_name"].IsKnown() {
+			t.Errorf("planned element %d = %v, want domain_name %s and an unknown record", i, dvos[i], want)
+		}
+	}
+	state := undyn(t, b, created)
+	_ = state["domain_validation_options"].As(&dvos)
+	var attrs map[string]tftypes.Value
+	_ = dvos[1].As(&attrs)
+	if n := stringOf(attrs["resource_record_name"]); !strings.HasPrefix(n, "_") || !strings.HasSuffix(n, ".dev.example.com.") {
+		t.Errorf("resource_record_name = %q", n)
+	}
+	if stringOf(attrs["resource_record_type"]) != "CNAME" || !strings.HasSuffix(stringOf(attrs["resource_record_value"]), ".acm-validations.aws.") {
+		t.Errorf("record = %v", attrs)
+	}
+	c, _ := created.Unmarshal(b.objectType())
+	r, _ := replanned.Unmarshal(b.objectType())
+	if !c.Equal(r) {
+		t.Errorf("second plan changes the state:\n%v\n%v", c, r)
+	}
+
+	// No SANs (a null list, planned unknown): the domain name alone.
+	alone := object(b, map[string]tftypes.Value{"domain_name": str("x.example.com"), "validation_method": str("DNS")})
+	_, _, planned = lifecycle(t, s, "aws_acm_certificate", alone)
+	if err := planned["domain_validation_options"].As(&dvos); err != nil || len(dvos) != 1 {
+		t.Errorf("planned domain_validation_options without SANs = %v, want 1 element", planned["domain_validation_options"])
+	}
+
+	// EMAIL validation: no DNS records to plan.
+	email := object(b, map[string]tftypes.Value{"domain_name": str("a.example.com"), "validation_method": str("EMAIL")})
+	_, _, planned = lifecycle(t, s, "aws_acm_certificate", email)
+	if planned["domain_validation_options"].IsKnown() {
+		t.Errorf("EMAIL validation plans %v", planned["domain_validation_options"])
 	}
 }

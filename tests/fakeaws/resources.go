@@ -107,6 +107,15 @@ func (s *server) PlanResourceChange(_ context.Context, req *tfprotov5.PlanResour
 	if planned, err = s.planTagsAll(b, planned, config); err != nil {
 		return nil, err
 	}
+	if h, ok := planHooks[req.TypeName]; ok && !config.IsNull() {
+		var cfg map[string]tftypes.Value
+		if err := config.As(&cfg); err != nil {
+			return nil, err
+		}
+		if planned, err = hook(planned, func(vals map[string]tftypes.Value) error { return h(vals, cfg) }); err != nil {
+			return nil, err
+		}
+	}
 	dv, err := tfprotov5.NewDynamicValue(t, planned)
 	if err != nil {
 		return nil, err
@@ -169,7 +178,13 @@ func (s *server) ApplyResourceChange(_ context.Context, req *tfprotov5.ApplyReso
 	if err != nil {
 		return nil, err
 	}
-	applied, err := s.faker(req.TypeName, config).fill(planned)
+	f := s.faker(req.TypeName, config)
+	if h, ok := applyHooks[req.TypeName]; ok {
+		if planned, err = hook(planned, func(vals map[string]tftypes.Value) error { return h(f, vals) }); err != nil {
+			return nil, err
+		}
+	}
+	applied, err := f.fill(planned)
 	if err != nil {
 		return &tfprotov5.ApplyResourceChangeResponse{Diagnostics: errDiag("filling computed values", err.Error())}, nil
 	}

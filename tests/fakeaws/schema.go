@@ -240,9 +240,44 @@ func (b *block) objectType() tftypes.Object {
 		obj.AttributeTypes[name] = a.typ
 	}
 	for name, n := range b.blocks {
-		obj.AttributeTypes[name] = tftypes.List{ElementType: n.block.objectType()}
+		elem := n.block.objectType()
+		if hasDynamic(elem) {
+			// OpenTofu (configschema ImpliedType) gives a list block whose element type holds a
+			// dynamic attribute the type dynamic, the blocks then being a tuple; values come
+			// wrapped with their concrete type, so the fake must expect that too.
+			obj.AttributeTypes[name] = tftypes.DynamicPseudoType
+		} else {
+			obj.AttributeTypes[name] = tftypes.List{ElementType: elem}
+		}
 	}
 	return obj
+}
+
+// hasDynamic tells whether t is or contains DynamicPseudoType.
+func hasDynamic(t tftypes.Type) bool {
+	switch t := t.(type) {
+	case tftypes.Object:
+		for _, at := range t.AttributeTypes {
+			if hasDynamic(at) {
+				return true
+			}
+		}
+		return false
+	case tftypes.List:
+		return hasDynamic(t.ElementType)
+	case tftypes.Set:
+		return hasDynamic(t.ElementType)
+	case tftypes.Map:
+		return hasDynamic(t.ElementType)
+	case tftypes.Tuple:
+		for _, et := range t.ElementTypes {
+			if hasDynamic(et) {
+				return true
+			}
+		}
+		return false
+	}
+	return t.Is(tftypes.DynamicPseudoType)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -129,7 +129,21 @@ func (f *faker) fake(path string, depth int, t tftypes.Type) tftypes.Value {
 		return tftypes.NewValue(tftypes.Number, big.NewFloat(0))
 	case t.Is(tftypes.Bool):
 		return tftypes.NewValue(tftypes.Bool, false)
-	case t.Is(tftypes.List{}), t.Is(tftypes.Set{}), t.Is(tftypes.Map{}), t.Is(tftypes.Tuple{}):
+	case t.Is(tftypes.List{}), t.Is(tftypes.Set{}):
+		// A computed list of objects is a nested result AWS returns one of (master_user_secret,
+		// identity.oidc, …; configurations index it with [0]): one element. Lists of scalars
+		// stay empty.
+		var elem tftypes.Type
+		if l, ok := t.(tftypes.List); ok {
+			elem = l.ElementType
+		} else {
+			elem = t.(tftypes.Set).ElementType
+		}
+		if elem.Is(tftypes.Object{}) {
+			return tftypes.NewValue(t, []tftypes.Value{f.fake(path+".0", depth+1, elem)})
+		}
+		return emptyCollection(t)
+	case t.Is(tftypes.Map{}), t.Is(tftypes.Tuple{}):
 		return emptyCollection(t)
 	case t.Is(tftypes.Object{}):
 		obj := t.(tftypes.Object)

@@ -10,7 +10,7 @@ SCHEMA := $(BUILD)/aws-schema.json
 export EURUS_AWS_SCHEMA := $(abspath $(SCHEMA))
 EXAMPLES := $(wildcard examples/*/eurus.yaml)
 
-.PHONY: all setup configure build schema test scan demo bench golden format clean
+.PHONY: all setup configure build schema test test-tofu scan demo bench golden format clean
 
 all: build
 
@@ -39,6 +39,13 @@ test: build schema
 	tests/changes/run $(EURUS)
 	tests/prices/run
 	tests/cost/run $(EURUS)
+	tests/fakeaws/run $(EURUS)
+	tests/tofu/run $(EURUS)
+
+# Only the real-OpenTofu suites (the pinned tofu and the stand-in provider, built on first use).
+test-tofu: build schema
+	tests/fakeaws/run $(EURUS)
+	tests/tofu/run $(EURUS)
 
 # checkov (pinned, installed into .venv/) over the synthesized tree of every example and of
 # the organisations tests/scan/gen_org.py generates (every setting and value, seeded: SCAN_SEED

@@ -25,6 +25,9 @@ inline constexpr char kBadInterpolation[] =
     "E0712";                                    // an unterminated `${` or a malformed traversal
 inline constexpr char kProviders[] = "E0713";   // required_providers.aws or backend missing
 inline constexpr char kDependency[] = "E0714";  // terragrunt.hcl names a unit that does not exist
+inline constexpr char kUnknownFunction[] = "E0715";  // a call of a function OpenTofu does not have
+inline constexpr char kCountAndForEach[] = "E0716";  // a block with both count and for_each
+inline constexpr char kCycle[] = "E0717";  // blocks of a unit that depend on each other
 
 // E08xx: platform policy on the generated units (check/policy.h, docs/Security.md)
 inline constexpr char kPolicyAzSpread[] = "E0801";    // a workload or data store in too few AZs

@@ -149,9 +149,15 @@ class Scanner {
     }
     const std::string& root = t.parts.front();
     size_t next = SkipSpace(last);
-    if (At(next, '(')) return last;            // a function call
-    if (At(next, ':') && At(next + 1, ':')) {  // provider::aws::fn(...)
-      while (next < s_.size() && s_[next] != '(') ++next;
+    if (At(next, '(')) {  // a function call
+      if (!after_dot && t.parts.size() == 1) out_->calls.push_back({root, start, last - start});
+      return last;
+    }
+    if (At(next, ':') && At(next + 1, ':')) {  // provider::aws::fn(...), core::fn(...)
+      while (next < s_.size() && s_[next] != '(' && (IdentChar(s_[next]) || s_[next] == ':'))
+        ++next;
+      if (!after_dot && At(next, '('))
+        out_->calls.push_back({std::string(s_.substr(start, next - start)), start, next - start});
       return next;
     }
     if (root == "for" && t.parts.size() == 1) return Iterators(last);

@@ -18,12 +18,22 @@ struct Traversal {
   size_t length = 0;
 };
 
+/// One function call: `cidrsubnet(` has name "cidrsubnet"; `provider::aws::arn_parse(` and
+/// `core::upper(` keep their namespaces.
+struct Call {
+  std::string name;
+  size_t offset = 0;  ///< where the name starts in the scanned string
+  size_t length = 0;  ///< of the name
+};
+
 struct TemplateScan {
   /// Traversals of two or more names (a bare name is an object key, an iterator or a
   /// keyword: never a reference to something a unit declares).
   std::vector<Traversal> traversals;
   /// Names introduced by `for x in`, `for k, v in` (expressions and %{ for } directives).
   std::vector<std::string> iterators;
+  /// Every function call, in order.
+  std::vector<Call> calls;
   bool ok = true;
   size_t error_offset = 0;  ///< where an unterminated `${`/`%{` starts, when !ok
 };

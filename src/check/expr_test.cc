@@ -1,5 +1,6 @@
 #include "check/expr.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace eurus::check {
@@ -49,6 +50,17 @@ TEST(ExprTest, FunctionsKeysAndLiterals) {
   EXPECT_EQ(Found("${jsondecode(var.doc).items}"), (std::vector<std::string>{"var.doc@13+7"}));
   EXPECT_EQ(Found("${provider::aws::arn_parse(var.arn).region}"),
             (std::vector<std::string>{"var.arn@27+7"}));
+}
+
+// Given calls, we should record each function's name where it is written, with its namespace,
+// and not mistake a method-like attribute of a call result or a traversal for a call.
+TEST(ExprTest, Calls) {
+  TemplateScan scan = ScanTemplate(
+      "${provider::aws::arn_parse(core::upper(var.arn)).region}-${lower (var.x)}-${var.y.z}");
+  std::vector<std::string> got;
+  for (const auto& c : scan.calls) got.push_back(fmt::format("{}@{}+{}", c.name, c.offset, c.length));
+  EXPECT_EQ(got, (std::vector<std::string>{"provider::aws::arn_parse@2+24", "core::upper@27+11",
+                                           "lower@59+5"}));
 }
 
 // Given nested templates inside quoted strings, we should find references at every level.

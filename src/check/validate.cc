@@ -167,7 +167,7 @@ void Declare(validate::Declarations& decl, const Doc& doc) {
 /// usable ones) declarations, blocks against the schema, providers, references.
 void RunUnit(const std::vector<Doc>& docs, const Schema& schema, Diagnostics& diags,
              ValidateStats& stats) {
-  UnitCheck u{schema, diags, stats, {}};
+  UnitCheck u{schema, diags, stats, {}, {}, {}, {}};
   std::vector<const Doc*> good;
   for (const auto& d : docs)
     if (TopLevel(u, d)) good.push_back(&d);
@@ -175,6 +175,7 @@ void RunUnit(const std::vector<Doc>& docs, const Schema& schema, Diagnostics& di
   for (const Doc* d : good) validate::CheckBlocks(u, *d);
   validate::CheckProviders(u, good);
   for (const Doc* d : good) validate::CheckReferences(u, *d);
+  validate::CheckCycles(u);
 }
 
 // ---- the tree --------------------------------------------------------------------------------

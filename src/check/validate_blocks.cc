@@ -227,6 +227,15 @@ void NamedBlocks(UnitCheck& u, const Doc& doc, const std::string& section, const
              KeySpan(doc, bpath), "expected `{...}`");
       continue;
     }
+    if (body.contains("count") && body.contains("for_each")) {
+      JsonPath cpath = Append(bpath, PathStep::Key("count"));
+      Report(u, doc,
+             Error(codes::kCountAndForEach,
+                   fmt::format("{}: a {} block takes `count` or `for_each`, not both",
+                               FormatPath(bpath), section))
+                 .Help("keep one: `for_each` for instances keyed by name, `count` for a number"),
+             KeySpan(doc, cpath), "`for_each` is set too");
+    }
     if (block) Body(u, doc, *block, body, bpath, type, kMetaArguments);
   }
 }

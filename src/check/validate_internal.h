@@ -52,6 +52,12 @@ struct UnitCheck {
   Diagnostics& diags;
   ValidateStats& stats;
   Declarations declared;
+  /// The dependency graph CheckReferences builds for CheckCycles: a resource (`TYPE.NAME`),
+  /// data source (`data.TYPE.NAME`) or local (`local.NAME`) → what its body refers to.
+  std::map<std::string, std::set<std::string>> edges;
+  /// Where each node of `edges` is declared, to report a cycle at.
+  std::map<std::string, std::pair<const Doc*, JsonPath>> nodes;
+  std::string current;  ///< the node whose body CheckReferences is walking, or ""
 };
 
 // ---- small helpers (validate.cc) -------------------------------------------------------------
@@ -94,7 +100,11 @@ void ForEachEntry(const nlohmann::json& v, const JsonPath& path, Fn&& fn) {
 void CheckBlocks(UnitCheck& u, const Doc& doc);
 /// validate_blocks.cc: required_providers, backend and `provider "aws"` blocks of the unit.
 void CheckProviders(UnitCheck& u, const std::vector<const Doc*>& docs);
-/// validate_refs.cc: every reference of the document resolves against `u.declared`.
+/// validate_refs.cc: every reference of the document resolves against `u.declared`; records
+/// the dependency graph in `u.edges`.
 void CheckReferences(UnitCheck& u, const Doc& doc);
+/// validate_refs.cc: after CheckReferences of every document, blocks that depend on each other
+/// (E0717), which OpenTofu refuses to plan.
+void CheckCycles(UnitCheck& u);
 
 }  // namespace eurus::check::validate

@@ -3,9 +3,14 @@
 // the unit declares and the attributes its types have.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <functional>
+#include <utility>
 
 #include "check/codes.h"
 #include "check/expr.h"
+#include "check/functions.h"
 #include "check/validate_internal.h"
 
 namespace eurus::check::validate {
@@ -127,6 +132,29 @@ void Resolve(UnitCheck& u, const Doc& doc, const Traversal& t, const JsonPath& p
     ResolveData(r, p);
   else
     ResolveResource(r, p);
+  if (u.current.empty()) return;
+  if (root == "local")
+    u.edges[u.current].insert("local." + p[1]);
+  else if (root == "data" && p.size() >= 3)
+    u.edges[u.current].insert("data." + p[1] + "." + p[2]);
+  else if (root != "var" && root != "module")
+    u.edges[u.current].insert(root + "." + p[1]);
+}
+
+/// A call of a function OpenTofu does not have.
+void Calls(UnitCheck& u, const Doc& doc, const std::string& s, const JsonPath& path,
+           const std::vector<Call>& calls) {
+  for (const auto& c : calls) {
+    if (IsTofuFunction(c.name)) continue;
+    Diagnostic d = Error(codes::kUnknownFunction,
+                         fmt::format("{}: call of unknown function `{}` in `{}`", FormatPath(path),
+                                     c.name, s));
+    std::vector<std::string> known(TofuFunctions().begin(), TofuFunctions().end());
+    DidYouMean(d, ClosestMatch(c.name, known));
+    d.Note("OpenTofu has no user-defined functions; the built-in ones are listed by "
+           "`tofu metadata functions -json`");
+    Report(u, doc, std::move(d), InString(doc, path, c.offset, c.length), "no such function");
+  }
 }
 
 /// A string value: every traversal of its templates not bound by an iterator.
@@ -147,6 +175,7 @@ void Template(UnitCheck& u, const Doc& doc, const std::string& s, const JsonPath
     if (In(root, iterators) || In(root, scan.iterators)) continue;
     Resolve(u, doc, t, path, s.substr(t.offset, t.length));
   }
+  Calls(u, doc, s, path, scan.calls);
 }
 
 /// depends_on / replace_triggered_by entries: bare traversals written as strings.
@@ -257,8 +286,12 @@ void Lifecycle(UnitCheck& u, const Doc& doc, const json& v, const JsonPath& at,
     JsonPath lat = Append(at, PathStep::Key(lk));
     if (lk == "ignore_changes")
       IgnoreChanges(u, doc, lv, lat, type);
-    else if (lk == "replace_triggered_by")
+    else if (lk == "replace_triggered_by") {
+      // Checked, but not an edge of the graph: OpenTofu reads these after planning.
+      std::string node = std::exchange(u.current, "");
       Bare(u, doc, lv, lat, /*attribute_allowed=*/true);
+      u.current = node;
+    }
     else
       InValue(u, doc, lv, lat, iterators);
   }
@@ -303,11 +336,15 @@ void CheckReferences(UnitCheck& u, const Doc& doc) {
     ForEachEntry(*it, {PathStep::Key(section)},
                  [&](const std::string& type, const json& byname, const JsonPath& tpath) {
                    if (!byname.is_object()) return;
-                   for (const auto& [name, body] : byname.items())
-                     if (body.is_object())
-                       InBody(u, doc, body, Append(tpath, PathStep::Key(name)), iterators,
-                              std::string_view(section) == "resource" ? type : std::string(),
-                              true);
+                   const bool resource = std::string_view(section) == "resource";
+                   for (const auto& [name, body] : byname.items()) {
+                     if (!body.is_object()) continue;
+                     JsonPath at = Append(tpath, PathStep::Key(name));
+                     u.current = (resource ? "" : "data.") + type + "." + name;
+                     u.nodes.emplace(u.current, std::make_pair(&doc, at));
+                     InBody(u, doc, body, at, iterators, resource ? type : std::string(), true);
+                   }
+                   u.current.clear();
                  });
   }
   for (const char* section :
@@ -315,7 +352,7 @@ void CheckReferences(UnitCheck& u, const Doc& doc) {
     auto it = root.find(section);
     if (it == root.end()) continue;
     ForEachEntry(*it, {PathStep::Key(section)},
-                 [&](const std::string&, const json& v, const JsonPath& at) {
+                 [&](const std::string& name, const json& v, const JsonPath& at) {
                    if (std::string_view(section) == "variable" && v.is_object()) {
                      // `type` is a type expression and `default` a literal; only validation
                      // refers.
@@ -323,11 +360,67 @@ void CheckReferences(UnitCheck& u, const Doc& doc) {
                        InValue(u, doc, *val, Append(at, PathStep::Key("validation")), iterators);
                      return;
                    }
-                   if (v.is_object() && std::string_view(section) != "locals")
-                     InBody(u, doc, v, at, iterators, "", true);
-                   else
+                   if (std::string_view(section) == "locals") {
+                     u.current = "local." + name;
+                     u.nodes.emplace(u.current, std::make_pair(&doc, at));
                      InValue(u, doc, v, at, iterators);
+                     u.current.clear();
+                   } else if (v.is_object()) {
+                     InBody(u, doc, v, at, iterators, "", true);
+                   } else {
+                     InValue(u, doc, v, at, iterators);
+                   }
                  });
+  }
+}
+
+void CheckCycles(UnitCheck& u) {
+  // Tarjan's strongly connected components; a component of two or more nodes, or a node that
+  // refers to itself, is a cycle.
+  std::map<std::string, int> index, low;
+  std::vector<std::string> stack;
+  std::set<std::string> on_stack;
+  int next = 0;
+  std::vector<std::vector<std::string>> cycles;
+  std::function<void(const std::string&)> visit = [&](const std::string& v) {
+    index[v] = low[v] = next++;
+    stack.push_back(v);
+    on_stack.insert(v);
+    if (auto it = u.edges.find(v); it != u.edges.end()) {
+      for (const auto& w : it->second) {
+        if (!u.nodes.count(w)) continue;  // undeclared: reported as E0710 already
+        if (!index.count(w)) {
+          visit(w);
+          low[v] = std::min(low[v], low[w]);
+        } else if (on_stack.count(w)) {
+          low[v] = std::min(low[v], index[w]);
+        }
+      }
+    }
+    if (low[v] != index[v]) return;
+    std::vector<std::string> scc;
+    std::string w;
+    do {
+      w = stack.back();
+      stack.pop_back();
+      on_stack.erase(w);
+      scc.push_back(w);
+    } while (w != v);
+    bool self = scc.size() == 1 && u.edges.count(v) && u.edges[v].count(v);
+    if (scc.size() > 1 || self) cycles.push_back(std::move(scc));
+  };
+  for (const auto& [node, where] : u.nodes)
+    if (!index.count(node)) visit(node);
+  for (auto& scc : cycles) {
+    std::sort(scc.begin(), scc.end());
+    const auto& [doc, path] = u.nodes.at(scc.front());
+    std::string what = scc.size() == 1
+                           ? fmt::format("`{}` refers to itself", scc.front())
+                           : fmt::format("`{}` depend on each other", fmt::join(scc, "`, `"));
+    Diagnostic d = Error(codes::kCycle, fmt::format("{}: dependency cycle: {}",
+                                                    FormatPath(path), what));
+    d.Note("OpenTofu cannot order these blocks and refuses to plan the unit");
+    Report(u, *doc, std::move(d), KeySpan(*doc, path), "part of the cycle");
   }
 }
 

@@ -316,6 +316,59 @@ TEST_F(ValidateTest, RemoteStateOutputs) {
   EXPECT_NE(out.find("terraform_remote_state has no attribute `output`"), std::string::npos) << out;
 }
 
+// Given calls of built-in functions (plain, `core::`, inside a for expression, a provider
+// function of aws) and of functions OpenTofu does not have, we should report only the latter,
+// at the name, with the closest built-in.
+TEST_F(ValidateTest, UnknownFunction) {
+  Write(Body(R"({"locals": {"ok": "${[for s in tolist([\"a\"]) : core::upper(s)]}",
+                            "arn": "${provider::aws::arn_parse(\"arn:aws:s3:::b\").service}"},
+                 "resource": {"aws_vpc": {"main": {
+                   "cidr_block": "${cidrsubnett(\"10.0.0.0/8\", 8, 1)}",
+                   "tags": {"a": "${lower(no_such_function(1))}", "b": "${core::nope(1)}"}}}}})"));
+  std::string out = Validate();
+  EXPECT_EQ(Codes(), (std::vector<std::string>{"E0715", "E0715", "E0715"})) << out;
+  EXPECT_NE(out.find("main.tf.json:9:26: error[E0715]: resource.aws_vpc.main.cidr_block: call of unknown "
+                     "function `cidrsubnett`"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("did you mean `cidrsubnet`?"), std::string::npos) << out;
+  EXPECT_NE(out.find("`no_such_function`"), std::string::npos) << out;
+  EXPECT_NE(out.find("`core::nope`"), std::string::npos) << out;
+}
+
+// Given a resource with both count and for_each, we should refuse it (OpenTofu does).
+TEST_F(ValidateTest, CountAndForEach) {
+  Write(Body(R"({"resource": {"aws_vpc": {"main": {"count": 1, "for_each": {"a": "b"}},
+                                          "ok": {"count": 2}}}})"));
+  std::string out = Validate();
+  EXPECT_EQ(Codes(), (std::vector<std::string>{"E0716"})) << out;
+  EXPECT_NE(out.find("resource.aws_vpc.main: a resource block takes `count` or `for_each`, not "
+                     "both"),
+            std::string::npos)
+      << out;
+}
+
+// Given blocks that depend on each other (through an expression, depends_on or a local) or on
+// themselves, we should report each cycle once; a chain that is not a cycle, a reference in
+// replace_triggered_by and one to an undeclared block are no cycle.
+TEST_F(ValidateTest, DependencyCycles) {
+  Write(Body(R"({"locals": {"id": "${aws_vpc.a.id}"},
+                 "resource": {"aws_vpc": {
+                   "a": {"depends_on": ["aws_vpc.b"]},
+                   "b": {"tags": {"x": "${local.id}"}},
+                   "self": {"tags": {"x": "${aws_vpc.self.id}"}},
+                   "c": {"tags": {"x": "${aws_vpc.b.id}"}, "lifecycle": {"replace_triggered_by": ["aws_vpc.d"]}},
+                   "d": {"tags": {"x": "${aws_vpc.c.id}"}}}}})"));
+  std::string out = Validate();
+  EXPECT_EQ(Codes(), (std::vector<std::string>{"E0717", "E0717"})) << out;
+  EXPECT_NE(out.find("dependency cycle: `aws_vpc.a`, `aws_vpc.b`, `local.id` depend on each "
+                     "other"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("dependency cycle: `aws_vpc.self` refers to itself"), std::string::npos)
+      << out;
+}
+
 // Given "//" comments at every level and meta-arguments, we should not mistake them for
 // arguments, but still check what depends_on and provider name.
 TEST_F(ValidateTest, CommentsAndMetaArguments) {

@@ -21,6 +21,68 @@ var planHooks = map[string]func(vals, config map[string]tftypes.Value) error{
 	"aws_acm_certificate": planACMValidationOptions,
 }
 
+// replaceOn lists, per type, the arguments whose change the real provider plans as a
+// replacement (ForceNew / RequiresReplace), for the types where that decides what a test sees:
+// the data stores the destroy guard protects, and the task definition an app edit replaces.
+// "*" means every argument but those listed with a leading "-". Only arguments known to force
+// a new object are listed (the provider's schemas; an ECS task definition is immutable, each
+// change is a new revision); anything else updates in place.
+var replaceOn = map[string][]string{
+	"aws_rds_cluster":                  {"cluster_identifier", "engine", "kms_key_id", "storage_encrypted", "database_name", "master_username"},
+	"aws_docdb_cluster":                {"cluster_identifier", "engine", "kms_key_id", "storage_encrypted", "master_username"},
+	"aws_elasticache_serverless_cache": {"name"},
+	"aws_s3_bucket":                    {"bucket"},
+	"aws_vpc":                          {"cidr_block"},
+	"aws_subnet":                       {"vpc_id", "cidr_block", "availability_zone"},
+	"aws_ecs_task_definition":          {"*", "-tags", "-tags_all", "-skip_destroy", "-track_latest", "-region"},
+}
+
+// requiresReplace is the paths of replaceOn's arguments of typeName whose planned value
+// differs from the prior one (an update; none for a create or a delete).
+func requiresReplace(typeName string, b *block, prior, planned tftypes.Value) ([]*tftypes.AttributePath, error) {
+	list, ok := replaceOn[typeName]
+	if !ok || prior.IsNull() || planned.IsNull() || !prior.IsKnown() || !planned.IsKnown() {
+		return nil, nil
+	}
+	var before, after map[string]tftypes.Value
+	if err := prior.As(&before); err != nil {
+		return nil, err
+	}
+	if err := planned.As(&after); err != nil {
+		return nil, err
+	}
+	names := list
+	if len(list) > 0 && list[0] == "*" {
+		skip := map[string]bool{"id": true, "arn": true, "revision": true, "arn_without_revision": true}
+		for _, n := range list[1:] {
+			skip[strings.TrimPrefix(n, "-")] = true
+		}
+		names = nil
+		for n, a := range b.attrs {
+			if !skip[n] && (a.required || a.optional) {
+				names = append(names, n)
+			}
+		}
+		for n := range b.blocks {
+			if !skip[n] {
+				names = append(names, n)
+			}
+		}
+		sort.Strings(names)
+	}
+	var paths []*tftypes.AttributePath
+	for _, n := range names {
+		x, y := before[n], after[n]
+		if x.Type() == nil || y.Type() == nil {
+			continue
+		}
+		if !y.IsFullyKnown() || canon(x) != canon(y) {
+			paths = append(paths, tftypes.NewAttributePath().WithAttributeName(n))
+		}
+	}
+	return paths, nil
+}
+
 // Per-type apply behaviour: values in AWS's shape where a configuration uses them as more than
 // an opaque string.
 var applyHooks = map[string]func(f *faker, vals map[string]tftypes.Value) error{

@@ -452,3 +452,29 @@ func TestACMValidationOptions(t *testing.T) {
 		t.Errorf("EMAIL validation plans %v", planned["domain_validation_options"])
 	}
 }
+
+// A change of an argument the real provider forces a new object for (aws_vpc.cidr_block) is
+// planned as a replacement; a tag change is not.
+func TestRequiresReplace(t *testing.T) {
+	s := testServer(t, "")
+	configure(t, s)
+	b := s.schemas.resources["aws_vpc"]
+	config := object(b, map[string]tftypes.Value{"cidr_block": str("10.0.0.0/16"), "tags": strMap("Name", "main")})
+	created, _, _ := lifecycle(t, s, "aws_vpc", config)
+	state, _ := created.Unmarshal(b.objectType())
+	replan := func(c tftypes.Value) []*tftypes.AttributePath {
+		resp, err := s.PlanResourceChange(context.Background(), &tfprotov5.PlanResourceChangeRequest{TypeName: "aws_vpc",
+			PriorState: created, ProposedNewState: dyn(t, b, proposedNew(b, c, state)), Config: dyn(t, b, c)})
+		if err != nil || len(resp.Diagnostics) > 0 {
+			t.Fatalf("plan: %v %v", err, resp.Diagnostics)
+		}
+		return resp.RequiresReplace
+	}
+	if r := replan(object(b, map[string]tftypes.Value{"cidr_block": str("10.1.0.0/16"), "tags": strMap("Name", "main")})); len(r) != 1 ||
+		!r[0].Equal(tftypes.NewAttributePath().WithAttributeName("cidr_block")) {
+		t.Errorf("cidr_block change: RequiresReplace = %v, want [cidr_block]", r)
+	}
+	if r := replan(object(b, map[string]tftypes.Value{"cidr_block": str("10.0.0.0/16"), "tags": strMap("Name", "other")})); len(r) != 0 {
+		t.Errorf("tag change: RequiresReplace = %v, want none", r)
+	}
+}

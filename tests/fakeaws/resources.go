@@ -81,7 +81,8 @@ func (s *server) ReadResource(_ context.Context, req *tfprotov5.ReadResourceRequ
 }
 
 // PlanResourceChange plans the proposed new state, computed nulls of new objects unknown and
-// tags_all = the provider's default_tags merged with tags. Nothing requires replacement.
+// tags_all = the provider's default_tags merged with tags; a change of an argument replaceOn
+// lists requires replacement (OpenTofu then plans the new object again from a null prior).
 func (s *server) PlanResourceChange(_ context.Context, req *tfprotov5.PlanResourceChangeRequest) (*tfprotov5.PlanResourceChangeResponse, error) {
 	b, diags := s.resource(req.TypeName)
 	if b == nil {
@@ -116,11 +117,15 @@ func (s *server) PlanResourceChange(_ context.Context, req *tfprotov5.PlanResour
 			return nil, err
 		}
 	}
+	replace, err := requiresReplace(req.TypeName, b, prior, planned)
+	if err != nil {
+		return nil, err
+	}
 	dv, err := tfprotov5.NewDynamicValue(t, planned)
 	if err != nil {
 		return nil, err
 	}
-	return &tfprotov5.PlanResourceChangeResponse{PlannedState: &dv, PlannedPrivate: req.PriorPrivate}, nil
+	return &tfprotov5.PlanResourceChangeResponse{PlannedState: &dv, PlannedPrivate: req.PriorPrivate, RequiresReplace: replace}, nil
 }
 
 // planTagsAll sets tags_all (when the configuration leaves it null) to default_tags merged

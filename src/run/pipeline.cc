@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <deque>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <queue>
 #include <thread>
 
 #include "diag/diagnostic.h"
+#include "run/lock_files.h"
 #include "run/state.h"
 #include "synth/manifest.h"
 
@@ -132,6 +134,8 @@ class Pipeline {
   /// Runs the pending nodes' steps as a DAG. Nodes already kFailed count as failed dependencies.
   void Pass(const char* verb);
   bool StartStep(Node& n, size_t index);
+  /// Frees the init lane and starts the next queued init.
+  void NextInit();
   bool StepDone(Node& n);  // the post-action of a successful step; false: the unit failed
   /// Apply pass, as the unit starts: its steps. False when nothing is to run (empty plan).
   bool PrepareApply(Node& n);
@@ -156,6 +160,17 @@ class Pipeline {
   Durations durations_;
   Applied applied_;
   unsigned jobs_;
+  /// The init lane: `tofu init` runs one at a time, every unit sharing `.eurus/plugin-cache`,
+  /// which OpenTofu does not make safe for concurrent inits (its docs: "not guaranteed to be
+  /// concurrency safe"; opentofu/opentofu#1483). Seen under load with two parallel inits:
+  /// "after installing registry.opentofu.org/hashicorp/aws it is still not detected" and
+  /// "fork/exec …/terraform-provider-aws_v6.25.0: no such file or directory". Plans and
+  /// applies of other units go on beside it; a queued init holds a job slot.
+  int init_running_ = -1;  ///< node index of the init in the lane, or -1
+  std::deque<int> init_queue_;
+  /// Lock files shared between units before their init, so that inits read the plugin cache
+  /// and never write it while other units run from it (run/lock_files.h).
+  std::optional<LockFiles> lock_files_;
   std::vector<Node> nodes_;
   const char* verb_ = "plan";
   bool apply_pass_ = false;
@@ -218,6 +233,22 @@ void Pipeline::CloseStatus() {
 }
 
 bool Pipeline::StartStep(Node& n, size_t index) {
+  if (n.steps[n.step].first == Step::kInit) {
+    if (init_running_ != -1) {
+      init_queue_.push_back(static_cast<int>(index));
+      return true;
+    }
+    init_running_ = static_cast<int>(index);
+    if (!lock_files_) {
+      std::vector<std::string> dirs;
+      for (const auto& m : nodes_) dirs.push_back(m.unit.dir);
+      lock_files_.emplace(std::move(dirs));
+    }
+    if (std::string from = lock_files_->Provide(n.unit.dir); !from.empty())
+      std::ofstream(n.steps[n.step].second.log_path, n.logged ? std::ios::app : std::ios::trunc)
+          << "eurus: .terraform.lock.hcl copied from " << from << " (same required_providers)\n";
+    n.logged = true;
+  }
   const Command& c = n.steps[n.step].second;
   {
     std::ofstream log(c.log_path, n.logged ? std::ios::app : std::ios::trunc);
@@ -228,12 +259,22 @@ bool Pipeline::StartStep(Node& n, size_t index) {
   }
   std::string err;
   if (!runner_.Start(c, static_cast<int>(index), &err)) {
+    if (init_running_ == static_cast<int>(index)) init_running_ = -1;
     if (runner_.aborted()) return false;
     std::ofstream(c.log_path, std::ios::app) << "eurus: " << err << "\n";
     Finish(n, false, err);
     return false;
   }
   return true;
+}
+
+void Pipeline::NextInit() {
+  init_running_ = -1;
+  while (!init_queue_.empty() && init_running_ == -1 && !runner_.aborted()) {
+    int i = init_queue_.front();
+    init_queue_.pop_front();
+    StartStep(nodes_[i], static_cast<size_t>(i));
+  }
 }
 
 bool Pipeline::StepDone(Node& n) {
@@ -397,6 +438,8 @@ void Pipeline::Pass(const char* verb) {
   verb_ = verb;
   apply_pass_ = std::string_view(verb) == "apply";
   done_ = total_ = 0;
+  init_running_ = -1;
+  init_queue_.clear();
   auto priority = [&](int i) {
     auto m = durations_.find(verb_);
     if (m == durations_.end()) return 0.0;
@@ -447,7 +490,7 @@ void Pipeline::Pass(const char* verb) {
   };
   for (;;) {
     if (ScopedInterruptHandler::signal() || runner_.aborted()) break;
-    while (runner_.running() < jobs_ && !ready.empty()) {
+    while (runner_.running() + init_queue_.size() < jobs_ && !ready.empty()) {
       int i = ready.top();
       ready.pop();
       Node& n = nodes_[i];
@@ -467,6 +510,10 @@ void Pipeline::Pass(const char* verb) {
     if (!res) continue;  // interrupted or aborted: checked at the top
     Node& n = nodes_[res->token];
     Step step = n.steps[n.step].first;
+    if (step == Step::kInit && res->token == init_running_) {
+      if (res->success && lock_files_) lock_files_->Learn(n.unit.dir);
+      NextInit();
+    }
     if (!res->success) {
       if (runner_.aborted() || ScopedInterruptHandler::signal()) {
         n.state = Node::kFailed;

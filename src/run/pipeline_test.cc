@@ -150,6 +150,52 @@ TEST_F(PipelineTest, ParallelismBoundHolds) {
   EXPECT_EQ(most, 2);
 }
 
+// Given six independent slow units and -j 3, we should never run two inits at once (they share
+// the plugin cache, which OpenTofu does not lock), still run plans beside an init, and keep the
+// bound of three processes.
+TEST_F(PipelineTest, InitsRunOneAtATime) {
+  Units({{"a/u1", {}}, {"a/u2", {}}, {"a/u3", {}}, {"a/u4", {}}, {"a/u5", {}}, {"a/u6", {}}});
+  Env("FAKE_TOFU_SLEEP", "0.15");
+  RunOptions o;
+  o.jobs = 3;
+  EXPECT_EQ(Run(o).exit_code, 0) << output_;
+  auto most_at_once = [&](const std::string& sub) {
+    std::vector<std::pair<double, int>> edges;
+    std::map<int, bool> pid_is;
+    for (const auto& c : Calls()) {
+      if (c.event == "start") pid_is[c.pid] = sub.empty() || c.args.rfind(sub + " ", 0) == 0;
+      if (pid_is[c.pid]) edges.push_back({c.time, c.event == "start" ? 1 : -1});
+    }
+    std::sort(edges.begin(), edges.end());
+    int now = 0, most = 0;
+    for (const auto& [t, d] : edges) most = std::max(most, now += d);
+    return most;
+  };
+  EXPECT_EQ(Commands("init").size(), 6u);
+  EXPECT_EQ(most_at_once("init"), 1);
+  EXPECT_EQ(most_at_once(""), 3);
+  EXPECT_GE(most_at_once("plan"), 2);
+}
+
+// Given a unit with a dependency lock file, two without one and the same required_providers,
+// and one requiring other providers, we should give the two that lock file before their init
+// (so that their init reads the plugin cache instead of installing into it) and leave the
+// others' files alone.
+TEST_F(PipelineTest, InitGetsTheLockFileOfAUnitWithTheSameProviders) {
+  providers_ = R"({"terraform":{"required_providers":{"aws":{"source":"hashicorp/aws","version":"= 6.25.0"}}}})";
+  Units({{"a/locked", {}}, {"a/one", {}}, {"a/two", {}}, {"b/other", {}}});
+  WriteFileAtomic(repo_ + "/out/b/other/providers.tf.json",
+                  R"({"terraform":{"required_providers":{"aws":{"source":"hashicorp/aws","version":"= 6.0.0"}}}})");
+  const std::string lock = "provider \"registry.opentofu.org/hashicorp/aws\" {\n  version = \"6.25.0\"\n}\n";
+  WriteFileAtomic(repo_ + "/out/a/locked/.terraform.lock.hcl", lock);
+  EXPECT_EQ(Run().exit_code, 0) << output_;
+  EXPECT_EQ(ReadFileOr(repo_ + "/out/a/one/.terraform.lock.hcl"), lock);
+  EXPECT_EQ(ReadFileOr(repo_ + "/out/a/two/.terraform.lock.hcl"), lock);
+  EXPECT_FALSE(fs::exists(repo_ + "/out/b/other/.terraform.lock.hcl"));
+  EXPECT_NE(ReadFileOr(repo_ + "/.eurus/logs/a/one.log").find(".terraform.lock.hcl copied from"), std::string::npos);
+  EXPECT_EQ(Commands("init").size(), 4u);
+}
+
 // Given a failing network in dev, we should skip dev's tenant, still plan prod, exit 3 and
 // print the failed unit's log.
 TEST_F(PipelineTest, FailureSkipsDependentsAndLetsOthersFinish) {

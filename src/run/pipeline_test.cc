@@ -90,6 +90,19 @@ class PipelineTest : public ::testing::Test {
     }
     return calls;
   }
+  /// The most tofu processes running at once (of subcommand `sub`; "" for all).
+  int MostAtOnce(const std::string& sub) {
+    std::vector<std::pair<double, int>> edges;
+    std::map<int, bool> counted;  ///< pid → whether its command is `sub`
+    for (const auto& c : Calls()) {
+      if (c.event == "start") counted[c.pid] = sub.empty() || c.args.rfind(sub + " ", 0) == 0;
+      if (counted[c.pid]) edges.push_back({c.time, c.event == "start" ? 1 : -1});
+    }
+    std::sort(edges.begin(), edges.end());  // an end before a start at the same instant
+    int now = 0, most = 0;
+    for (const auto& [t, d] : edges) most = std::max(most, now += d);
+    return most;
+  }
   std::vector<std::string> Commands(const std::string& sub) {
     std::vector<std::string> units;
     for (const auto& c : Calls())
@@ -142,12 +155,7 @@ TEST_F(PipelineTest, ParallelismBoundHolds) {
   RunOptions o;
   o.jobs = 2;
   EXPECT_EQ(Run(o).exit_code, 0) << output_;
-  std::vector<std::pair<double, int>> edges;
-  for (const auto& c : Calls()) edges.push_back({c.time, c.event == "start" ? 1 : -1});
-  std::sort(edges.begin(), edges.end());  // an end before a start at the same instant
-  int now = 0, most = 0;
-  for (const auto& [t, d] : edges) most = std::max(most, now += d);
-  EXPECT_EQ(most, 2);
+  EXPECT_EQ(MostAtOnce(""), 2);
 }
 
 // Given six independent slow units and -j 3, we should never run two inits at once (they share
@@ -159,22 +167,10 @@ TEST_F(PipelineTest, InitsRunOneAtATime) {
   RunOptions o;
   o.jobs = 3;
   EXPECT_EQ(Run(o).exit_code, 0) << output_;
-  auto most_at_once = [&](const std::string& sub) {
-    std::vector<std::pair<double, int>> edges;
-    std::map<int, bool> pid_is;
-    for (const auto& c : Calls()) {
-      if (c.event == "start") pid_is[c.pid] = sub.empty() || c.args.rfind(sub + " ", 0) == 0;
-      if (pid_is[c.pid]) edges.push_back({c.time, c.event == "start" ? 1 : -1});
-    }
-    std::sort(edges.begin(), edges.end());
-    int now = 0, most = 0;
-    for (const auto& [t, d] : edges) most = std::max(most, now += d);
-    return most;
-  };
   EXPECT_EQ(Commands("init").size(), 6u);
-  EXPECT_EQ(most_at_once("init"), 1);
-  EXPECT_EQ(most_at_once(""), 3);
-  EXPECT_GE(most_at_once("plan"), 2);
+  EXPECT_EQ(MostAtOnce("init"), 1);
+  EXPECT_EQ(MostAtOnce(""), 3);
+  EXPECT_GE(MostAtOnce("plan"), 2);
 }
 
 // Given a unit with a dependency lock file, two without one and the same required_providers,

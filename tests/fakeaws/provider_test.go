@@ -178,6 +178,16 @@ func configure(t *testing.T, s *server) {
 	}
 }
 
+// quietReplan fails the test when planning the created object's configuration again changes it.
+func quietReplan(t *testing.T, b *block, created, replanned *tfprotov5.DynamicValue) {
+	t.Helper()
+	c, _ := created.Unmarshal(b.objectType())
+	r, _ := replanned.Unmarshal(b.objectType())
+	if !c.Equal(r) {
+		t.Errorf("second plan of the same configuration changes the state:\n%v\n%v", c, r)
+	}
+}
+
 // lifecycle plans and applies a create of config, then plans the same config again.
 func lifecycle(t *testing.T, s *server, typeName string, config tftypes.Value) (created, replanned *tfprotov5.DynamicValue, planned map[string]tftypes.Value) {
 	t.Helper()
@@ -235,14 +245,11 @@ func TestPlanApplyReplan(t *testing.T) {
 	if !state["enable_dns_support"].Equal(tftypes.NewValue(tftypes.Bool, false)) {
 		t.Errorf("enable_dns_support = %v, want false", state["enable_dns_support"])
 	}
-	c, _ := created.Unmarshal(b.objectType())
-	r, _ := replanned.Unmarshal(b.objectType())
-	if !c.Equal(r) {
-		t.Errorf("second plan of the same configuration changes the state:\n%v\n%v", c, r)
-	}
+	quietReplan(t, b, created, replanned)
 
 	// Deterministic: a second create of the same configuration gives the same values.
 	again, _, _ := lifecycle(t, s, "aws_vpc", config)
+	c, _ := created.Unmarshal(b.objectType())
 	a, _ := again.Unmarshal(b.objectType())
 	if !c.Equal(a) {
 		t.Errorf("re-creating gives different values:\n%v\n%v", c, a)
@@ -264,11 +271,7 @@ func TestTagsAllWithoutTags(t *testing.T) {
 	if want := strMap("owner", "eurus"); !planned["tags_all"].Equal(want) {
 		t.Errorf("planned tags_all = %v, want %v", planned["tags_all"], want)
 	}
-	c, _ := created.Unmarshal(b.objectType())
-	r, _ := replanned.Unmarshal(b.objectType())
-	if !c.Equal(r) {
-		t.Errorf("second plan changes the state:\n%v\n%v", c, r)
-	}
+	quietReplan(t, b, created, replanned)
 }
 
 func TestNestedBlocks(t *testing.T) {
@@ -307,11 +310,7 @@ func TestNestedBlocks(t *testing.T) {
 	if !strings.HasPrefix(stringOf(oidc0["issuer"]), "fake-issuer-") {
 		t.Errorf("identity[0].oidc[0].issuer = %v", oidc0["issuer"])
 	}
-	c, _ := created.Unmarshal(b.objectType())
-	r, _ := replanned.Unmarshal(b.objectType())
-	if !c.Equal(r) {
-		t.Errorf("second plan changes the state:\n%v\n%v", c, r)
-	}
+	quietReplan(t, b, created, replanned)
 }
 
 func TestDrift(t *testing.T) {
@@ -432,11 +431,7 @@ func TestACMValidationOptions(t *testing.T) {
 	if stringOf(attrs["resource_record_type"]) != "CNAME" || !strings.HasSuffix(stringOf(attrs["resource_record_value"]), ".acm-validations.aws.") {
 		t.Errorf("record = %v", attrs)
 	}
-	c, _ := created.Unmarshal(b.objectType())
-	r, _ := replanned.Unmarshal(b.objectType())
-	if !c.Equal(r) {
-		t.Errorf("second plan changes the state:\n%v\n%v", c, r)
-	}
+	quietReplan(t, b, created, replanned)
 
 	// No SANs (a null list, planned unknown): the domain name alone.
 	alone := object(b, map[string]tftypes.Value{"domain_name": str("x.example.com"), "validation_method": str("DNS")})

@@ -246,7 +246,11 @@ json OrgSchema() {
                   String("an IAM role or user ARN", kPrincipal))},
       {"billing",
        Mapping("cost allocation (docs/Cost.md)",
-               {{"shared_costs",
+               {{"activate_tags",
+                 Boolean("activate eurus's tag keys for cost allocation (default false): turn on once AWS "
+                         "has seen them, up to 24 hours after the first apply",
+                         false)},
+                {"shared_costs",
                  {{"description",
                    "how each scope's shared costs (an environment's network and platform, a realm's "
                    "common accounts, the management account) are divided among its tenants"},
@@ -575,6 +579,18 @@ json TenantProperties(bool partial) {
         {"minItems", 1},
         {"uniqueItems", true},
         {"items", String("an environment name (a file in environments/)", kEnvName)}};
+    json amount = {{"type", "number"}, {"exclusiveMinimum", 0}, {"description", "USD a month"}};
+    props["budget"] = {
+        {"description",
+         "monthly AWS Budgets in USD: the tenant's total, or `{ total, environments: { <env>: USD } }`"},
+        {"oneOf",
+         {amount,
+          Mapping("the tenant's budgets",
+                  {{"total", amount},
+                   {"environments", {{"type", "object"},
+                                     {"description", "per environment the tenant is onboarded in"},
+                                     {"propertyNames", Matching(kEnvName)},
+                                     {"additionalProperties", amount}}}})}}};
     props["overrides"] = Named(
         "per environment, deep-merged over the tenant: mappings merge key by key, lists "
         "and scalars replace",

@@ -158,7 +158,7 @@ TEST_F(SchemaTest, TenantKeysMatchDecoder) {
     EXPECT_EQ(Names(Prop(a, "replicas")), Sorted(keys::kReplicas)) << app;
     EXPECT_EQ(Names(Prop(a, "scaling")), Sorted(keys::kScaling)) << app;
   }
-  EXPECT_EQ(Names(Def("override")), Sorted(Without(keys::kTenant, {"environments", "overrides"})));
+  EXPECT_EQ(Names(Def("override")), Sorted(Without(keys::kTenant, {"environments", "overrides", "budget"})));
 }
 
 // Given a resource's `type`, we should allow exactly that type's fields.

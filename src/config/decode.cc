@@ -14,7 +14,7 @@ namespace keys {
 const std::vector<std::string> kOrg = {"eurus", "org", "region", "domain", "management_account",
                                        "realms", "tags", "alerts", "ci",
                                        "administrators", "billing"};
-const std::vector<std::string> kBilling = {"shared_costs"};
+const std::vector<std::string> kBilling = {"shared_costs", "activate_tags"};
 const std::vector<std::string> kSharedCosts = {"fixed"};
 const std::vector<std::string> kRealm = {"common_account"};
 const std::vector<std::string> kAlerts = {"emails"};
@@ -30,8 +30,9 @@ const std::vector<std::string> kFlowLogs = {"enabled", "retention_days"};
 const std::vector<std::string> kIngress = {"cloudfront", "api_gateway", "waf", "waf_body_limit"};
 const std::vector<std::string> kLogs = {"retention_days"};
 const std::vector<std::string> kDr = {"rpo_hours", "rto_hours"};
-const std::vector<std::string> kTenant = {"cost_center", "contacts", "environments", "apps",
-                                          "resources", "overrides"};
+const std::vector<std::string> kTenant = {"cost_center", "contacts", "environments", "budget",
+                                          "apps", "resources", "overrides"};
+const std::vector<std::string> kBudget = {"total", "environments"};
 const std::vector<std::string> kApp = {"image", "port", "cpu", "memory", "command",
                                        "health_check", "route", "expose", "replicas", "scaling",
                                        "spot", "environment", "secrets", "uses"};
@@ -335,6 +336,7 @@ OrgDoc DecodeOrg(const Node& root, Diagnostics& diags) {
   o.default_branch = ci.String("default_branch");
   o.administrators = m.List("administrators");
   MapIn billing = m.Sub("billing", "`billing`", keys::kBilling);
+  o.activate_tags = billing.Boolean("activate_tags");
   if (const Entry* e = billing.Find("shared_costs"); e && !e->value.is_null()) {
     o.shared_costs.span = e->key_span;
     if (e->value.is_scalar()) {
@@ -539,6 +541,20 @@ TenantDoc DecodeTenant(const Node& root, Diagnostics& diags) {
   t.cost_center = m.String("cost_center");
   t.contacts = m.List("contacts");
   t.environments = m.List("environments", true);
+  if (const Entry* e = m.Find("budget"); e && !e->value.is_null()) {
+    t.budget.span = e->key_span;
+    if (e->value.is_scalar()) {
+      t.budget.total = m.String("budget");
+      t.budget.set = true;
+    } else if (e->value.is_map()) {
+      MapIn b(&e->value, e->key_span, "`budget`", keys::kBudget, diags);
+      t.budget.total = b.String("total");
+      t.budget.environments = b.Map("environments");
+      t.budget.set = true;
+    } else {
+      m.TypeError(*e, "a monthly amount in USD or `{ total: <USD>, environments: { <env>: <USD> } }`");
+    }
+  }
   for (const char* section : {"apps", "resources"}) {
     const Entry* e = m.Find(section);
     if (!e || e->value.is_null()) continue;

@@ -49,6 +49,7 @@ struct OrgDoc {
     Span span;  ///< the `shared_costs` key
     bool set = false;
   } shared_costs;
+  Bool activate_tags;       ///< billing.activate_tags
   Span file_span;
 };
 
@@ -112,6 +113,13 @@ struct TenantDoc {
   Str cost_center;
   StrList contacts;
   StrList environments;
+  /// `budget`: a number (the total, in `total`) or `{ total: N, environments: { env: N } }`.
+  struct {
+    Str total;
+    StrMap environments;
+    Span span;  ///< the `budget` key
+    bool set = false;
+  } budget;
   std::vector<AppDoc> apps;
   std::vector<ResourceDoc> resources;
 };
@@ -126,7 +134,7 @@ TenantDoc DecodeTenant(const Node& root, Diagnostics& diags);
 namespace keys {
 extern const std::vector<std::string> kOrg, kRealm, kAlerts, kCi;
 extern const std::vector<std::string> kEnv, kNetwork, kEgress, kFlowLogs, kIngress, kLogs, kDr;
-extern const std::vector<std::string> kTenant, kApp, kHealthCheck, kRoute, kReplicas, kScaling;
+extern const std::vector<std::string> kTenant, kBudget, kApp, kHealthCheck, kRoute, kReplicas, kScaling;
 /// kResource, kResourceTypes and ResourceFields are read from catalog/store_kinds.h.
 extern const std::vector<std::string> kResource, kRestoreFrom;
 /// The resource fields valid for each resource type (besides `type`).

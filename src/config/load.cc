@@ -44,11 +44,13 @@ void SplitOverrides(TenantFile& t, Diagnostics& diags) {
         continue;
       }
       for (const auto& f : e.value.entries) {
-        if (f.key == "environments" || f.key == "overrides") {
+        if (f.key == "environments" || f.key == "overrides" || f.key == "budget") {
           diags.Report(Error(codes::kOverrideTarget, "`" + f.key + "` cannot be overridden per environment")
                            .Label(f.key_span, "not allowed in an override")
                            .Help(f.key == "environments" ? "list the environment in the tenant's top-level `environments`"
-                                                         : "overrides do not nest"));
+                                 : f.key == "budget"      ? "set the environment's amount in the tenant's top-level "
+                                                            "`budget: { environments: { " + e.key + ": <USD> } }`"
+                                                          : "overrides do not nest"));
         }
       }
       t.overrides.push_back({e.key, e.key_span, std::move(e.value)});

@@ -532,6 +532,13 @@ const std::map<std::string, std::string>& FreeTypes() {
       {"aws_backup_vault", "vaults are free; backup storage is priced on each data store"},
       {"aws_backup_vault_lock_configuration", "vault settings"},
       {"aws_backup_vault_policy", "vault settings"},
+      {"aws_bcmdataexports_export", "Data Exports are free; the export's objects are priced on its bucket"},
+      // AWS Budgets price list (AWSBudgets, effective 2020-10-01): "$0.00 for Budget-days"
+      // without actions; action-enabled budgets $0.10 a budget-day after 62 free budget-days
+      // a month, budget reports $0.01 each. eurus's budgets only notify.
+      {"aws_budgets_budget", "budgets without actions are free (actions and budget reports are not; eurus uses neither)"},
+      {"aws_ce_cost_allocation_tag", "activating cost allocation tags is free"},
+      {"aws_ce_cost_category", "cost categories are free"},
       {"aws_cloudfront_vpc_origin", "VPC origins are free"},
       {"aws_cloudwatch_log_delivery_destination", "the delivered logs are priced on the delivery"},
       {"aws_cloudwatch_log_delivery_source", "the delivered logs are priced on the delivery"},

@@ -33,6 +33,11 @@ inline constexpr char kBadBranch[] = "E0111";        // ci.default_branch is not
 inline constexpr char kSharedCostMethod[] = "E0112"; // billing.shared_costs names no method
 inline constexpr char kSharedCostTenant[] = "E0113"; // billing.shared_costs.fixed names no tenant
 inline constexpr char kSharedCostPercent[] = "E0114"; // a fixed share is not a percent, or they exceed 100
+inline constexpr char kCategoryRules[] = "E0115";    // the tenants' cost category needs more rules than AWS allows
+inline constexpr char kSplitRules[] = "E0116";       // more scopes with tenants than split charge rules allowed
+inline constexpr char kSplitTargets[] = "E0117";     // a scope with more tenant-environments than a split rule takes
+inline constexpr char kBudgetAmount[] = "E0118";     // a budget is not a positive amount of USD
+inline constexpr char kBudgetEnvironment[] = "E0119"; // a budget for an environment the tenant is not onboarded in
 
 // E02xx: network
 inline constexpr char kBadCidr[] = "E0201";          // a CIDR that does not parse
@@ -106,5 +111,7 @@ inline constexpr char kWarnNoFlowLogs[] = "W0007";  // VPC flow logs turned off
 inline constexpr char kWarnNoRepository[] = "W0010";  // `eurus ci github` without ci.github_repository
 inline constexpr char kWarnEndpointsMissing[] = "W0011";  // tasks need an AWS API the VPC cannot reach
 inline constexpr char kWarnNoInsightsProd[] = "W0012";  // prod environment without Container Insights
+inline constexpr char kWarnFixedSplit[] = "W0013";  // fixed shared costs: the cost categories split the rest evenly
+inline constexpr char kWarnBudgetRecipients[] = "W0014";  // a budget notifies nobody, or more than AWS allows
 
 }  // namespace eurus::codes

@@ -71,6 +71,7 @@ BuildResult Build(const config::Project& project, const Lock& previous, const Bu
   build::BuildEnvironments(ctx);       // environments/*.yaml, sorted by name
   build::BuildTenants(ctx);            // tenants/*.yaml: deployments, apps, resources
   build::BuildBilling(ctx);            // billing.shared_costs names tenants
+  build::CheckCostCategory(ctx);       // AWS's limits on the tenants' cost category
   build::CheckRoutes(ctx);             // no (host, path) claimed twice on an ALB
   build::WarnManualCertificates(ctx);  // route hosts validated by hand
   build::WarnUnreachableApis(ctx);     // endpoints that leave out what the tasks call

@@ -96,6 +96,9 @@ void BuildEnvironments(Context& ctx);
 void BuildTenants(Context& ctx);
 /// billing.shared_costs against the tenants (build_org.cc).
 void BuildBilling(Context& ctx);
+/// The limits AWS puts on the tenants' cost category (E0115-E0117) and W0013 (build_billing.cc,
+/// after BuildBilling).
+void CheckCostCategory(Context& ctx);
 /// Two apps may not claim the same host and path on an environment's shared ALB (build_route.cc).
 void CheckRoutes(Context& ctx);
 /// Warns of route hosts whose certificate needs DNS records added by hand (build_route.cc).
@@ -146,6 +149,9 @@ std::vector<std::string> Strings(const std::vector<T>& v) {
   for (const auto& x : v) out.push_back(fmt::format("{}", x));
   return out;
 }
+
+/// The tenant's `budget` (E0118, E0119, W0014; build_billing.cc).
+void BuildBudget(Context& ctx, const config::TenantDoc& doc, const std::set<std::string>& onboarded, Tenant& t);
 
 // ---- shared checks (build_checks.cc) ----
 

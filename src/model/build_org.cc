@@ -233,6 +233,7 @@ void BuildOrg(Context& ctx) {
 }
 
 void BuildBilling(Context& ctx) {
+  ctx.org.activate_tags = ctx.project.org.activate_tags.value;
   const auto& sc = ctx.project.org.shared_costs;
   if (!sc.set) return;
   SharedCosts& out = ctx.org.shared_costs;

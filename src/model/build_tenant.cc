@@ -183,6 +183,7 @@ void BuildTenants(Context& ctx) {
     Tenant t;
     BuildIdentity(ctx, tf, t);
     std::set<std::string> onboarded = Onboarded(ctx, tf.doc, t);
+    BuildBudget(ctx, tf.doc, onboarded, t);
     CheckOverrideTargets(ctx, tf, onboarded, t);
     BuildDeployments(ctx, tf, onboarded, t);
     CheckTenantNames(ctx, t);

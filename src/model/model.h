@@ -193,10 +193,21 @@ struct Deployment {
   std::vector<ListenerRule> listener_rules;
 };
 
+/// `budget`: the tenant's monthly AWS Budgets (USD), each notifying at kBudgetActualPercent of
+/// actual and kBudgetForecastPercent of forecast spend (synth/billing.cc).
+struct Budget {
+  std::optional<double> total;                              ///< every environment together
+  std::vector<std::pair<std::string, double>> environments; ///< env → amount, in org order
+  Span span;                                                ///< the `budget` key
+};
+inline constexpr double kBudgetActualPercent = 80;
+inline constexpr double kBudgetForecastPercent = 100;
+
 struct Tenant {
   std::string name;
   std::string cost_center;             ///< defaults to the tenant name
   std::vector<std::string> contacts;
+  Budget budget;                       ///< none when neither total nor environments is set
   std::vector<Deployment> deployments; ///< in the order of the org's environments
   std::string file;                    ///< tenants/<name>.yaml
   Span span;
@@ -229,7 +240,10 @@ struct Org {
   std::string default_branch = "main";     ///< ci.default_branch: applies run from it
   std::vector<std::string> administrators; ///< IAM principal ARNs that may deploy from a terminal
   SharedCosts shared_costs;                ///< billing.shared_costs
-  std::vector<Environment> environments;   ///< sorted by name
+  /// billing.activate_tags: the billing unit activates eurus's tag keys for cost allocation.
+  /// Off until AWS has seen the keys on a resource (up to 24 hours after the first apply):
+  /// activating a key AWS has not seen fails (synth/billing.cc).
+  bool activate_tags = false;  std::vector<Environment> environments;   ///< sorted by name
   std::vector<Tenant> tenants;             ///< sorted by name
   std::vector<std::string> source_files;   ///< relative to the repository
 

@@ -142,8 +142,8 @@ TEST_F(ChangesGitTest, NothingEdited) {
   std::string lock = Read("eurus.lock.json");
   auto ch = Changes();
   // bootstrap, the two realm registries, the nonprod backup vault (prod has no environment),
-  // dev/network, dev/platform and the two tenants
-  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 8u);
+  // dev/network, dev/platform, the two tenants and management/billing
+  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 9u);
   EXPECT_TRUE(ch.apply.empty());
   EXPECT_EQ(ch.base_commit.size(), 40u);
   EXPECT_EQ(Read("eurus.lock.json"), lock);
@@ -165,16 +165,19 @@ TEST_F(ChangesGitTest, NetworkChangeBringsDependents) {
   auto ch = Changes();
   auto changed = ch.changes.Ids(run::UnitChange::kChanged);
   EXPECT_TRUE(std::find(changed.begin(), changed.end(), "dev/network") != changed.end());
-  EXPECT_EQ(ch.apply, (Ids{"dev/network", "dev/platform", "dev/tenant-hello", "dev/tenant-second"}));
+  // management/billing is ordered after every environment unit.
+  EXPECT_EQ(ch.apply, (Ids{"dev/network", "dev/platform", "dev/tenant-hello", "dev/tenant-second",
+                           "management/billing"}));
 }
 
 // Given a tenant file removed, its unit should be reported removed, and only the platform
-// unit changed (the dashboard's tenant selector lists the tenants with apps).
+// unit (the dashboard's tenant selector lists the tenants with apps) and the billing unit
+// (its cost category names every tenant) changed.
 TEST_F(ChangesGitTest, TenantRemoved) {
   fs::remove(dir_ / "tenants/second.yaml");
   auto ch = Changes();
   EXPECT_EQ(ch.changes.Ids(run::UnitChange::kRemoved), Ids{"dev/tenant-second"});
-  EXPECT_EQ(ch.changes.Ids(run::UnitChange::kChanged), Ids{"dev/platform"});
+  EXPECT_EQ(ch.changes.Ids(run::UnitChange::kChanged), (Ids{"dev/platform", "management/billing"}));
 }
 
 // Given a base without a configuration (the empty tree), every unit should be added.
@@ -187,7 +190,7 @@ TEST_F(ChangesGitTest, InvalidBaseMeansAllAdded) {
   run::Changes ch;
   ASSERT_TRUE(DetectChanges(rfs, c, ch, &err)) << err;
   EXPECT_FALSE(ch.base_valid);
-  EXPECT_EQ(ch.changes.Count(run::UnitChange::kAdded), 8u);
+  EXPECT_EQ(ch.changes.Count(run::UnitChange::kAdded), 9u);
   c.base = "no-such-ref";
   run::Changes none;
   EXPECT_FALSE(DetectChanges(rfs, c, none, &err));
@@ -207,7 +210,7 @@ TEST_F(ChangesGitTest, AppliedRecordMatchesSynth) {
   c.applied = (dir_ / "applied.json").string();
   run::Changes ch;
   ASSERT_TRUE(DetectChanges(rfs, c, ch, &err)) << err;
-  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 8u);
+  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 9u);
   EXPECT_EQ(ch.head.units.size(), m->units.size());
 }
 

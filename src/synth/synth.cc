@@ -223,6 +223,7 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
     for (auto& u : envs[i].units) units.push_back(std::move(u));
     for (; j < jobs.size() && jobs[j].env == i; ++j) units.push_back(std::move(*built[j]));
   }
+  AddBilling(ctx, units);  // last: it orders itself after the other units
   return units;
 }
 

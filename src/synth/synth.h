@@ -114,6 +114,9 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build =
 // ---- features (one file each) ----
 /// management/bootstrap: state buckets and deployer roles in every account (local state).
 void AddBootstrap(const Context& ctx, std::vector<tf::Unit>& units);
+/// management/billing: tag activation, the tenants' cost category, budgets and the CUR 2.0
+/// export in the payer account (billing.cc), after every non-tenant unit in `units`.
+void AddBilling(const Context& ctx, std::vector<tf::Unit>& units);
 /// <env>/network: the VPC, platform and egress subnets, NAT, endpoints, flow logs.
 /// Returns the index of the network unit in `units`.
 size_t AddNetwork(const Context& ctx, const model::Environment& env, std::vector<tf::Unit>& units);

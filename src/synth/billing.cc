@@ -1,0 +1,291 @@
+// management/billing: cost allocation in the management (payer) account, where AWS keeps the
+// organisation's bill. Applied after every environment and common unit (their ids are its
+// dependencies): it reads none of their outputs, but its rules name their accounts and the
+// tags their providers set. docs/Cost.md ("Shared costs") states the rule it applies.
+//
+// - Tag activation. AWS accepts a cost allocation tag key only once it has seen the key on a
+//   resource, up to 24 hours after the first resource carries it (UpdateCostAllocationTagsStatus
+//   fails with TagKeysNotFoundException before). The GetTags data source (aws_ce_tags) reads
+//   Cost Explorer's data, where user-defined keys appear only once active, so it cannot tell
+//   when activation becomes possible, and provider 6.25 has no data source for
+//   ListCostAllocationTags (terraform-provider-aws #44763 proposes one). So activation is an
+//   explicit second step: `billing.activate_tags: true` once the first apply is a day old. No
+//   first apply fails; until then the cost category's tag rules match nothing and each
+//   environment's whole account is shared among its tenants, which the split rules still do.
+// - One cost category (model/billing.h): `<tenant>-<env>` for a tenant's tagged lines in the
+//   environment's account, `shared_<scope>` for the rest of each account, one split charge
+//   rule per scope with tenants. Its effective_start is left to AWS (the first day of the
+//   current month; a date here would make the output depend on the day of the synth).
+// - Budgets: per tenant (and per environment where set), monthly, on the category's values.
+// - A CUR 2.0 export (Data Exports, us-east-1 only) to a KMS-encrypted bucket here.
+
+#include "synth/billing.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/billing.h"
+#include "synth/policy_docs.h"
+
+namespace eurus::synth::billing {
+namespace {
+
+using tf::Json;
+namespace mb = model::billing;
+
+/// The Data Exports API and the CUR bucket policy's source ARNs are in us-east-1 (Data
+/// Exports user guide, "Setting up an Amazon S3 bucket for data exports").
+constexpr char kGlobalRegion[] = "us-east-1";
+/// The services that deliver exports (both named in that bucket policy).
+constexpr const char* kExportServices[] = {"bcm-data-exports.amazonaws.com", "billingreports.amazonaws.com"};
+/// How long exported months stay: three years of history for the report.
+constexpr int kExportDays = 1095;
+
+/// Conditions every export-service statement carries: this account's exports and reports only.
+Json ExportSource(const std::string& account) {
+  return {{"StringLike",
+           {{"aws:SourceAccount", account},
+            {"aws:SourceArn",
+             {fmt::format("arn:aws:cur:{}:{}:definition/*", kGlobalRegion, account),
+              fmt::format("arn:aws:bcm-data-exports:{}:{}:export/*", kGlobalRegion, account)}}}}};
+}
+
+Json Services() {
+  Json s = Json::array();
+  for (const char* x : kExportServices) s.push_back(x);
+  return s;
+}
+
+/// The key of the export bucket: the account administers it, the export services encrypt
+/// the objects they write with it (SSE-KMS) for this account's exports only.
+std::string KeyPolicy(const std::string& account) {
+  return Policy(Json::array({
+      {{"Sid", "AccountAdministers"},
+       {"Effect", "Allow"},
+       {"Principal", {{"AWS", fmt::format("arn:aws:iam::{}:root", account)}}},
+       {"Action", "kms:*"},
+       {"Resource", "*"}},
+      {{"Sid", "ExportServicesEncrypt"},
+       {"Effect", "Allow"},
+       {"Principal", {{"Service", Services()}}},
+       {"Action", {"kms:Decrypt", "kms:GenerateDataKey*"}},
+       {"Resource", "*"},
+       {"Condition", ExportSource(account)}},
+  }));
+}
+
+/// An expression block of the cost category: `dimension` or `tags` equal to `value`.
+Json Match(const char* kind, const std::string& key, const std::string& value) {
+  return {{kind, Json::array({{{"key", key}, {"values", {value}}, {"match_options", {"EQUALS"}}}})}};
+}
+
+void AddTagActivation(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
+  if (!ctx.org.activate_tags) return;
+  for (const std::string& key : AllocationTagKeys())
+    u.Resource("aws_ce_cost_allocation_tag", BlockKey(key.substr(key.find(':') + 1)),
+               {{"tag_key", key}, {"status", "Active"}}, o);
+}
+
+tf::Ref AddCategory(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
+  const mb::Category plan = mb::Plan(ctx.org);
+  Json rules = Json::array();
+  for (const mb::Rule& r : plan.rules) {
+    Json account = Match("dimension", "LINKED_ACCOUNT", r.account);
+    Json expr = r.tenant.empty()
+                    ? account
+                    : Json{{"and", Json::array({account, Match("tags", tags::kTenant, r.tenant)})}};
+    rules.push_back({{"value", r.value}, {"type", "REGULAR"}, {"rule", Json::array({expr})}});
+  }
+  const char* method = ctx.org.shared_costs.method == model::SharedCosts::Method::kEven ? "EVEN" : "PROPORTIONAL";
+  Json splits = Json::array();
+  for (const mb::Split& s : plan.splits) {
+    Json split = {{"source", s.source}, {"targets", s.targets}, {"method", method}};
+    if (!s.percents.empty()) {
+      split["method"] = "FIXED";
+      split["parameter"] = Json::array({{{"type", "ALLOCATION_PERCENTAGES"}, {"values", s.percents}}});
+    }
+    splits.push_back(std::move(split));
+  }
+  Json body = {{"name", CategoryName(ctx.org)},
+               {"rule_version", "CostCategoryExpression.v1"},
+               {"default_value", mb::kUnallocated},
+               {"rule", std::move(rules)}};
+  if (!splits.empty()) body["split_charge_rule"] = std::move(splits);
+  return u.Resource("aws_ce_cost_category", "tenants", std::move(body), o);
+}
+
+/// The budget notifications: the tenant's contacts, then the org's alert emails (at most
+/// 10 a notification, Budgets API CreateBudget; W0014 warned), at kBudgetActualPercent of
+/// actual and kBudgetForecastPercent of forecast spend.
+Json Notifications(const model::Org& org, const model::Tenant& t) {
+  std::vector<std::string> to;
+  for (const auto& v : {t.contacts, org.alert_emails})
+    for (const std::string& e : v)
+      if (std::find(to.begin(), to.end(), e) == to.end() && to.size() < 10) to.push_back(e);
+  if (to.empty()) return Json::array();
+  auto n = [&](const char* type, double pct) {
+    return Json{{"notification_type", type},
+                {"comparison_operator", "GREATER_THAN"},
+                {"threshold", pct},
+                {"threshold_type", "PERCENTAGE"},
+                {"subscriber_email_addresses", to}};
+  };
+  return Json::array({n("ACTUAL", model::kBudgetActualPercent), n("FORECASTED", model::kBudgetForecastPercent)});
+}
+
+void AddBudget(tf::Unit& u, const model::Org& org, const model::Tenant& t, const std::string& name, double amount,
+               const std::vector<std::string>& values, const tf::Ref& category, const tf::Origin& o) {
+  Json filter = Json::array();
+  for (const std::string& v : values) filter.push_back(CategoryName(org) + "$" + v);
+  Json body = {{"name", name},
+               {"budget_type", "COST"},
+               {"time_unit", "MONTHLY"},
+               {"limit_amount", fmt::format("{:.2f}", amount)},
+               {"limit_unit", "USD"},
+               // "CostCategory" filters take "<category>$<value>" (Budgets API, CostFilters).
+               {"cost_filter", Json::array({{{"name", "CostCategory"}, {"values", std::move(filter)}}})},
+               {"depends_on", {category.Address()}}};
+  Json notes = Notifications(org, t);
+  if (!notes.empty()) body["notification"] = std::move(notes);
+  u.Resource("aws_budgets_budget", BlockKey(name.substr(org.name.size() + 1)), std::move(body), o);
+}
+
+void AddBudgets(const Context& ctx, tf::Unit& u, const tf::Ref& category) {
+  const model::Org& org = ctx.org;
+  for (const model::Tenant& t : org.tenants) {
+    const tf::Origin o = ctx.Origin(t.budget.span);
+    if (t.budget.total) {
+      std::vector<std::string> values;
+      for (const model::Deployment& d : t.deployments) values.push_back(mb::TenantValue(t.name, d.env));
+      AddBudget(u, org, t, fmt::format("{}-{}", org.name, t.name), *t.budget.total, values, category, o);
+    }
+    for (const auto& [env, amount] : t.budget.environments)
+      AddBudget(u, org, t, fmt::format("{}-{}-{}", org.name, t.name, env), amount, {mb::TenantValue(t.name, env)},
+                category, o);
+  }
+}
+
+/// "SELECT a, b FROM COST_AND_USAGE_REPORT".
+std::string Query() {
+  std::string q = "SELECT ";
+  for (size_t i = 0; i < ExportColumns().size(); ++i) q += (i ? ", " : "") + ExportColumns()[i];
+  return q + " FROM COST_AND_USAGE_REPORT";
+}
+
+void AddExport(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
+  const model::Org& org = ctx.org;
+  const std::string& account = org.management_account;
+  const std::string name = ExportBucket(org);
+  tf::Ref key = u.Resource("aws_kms_key", "export",
+                           {{"description", fmt::format("{}: the CUR 2.0 export of the organisation's bill", name)},
+                            {"enable_key_rotation", true},
+                            {"deletion_window_in_days", 30},
+                            {"policy", KeyPolicy(account)},
+                            {"lifecycle", {{"prevent_destroy", true}}},
+                            {"tags", {{"Name", name}}}},
+                           o);
+  u.Resource("aws_kms_alias", "export", {{"name", "alias/" + name}, {"target_key_id", key["key_id"]}}, o);
+  Json writers = Json::array({{{"Sid", "ExportServicesWrite"},
+                               {"Effect", "Allow"},
+                               {"Principal", {{"Service", Services()}}},
+                               {"Action", {"s3:PutObject", "s3:GetBucketPolicy"}},
+                               {"Resource", {"arn:aws:s3:::" + name, "arn:aws:s3:::" + name + "/*"}},
+                               {"Condition", ExportSource(account)}}});
+  const auto [bucket, policy] = AddLogBucket(
+      u, "export", name,
+      {{"apply_server_side_encryption_by_default", {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
+       {"bucket_key_enabled", true}},
+      std::move(writers), kExportDays, true, o);
+  u.Resource(
+      "aws_bcmdataexports_export", "cur",
+      {{"provider", std::string("aws.") + kGlobalAlias},
+       {"export",
+        Json::array({{{"name", fmt::format("{}-cur2", org.name)},
+                      {"description", "CUR 2.0 of the organisation, with resource tags and cost categories (eurus)"},
+                      {"data_query",
+                       Json::array({{{"query_statement", Query()},
+                                     {"table_configurations",
+                                      {{"COST_AND_USAGE_REPORT",
+                                        {{"TIME_GRANULARITY", "DAILY"},
+                                         {"INCLUDE_RESOURCES", "TRUE"},
+                                         {"INCLUDE_MANUAL_DISCOUNT_COMPATIBILITY", "FALSE"},
+                                         {"INCLUDE_SPLIT_COST_ALLOCATION_DATA", "FALSE"}}}}}}})},
+                      {"destination_configurations",
+                       Json::array({{{"s3_destination",
+                                      Json::array({{{"s3_bucket", bucket["id"]},
+                                                    {"s3_prefix", "cur2"},
+                                                    {"s3_region", org.region},
+                                                    {"s3_output_configurations",
+                                                     Json::array({{{"compression", "GZIP"},
+                                                                   {"format", "TEXT_OR_CSV"},
+                                                                   {"output_type", "CUSTOM"},
+                                                                   {"overwrite", "OVERWRITE_REPORT"}}})}}})}}})},
+                      // SYNCHRONOUS is the only cadence: refreshed as the bill is, up to daily.
+                      {"refresh_cadence", Json::array({{{"frequency", "SYNCHRONOUS"}}})}}})},
+       // Data Exports checks on creation that it may write.
+       {"depends_on", {policy.Address()}}},
+      o);
+}
+
+}  // namespace
+
+const std::vector<std::string>& AllocationTagKeys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> k = {tags::kOrg, tags::kEnvironment, tags::kTenant, tags::kUnit, tags::kCostCenter,
+                                  tags::kApp};
+    std::sort(k.begin(), k.end());
+    return k;
+  }();
+  return keys;
+}
+
+std::string CategoryName(const model::Org& org) { return org.name + "-tenants"; }
+
+std::string ExportBucket(const model::Org& org) {
+  return fmt::format("{}-billing-{}", org.name, org.management_account);
+}
+
+const std::vector<std::string>& ExportColumns() {
+  static const std::vector<std::string> columns = {
+      "bill_billing_period_start_date", "bill_payer_account_id",       "line_item_usage_account_id",
+      "line_item_line_item_type",       "line_item_usage_start_date",  "line_item_usage_end_date",
+      "line_item_product_code",         "line_item_usage_type",        "line_item_operation",
+      "line_item_resource_id",          "line_item_line_item_description", "line_item_usage_amount",
+      "line_item_unblended_cost",       "line_item_net_unblended_cost", "line_item_currency_code",
+      "product_region_code",            "pricing_unit",                "resource_tags",
+      "cost_category",
+  };
+  return columns;
+}
+
+}  // namespace eurus::synth::billing
+
+namespace eurus::synth {
+
+void AddBilling(const Context& ctx, std::vector<tf::Unit>& units) {
+  const model::Org& org = ctx.org;
+  tf::Unit u = ctx.NewUnit(kManagementDir, org.management_account, "management", tags::kPlatform,
+                           billing::kUnitName, tags::kPlatform);
+  tf::Provider global = u.providers.front();
+  global.alias = billing::kGlobalAlias;
+  global.region = "us-east-1";
+  u.providers.push_back(std::move(global));
+  for (const model::Environment& e : org.environments) u.sources.insert(e.file);
+  for (const model::Tenant& t : org.tenants) u.sources.insert(t.file);
+  // After every environment and common unit (not the tenant units: they change daily and
+  // add nothing the category needs to exist first).
+  for (const tf::Unit& other : units)
+    if (other.account() != kManagementDir && other.name().rfind("tenant-", 0) != 0)
+      u.dependencies.insert(other.id());
+  const tf::Origin o = "eurus.yaml";
+  billing::AddTagActivation(ctx, u, o);
+  const tf::Ref category = billing::AddCategory(ctx, u, o);
+  billing::AddBudgets(ctx, u, category);
+  billing::AddExport(ctx, u, o);
+  u.Output("cost_category_arn", category["arn"], "the cost category that gives each line a tenant and environment");
+  u.Output("export_bucket", billing::ExportBucket(org), "the bucket of the CUR 2.0 export (prefix cur2/)");
+  units.push_back(std::move(u));
+}
+
+}  // namespace eurus::synth

@@ -355,6 +355,7 @@ case("shared-costs-fixed-unknown-tenant-and-sum", [rep(ORG, "ci:\n",
       E("E0114", ORG, "‸x }", extra="not a percent"),
       E("E0114", ORG, "shop: ‸80", extra="110%")])
 
+
 def locate(text, anchor, nth):
     if anchor == "1:1":
         return 1, 1
@@ -433,6 +434,29 @@ case("endpoints-leave-out-what-tasks-need",
      [E("W0011", PROD, "endpoints: ‸[ecr.api", extra="cannot reach logs")])
 case("container-insights-off-in-prod", [rep(PROD, "protection: true\n", "protection: true\ncontainer_insights: false\n")],
      [E("W0012", PROD, "container_insights: ‸false", extra="turns Container Insights off")])
+case("budget-not-an-amount",
+     [rep(SHOP, "environments: [dev, prod]\n", "environments: [dev, prod]\nbudget: { total: -5, environments: { prod: lots } }\n")],
+     [E("E0118", SHOP, "total: ‸-5", extra="not a budget"),
+      E("E0118", SHOP, "prod: ‸lots", extra="not a budget")])
+case("budget-unknown-environment",
+     [rep(SHOP, "environments: [dev, prod]\n", "environments: [dev, prod]\nbudget: { environments: { prdo: 100 } }\n")],
+     [E("E0119", SHOP, "prdo", extra="did you mean `prod`?")])
+case("budget-in-an-override",
+     [rep(SHOP, "  prod:\n    apps:\n", "  prod:\n    budget: 100\n    apps:\n")],
+     [E("E0303", SHOP, "budget", extra="cannot be overridden")])
+case("too-many-split-charge-rules",
+     [write(f"environments/e{i}.yaml",
+            f'account: "55555555550{i}"\nrealm: nonprod\nnetwork:\n  cidr: 10.{30 + i}.0.0/16\n'
+            '  availability_zones: [eu-west-1a, eu-west-1b]\n  nat_gateways: single\n') for i in range(1, 9)] +
+     [write("tenants/wide.yaml", "environments: [dev, prod, e1, e2, e3, e4, e5, e6, e7, e8]\n")],
+     [E("E0116", "environments/e7.yaml", "1:1", extra="13 split charge rules")], nolock=True)
+case("fixed-shares-split-evenly-by-the-cost-categories",
+     [rep(ORG, "ci:\n", "billing: { shared_costs: { fixed: { shop: 40 } } }\nci:\n")],
+     [E("W0013", ORG, "shared_costs", extra="cannot split the rest")])
+case("budget-with-too-many-recipients",
+     [rep(SHOP, "contacts: [shop-team@acme.example.com]\n",
+          "contacts: [" + ", ".join(f"a{i}@acme.example.com" for i in range(10)) + "]\nbudget: 300\n")],
+     [E("W0014", SHOP, "budget", extra="first 10 of 11")])
 
 
 main()

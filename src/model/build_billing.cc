@@ -98,7 +98,9 @@ void CheckCostCategory(Context& ctx) {
       ctx.Report(Bad(codes::kSplitTargets,
                      fmt::format("the shared costs of `{}` would go to {} tenant environments, AWS allows {}",
                                  s.source, s.targets.size(), billing::kMaxSplitTargets),
-                     s.span, "too many tenants share this scope")
+                     // The management scope has no file: its targets are the tenant rules, in order.
+                     s.span.valid() ? s.span : c.rules[billing::kMaxSplitTargets].span,
+                     "too many tenants share this scope")
                      .Help("a split charge rule takes at most 500 targets: onboard fewer tenants here"));
   if (c.fixed_approximated) {
     const auto& sc = ctx.project.org.shared_costs;

@@ -133,7 +133,7 @@ def gen_month(args, month, region, acc, lines, rng, expected):
     tenants = set()
     seq = [0]
 
-    def row(account, ltype, service, cost, tags="{}", usage_type="", desc="", resource="", day=1, hour=0):
+    def row(account, ltype, service, cost, tags="{}", usage_type="", desc="", resource="", day=1, hour=0, dry=False):
         cost = Decimal(cost).quantize(NANO)
         seq[0] += 1
         us = f"{month}-{day:02d}T{hour:02d}:00:00.000Z"
@@ -142,7 +142,11 @@ def gen_month(args, month, region, acc, lines, rng, expected):
                 "{}", f"li{seq[0]:012x}", f"{us}/{ue}", "", f"{cost}", "USD", desc, ltype, "RunInstances", service,
                 resource, f"{cost}", "", account, "", "1", ue, us, usage_type, "Hrs", '{"product_name":"x"}', region,
                 service, tags]
-        w.write(",".join(csv_field(v) for v in vals) + "\n")
+        text = ",".join(csv_field(v) for v in vals) + "\n"
+        if dry:
+            seq[0] -= 1
+            return len(text)
+        w.write(text)
         exp["total"] += cost
         exp["lines"] += 1
         try:
@@ -161,22 +165,19 @@ def gen_month(args, month, region, acc, lines, rng, expected):
     prepared = []
     for l in lines:
         prepared.append((l, account_of(l, acc), tags_of(l, rng), Decimal(str(l["monthly"])) * scale))
-    # The daily usage lines: every resource, every day (hourly repeats when --size-mb asks for more).
-    hours = 1
-    base = sum(len(",".join(COLUMNS)) + 60 for _ in prepared) * days  # a rough bytes-per-day estimate
+    # The daily usage lines: every resource, every day; with --size-mb, `slots` lines a day
+    # (hourly, then repeated) so that the month's CSV reaches about that size.
+    day_bytes = sum(row(a, "Usage", l["service"], m, t, l.get("item", ""), l.get("item", ""), l.get("address", ""),
+                        dry=True) for l, a, t, m in prepared)
+    slots = 1
     if args.size_mb:
-        hours = max(1, min(24, int((args.size_mb << 20) / max(base, 1))))
-    reps = 1
-    if args.size_mb and hours == 24:
-        reps = max(1, int((args.size_mb << 20) / (base * 24)))
+        slots = max(1, round((args.size_mb << 20) / (day_bytes * days)))
     for day in range(1, min(days, args.days or days) + 1):
-        for rep in range(reps):
-            for hour in range(hours):
-                for l, account, tags, monthly in prepared:
-                    cost = monthly / days / hours / reps * Decimal(0.8 + 0.4 * rng.random()).quantize(Decimal("0.0001"))
-                    kind = "Usage"
-                    row(account, kind, l["service"], cost, tags, l.get("item", ""), l.get("item", ""),
-                        l.get("address", ""), day, hour)
+        for slot in range(slots):
+            for l, account, tags, monthly in prepared:
+                cost = monthly / days / slots * Decimal(0.8 + 0.4 * rng.random()).quantize(Decimal("0.0001"))
+                row(account, "Usage", l["service"], cost, tags, l.get("item", ""), l.get("item", ""),
+                    l.get("address", ""), day, slot % 24)
     # Fixed fees, credits, tax, a savings plan, unattributable lines.
     for a_name, account in sorted(acc.items()):
         row(account, "Credit", "AmazonEC2", Decimal(-rng.randint(100, 900)) / 100, desc="promotional credit")

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "cost/statement.h"
@@ -39,10 +40,10 @@ std::string Money(Nanos n) {
   return fmt::format("{}{}.{:02}", neg ? "-" : "", g, u % 100);
 }
 
-const char* Color(size_t i) {
-  static const char* kPalette[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-                                   "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#1f77b4", "#8c564b"};
-  return kPalette[i % (sizeof(kPalette) / sizeof(kPalette[0]))];
+/// Distinct colours for any number of keys: hues a golden angle apart.
+std::string Color(size_t i) {
+  return fmt::format("hsl({:.0f},{}%,{}%)", std::fmod(static_cast<double>(i) * 137.508, 360.0), 45 + (i % 3) * 12,
+                     48 + (i % 2) * 10);
 }
 
 double Pos(Nanos n) { return n > 0 ? static_cast<double>(n) : 0.0; }
@@ -101,10 +102,10 @@ std::string Trend(const Statement& s) {
   std::string svg = fmt::format(
       "<figure class=\"chart\" id=\"trend\"><figcaption>The bill by month</figcaption>\n<svg "
       "xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"month trend\">\n",
-      w, kH + 50);
+      w, kH + 64);
   for (size_t i = 0; i < s.trend.size(); ++i) {
     const auto& m = s.trend[i];
-    double x = 40 + (kBar + kGap) * static_cast<double>(i), y = kH + 10;
+    double x = 40 + (kBar + kGap) * static_cast<double>(i), y = kH + 24;
     for (size_t t = 0; t < tenants.size(); ++t) {
       Nanos v = tenants[t] == "unallocated" ? m.unallocated : (m.tenants.count(tenants[t]) ? m.tenants.at(tenants[t]) : 0);
       double h = max > 0 ? Pos(v) / max * kH : 0;
@@ -114,13 +115,32 @@ std::string Trend(const Statement& s) {
                          x, y, kBar, h, Color(t), m.month, Esc(tenants[t]), Money(v));
     }
     svg += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", x + kBar / 2, y - 4, Money(m.total));
-    svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x + kBar / 2, kH + 28, m.month);
+    svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", x + kBar / 2, kH + 42, m.month);
   }
   double lx = 50 + (kBar + kGap) * static_cast<double>(s.trend.size());
   for (size_t t = 0; t < tenants.size(); ++t)
     svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>\n",
                        lx, 10 + 18 * t, Color(t), lx + 16, 21 + 18 * t, Esc(tenants[t]));
   return svg + "</svg></figure>\n";
+}
+
+/// Each (tenant, environment): the bill beside the estimate.
+std::string Summary(const Statement& s) {
+  std::string out =
+      "<table id=\"summary\"><thead><tr><th>tenant</th><th>environment</th><th>direct</th><th>shared</th>"
+      "<th>total</th><th>estimate</th><th>actual − estimate</th></tr></thead><tbody>\n";
+  for (size_t i = 0; i < s.rows.size();) {
+    const auto& first = s.rows[i];
+    int64_t d = 0, sh = 0, t = 0, e = 0;
+    for (; i < s.rows.size() && s.rows[i].tenant == first.tenant && s.rows[i].environment == first.environment; ++i)
+      d += s.rows[i].direct_cents, sh += s.rows[i].shared_cents, t += s.rows[i].total_cents, e += s.rows[i].estimate_cents;
+    out += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+        "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+        Esc(first.tenant), Esc(first.environment), Money(d * 10000000), Money(sh * 10000000), Money(t * 10000000),
+        Money(e * 10000000), Money((t - e) * 10000000));
+  }
+  return out + "</tbody></table>\n";
 }
 
 std::string Tables(const Statement& s) {
@@ -172,6 +192,7 @@ std::string RenderStatementHtml(const Statement& s, const std::string& org) {
       "unallocated {2} {5}. Estimates are <code>eurus cost</code>'s for a month.</p>\n",
       Esc(org), Esc(s.month), Esc(s.currency), Money(s.total_cents * 10000000), s.lines,
       Money(s.unallocated_cents * 10000000));
+  html += Summary(s);
   html += StackedBars("by-tenant", "Each tenant's cost by service (direct and shared)", tenants, services);
   html += Trend(s);
   html += StackedBars("shared", "Where each scope's shared cost went", scopes, receivers);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <set>
 
 namespace eurus::cost {
 
@@ -292,9 +293,19 @@ struct GzCloser {
 int64_t ReadCurFile(const std::string& path, const std::function<void(const CurRow&)>& row,
                     std::vector<CurError>& errors, int max_errors) {
   size_t first = errors.size();
+  int64_t dropped = 0;
   auto add = [&](int64_t line, std::string msg) {
     if (static_cast<int>(errors.size() - first) < max_errors) errors.push_back({path, line, std::move(msg)});
+    else ++dropped;
   };
+  struct Dropped {  // one last error saying how many were left out
+    std::vector<CurError>& errors;
+    const std::string& path;
+    int64_t& n;
+    ~Dropped() {
+      if (n) errors.push_back({path, 0, fmt::format("{} more error{} not shown", n, n == 1 ? "" : "s")});
+    }
+  } note{errors, path, dropped};
   gzFile f = gzopen(path.c_str(), "rb");  // plain files are read as they are (zlib's transparent mode)
   if (!f) {
     add(0, fmt::format("cannot open: {}", std::strerror(errno)));
@@ -399,10 +410,18 @@ std::vector<std::string> FindCurFiles(const std::vector<std::string>& paths, con
     }
     if (ec) errors.push_back({p, 0, fmt::format("cannot list: {}", ec.message())});
     std::sort(found.begin(), found.end());
-    if (found.empty()) errors.push_back({p, 0, "no CUR data files (*.csv, *.csv.gz) in this directory"});
+    if (found.empty() && !ec) errors.push_back({p, 0, "no CUR data files (*.csv, *.csv.gz) in this directory"});
     out.insert(out.end(), found.begin(), found.end());
   }
-  return out;
+  // A file named twice (a folder and a file in it) is read once.
+  std::vector<std::string> unique;
+  std::set<std::string> seen;
+  for (const auto& f : out) {
+    std::error_code ec;
+    auto canonical = std::filesystem::weakly_canonical(f, ec);
+    if (seen.insert(ec ? f : canonical.string()).second) unique.push_back(f);
+  }
+  return unique;
 }
 
 }  // namespace eurus::cost

@@ -113,6 +113,15 @@ TEST(Cur, BadNumbersAndMalformedRowsAreAllReportedWithTheirLine) {
   EXPECT_EQ(rows.size(), 1u);
 }
 
+TEST(Cur, ErrorsBeyondTheLimitAreCounted) {
+  std::string text = kHeader;
+  for (int i = 0; i < 30; ++i) text += "a,1,Usage,S,x,USD,2026-11-01,{},\n";
+  std::vector<CurError> errors;
+  Read(WritePlain("many.csv", text), errors);
+  ASSERT_EQ(errors.size(), 21u);
+  EXPECT_EQ(errors.back().message, "10 more errors not shown");
+}
+
 TEST(Cur, TruncatedGzipIsAnError) {
   std::string text = kHeader;
   for (int i = 0; i < 2000; ++i) text += "a,1,Usage,S,1,USD,2026-11-01,{},\n";
@@ -142,6 +151,7 @@ TEST(Cur, FindsDataFilesInTheExportLayout) {
   ASSERT_EQ(one.size(), 1u);
   EXPECT_NE(one[0].find("2026-11"), std::string::npos);
   EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(FindCurFiles({root, root + "/data/BILLING_PERIOD=2026-10/x-00001.csv.gz"}, "", errors).size(), 2u);
   FindCurFiles({root + "/nope"}, "", errors);
   EXPECT_EQ(errors.size(), 1u);
 }

@@ -17,7 +17,7 @@ eurus:environment as the providers' default_tags set them; platform resources ta
 tax per account, a savings plan (covered usage, negation, recurring fee), a line of an account
 outside the organisation and one tagged with an unknown tenant (both unallocated). --size-mb
 repeats the daily usage lines (one per hour) until the month's CSV reaches that size. Costs
-carry at most 9 decimals, so expected.json's Decimal sums are exact.
+carry at most 10 decimals, so expected.json's Decimal sums are exact.
 
 Columns: https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2.html
 """
@@ -43,7 +43,7 @@ COLUMNS = [
     "line_item_usage_amount", "line_item_usage_end_date", "line_item_usage_start_date", "line_item_usage_type",
     "pricing_unit", "product", "product_region_code", "product_servicecode", "resource_tags",
 ]
-NANO = Decimal("0.000000001")
+NANO = Decimal("0.0000000001")  # CUR writes costs with up to 10 decimals
 
 
 def csv_field(s):
@@ -187,9 +187,9 @@ def gen_month(args, month, region, acc, lines, rng, expected):
     for l, account, tags, monthly in prepared[:5]:
         row(account, "SavingsPlanCoveredUsage", l["service"], monthly / 10, tags, desc="covered by a savings plan")
         row(account, "SavingsPlanNegation", l["service"], -monthly / 10, tags, desc="savings plan negation")
-    row(acc["management"], "SavingsPlanRecurringFee", "ComputeSavingsPlans", Decimal("73.000000001"), desc="SP fee")
+    row(acc["management"], "SavingsPlanRecurringFee", "ComputeSavingsPlans", Decimal("73.0000000001"), desc="SP fee")
     row(acc["management"], "Fee", "AWSSupportBusiness", Decimal("100"), desc="support")
-    row("999999999999", "Usage", "AmazonEC2", Decimal("12.345678901"), desc="an account outside the organisation")
+    row("999999999999", "Usage", "AmazonEC2", Decimal("12.3456789012"), desc="an account outside the organisation")
     row(next(a for k, a in acc.items() if k.startswith("env:")), "Usage", "AmazonS3", Decimal("1.5"),
         json.dumps({"user_eurus:tenant": "ghost", "user_eurus:environment": "dev"}), desc="unknown tenant")
     w.close()

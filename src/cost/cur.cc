@@ -55,7 +55,7 @@ std::string CurError::Text() const {
   return line > 0 ? fmt::format("{}:{}: {}", file, line, message) : fmt::format("{}: {}", file, message);
 }
 
-bool ParseAmount(std::string_view t, Nanos* out) {
+bool ParseAmount(std::string_view t, Amount* out) {
   while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
   while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
   *out = 0;
@@ -88,11 +88,11 @@ bool ParseAmount(std::string_view t, Nanos* out) {
     exp10 += eneg ? -e : e;
   }
   if (i != t.size()) return false;
-  int scale = exp10 + 9;  // nanos = mant × 10^scale
+  int scale = exp10 + kAmountDecimals;  // amount = mant × 10^scale
   uint64_t v = mant;
   if (scale >= 0) {
     for (int k = 0; k < scale && v; ++k) {
-      if (v > static_cast<uint64_t>(std::numeric_limits<Nanos>::max()) / 10) return false;
+      if (v > static_cast<uint64_t>(std::numeric_limits<Amount>::max()) / 10) return false;
       v *= 10;
     }
   } else if (scale < -19) {
@@ -103,8 +103,8 @@ bool ParseAmount(std::string_view t, Nanos* out) {
     uint64_t q = v / p, r = v % p;
     v = q + (r * 2 >= p ? 1 : 0);  // half away from zero (the sign is applied after)
   }
-  if (v > static_cast<uint64_t>(std::numeric_limits<Nanos>::max())) return false;
-  *out = neg ? -static_cast<Nanos>(v) : static_cast<Nanos>(v);
+  if (v > static_cast<uint64_t>(std::numeric_limits<Amount>::max())) return false;
+  *out = neg ? -static_cast<Amount>(v) : static_cast<Amount>(v);
   return true;
 }
 

@@ -16,14 +16,17 @@
 
 namespace eurus::cost {
 
-/// An amount of money in nano-units of the bill's currency (1 USD = 1e9). The reader rounds
-/// each cost to 9 decimals (half away from zero); every sum is exact from there on.
-using Nanos = int64_t;
-inline constexpr Nanos kNanosPerUnit = 1000000000;
+/// An amount of money in units of 1e-10 of the bill's currency (CUR writes costs with up to
+/// 10 decimals): exact sums up to ±922 million a month. The reader rounds a cost with more
+/// decimals half away from zero; every sum is exact from there on.
+using Amount = int64_t;
+inline constexpr int kAmountDecimals = 10;
+inline constexpr Amount kAmountScale = 10000000000;
+inline constexpr Amount kAmountPerCent = kAmountScale / 100;
 
-/// Parses a CUR decimal ("12.5", "-0.0000001", "1E-7", "") into nanos; false when it is not
+/// Parses a CUR decimal ("12.5", "-0.0000001", "1E-7", "") into an Amount; false when it is not
 /// a number.
-bool ParseAmount(std::string_view text, Nanos* out);
+bool ParseAmount(std::string_view text, Amount* out);
 
 /// One line item, as much as the report needs. Views are valid during the callback only.
 struct CurRow {
@@ -34,7 +37,7 @@ struct CurRow {
   std::string_view month;         ///< "YYYY-MM" of bill_billing_period_start_date
   std::string_view tenant;        ///< resource tag eurus:tenant; empty when absent
   std::string_view environment;   ///< resource tag eurus:environment; empty when absent
-  Nanos cost = 0;                 ///< line_item_unblended_cost
+  Amount cost = 0;                 ///< line_item_unblended_cost
 };
 
 /// "<file>:<line>: <what>", or "<file>: <what>" for the whole file.

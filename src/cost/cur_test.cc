@@ -36,7 +36,7 @@ std::string WriteGzip(const std::string& name, const std::string& text) {
 
 struct Row {
   std::string account, type, service, month, tenant, environment;
-  Nanos cost;
+  Amount cost;
 };
 
 std::vector<Row> Read(const std::string& path, std::vector<CurError>& errors) {
@@ -48,16 +48,19 @@ std::vector<Row> Read(const std::string& path, std::vector<CurError>& errors) {
   return rows;
 }
 
-TEST(Cur, ParseAmountIsExactToNineDecimals) {
-  Nanos n;
+TEST(Cur, ParseAmountIsExactToTenDecimals) {
+  Amount n;
   ASSERT_TRUE(ParseAmount("12.5", &n));
-  EXPECT_EQ(n, 12500000000);
-  ASSERT_TRUE(ParseAmount("-0.000000001", &n));
+  EXPECT_EQ(n, 125000000000);
+  ASSERT_TRUE(ParseAmount("-0.0000000001", &n));
   EXPECT_EQ(n, -1);
   ASSERT_TRUE(ParseAmount("1E-7", &n));
-  EXPECT_EQ(n, 100);
-  ASSERT_TRUE(ParseAmount("0.0000000015", &n));  // the tenth decimal rounds half away from zero
+  EXPECT_EQ(n, 1000);
+  ASSERT_TRUE(ParseAmount("0.00000000015", &n));  // the eleventh decimal rounds half away from zero
   EXPECT_EQ(n, 2);
+  ASSERT_TRUE(ParseAmount("-0.00000000015", &n));
+  EXPECT_EQ(n, -2);
+  EXPECT_FALSE(ParseAmount("99999999999", &n));  // beyond ±922 million
   ASSERT_TRUE(ParseAmount("", &n));
   EXPECT_EQ(n, 0);
   EXPECT_FALSE(ParseAmount("abc", &n));
@@ -84,10 +87,10 @@ TEST(Cur, ReadsGzipWithQuotingAndIgnoresExtraColumns) {
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].tenant, "shop");
   EXPECT_EQ(rows[0].environment, "dev");
-  EXPECT_EQ(rows[0].cost, 1250000000);
+  EXPECT_EQ(rows[0].cost, 12500000000);
   EXPECT_EQ(rows[0].month, "2026-11");
   EXPECT_EQ(rows[1].type, "Credit");
-  EXPECT_EQ(rows[1].cost, -500000000);
+  EXPECT_EQ(rows[1].cost, -5000000000);
   EXPECT_EQ(rows[1].tenant, "");
 }
 

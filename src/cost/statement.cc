@@ -26,22 +26,22 @@ std::vector<std::string> SplitKey(const std::string& k) {
 
 /// `n` shared so that the parts are proportional to `w` (≥ 0, not all 0) and sum to `n`
 /// exactly: floors, then the largest remainders get one more.
-std::vector<Nanos> Apportion(Nanos n, const std::vector<double>& w) {
-  std::vector<Nanos> out(w.size(), 0);
+std::vector<Amount> Apportion(Amount n, const std::vector<double>& w) {
+  std::vector<Amount> out(w.size(), 0);
   if (w.empty()) return out;
   double sum = std::accumulate(w.begin(), w.end(), 0.0);
-  Nanos mag = n < 0 ? -n : n;
+  Amount mag = n < 0 ? -n : n;
   std::vector<std::pair<double, size_t>> rem;
-  Nanos given = 0;
+  Amount given = 0;
   for (size_t i = 0; i < w.size(); ++i) {
     double exact = sum > 0 ? static_cast<double>(mag) * (w[i] / sum) : static_cast<double>(mag) / static_cast<double>(w.size());
-    Nanos f = static_cast<Nanos>(std::floor(exact));
+    Amount f = static_cast<Amount>(std::floor(exact));
     out[i] = f;
     given += f;
     rem.push_back({exact - static_cast<double>(f), i});
   }
   std::stable_sort(rem.begin(), rem.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  Nanos left = mag - given;  // small: the floors lose < 1 each (more only by rounding of huge values)
+  Amount left = mag - given;  // small: the floors lose < 1 each (more only by rounding of huge values)
   for (size_t k = 0; left > 0; k = (k + 1) % rem.size(), --left) ++out[rem[k].second];
   for (size_t k = 0; left < 0; k = (k + 1) % rem.size()) {  // doubles summed above the amount
     if (out[rem[rem.size() - 1 - k].second] > 0) --out[rem[rem.size() - 1 - k].second], ++left;
@@ -75,11 +75,11 @@ bool Onboarded(const model::Org& org, const std::string& tenant, const std::stri
 /// Attributed sums of one month: direct by (tenant, env, service), shared by (scope, service),
 /// unallocated by reason.
 struct Sums {
-  std::map<std::tuple<std::string, std::string, std::string>, Nanos> direct;
-  std::map<std::pair<std::string, std::string>, Nanos> shared;
-  std::map<std::string, Nanos> unallocated;
+  std::map<std::tuple<std::string, std::string, std::string>, Amount> direct;
+  std::map<std::pair<std::string, std::string>, Amount> shared;
+  std::map<std::string, Amount> unallocated;
 
-  void Add(const Attribution& a, const std::string& service, Nanos cost) {
+  void Add(const Attribution& a, const std::string& service, Amount cost) {
     if (a.to == Attribution::To::kDirect) direct[{a.tenant, a.environment, service}] += cost;
     else if (a.to == Attribution::To::kShared) shared[{a.scope, service}] += cost;
     else unallocated[a.reason] += cost;
@@ -88,15 +88,15 @@ struct Sums {
 
 /// After the split: (tenant, env, service) → {direct, shared}; scopes; unallocated.
 struct Split {
-  std::map<std::tuple<std::string, std::string, std::string>, std::pair<Nanos, Nanos>> rows;
+  std::map<std::tuple<std::string, std::string, std::string>, std::pair<Amount, Amount>> rows;
   std::vector<ScopeSplit> scopes;
-  std::map<std::string, Nanos> unallocated;
+  std::map<std::string, Amount> unallocated;
 };
 
 Split SplitSums(const model::Org& org, const Sums& s) {
   Split out;
   out.unallocated = s.unallocated;
-  std::map<std::pair<std::string, std::string>, Nanos> pair_direct;
+  std::map<std::pair<std::string, std::string>, Amount> pair_direct;
   for (const auto& [k, v] : s.direct) {
     out.rows[k].first += v;
     pair_direct[{std::get<0>(k), std::get<1>(k)}] += v;
@@ -110,13 +110,13 @@ Split SplitSums(const model::Org& org, const Sums& s) {
       continue;
     }
     std::vector<std::string> names;
-    std::vector<Nanos> weights;
+    std::vector<Amount> weights;
     for (const auto& p : pairs) {
       names.push_back(p.first);
       auto it = pair_direct.find(p);
       weights.push_back(it == pair_direct.end() ? 0 : it->second);
     }
-    std::vector<Nanos> shares = SplitExact(org.shared_costs, amount, names, weights);
+    std::vector<Amount> shares = SplitExact(org.shared_costs, amount, names, weights);
     ScopeSplit& sc = scopes[scope];
     sc.scope = scope;
     sc.amount += amount;
@@ -138,7 +138,7 @@ Sums EstimateSums(const Estimate& e) {
   Sums s;
   for (const auto& l : e.lines) {
     if (l.monthly == 0) continue;
-    Nanos n = static_cast<Nanos>(std::llround(l.monthly * static_cast<double>(kNanosPerUnit)));
+    Amount n = static_cast<Amount>(std::llround(l.monthly * static_cast<double>(kAmountScale)));
     Attribution a;
     if (!l.tenant.empty()) {
       a.to = Attribution::To::kDirect;
@@ -165,7 +165,7 @@ void Ledger::Add(const CurRow& r) {
     key_ += kSep;
   }
   auto it = sums_.find(key_);
-  if (it == sums_.end()) it = sums_.emplace(key_, std::pair<Nanos, int64_t>{0, 0}).first;
+  if (it == sums_.end()) it = sums_.emplace(key_, std::pair<Amount, int64_t>{0, 0}).first;
   it->second.first += r.cost;
   ++it->second.second;
   ++lines_;
@@ -239,20 +239,20 @@ Attribution Attribute(const model::Org& org, const std::string& account, const s
   return a;
 }
 
-std::vector<Nanos> SplitExact(const model::SharedCosts& rule, Nanos amount, const std::vector<std::string>& tenants,
-                              const std::vector<Nanos>& weights) {
+std::vector<Amount> SplitExact(const model::SharedCosts& rule, Amount amount, const std::vector<std::string>& tenants,
+                              const std::vector<Amount>& weights) {
   std::vector<double> w;
-  for (Nanos x : weights) w.push_back(x > 0 ? static_cast<double>(x) : 0.0);
+  for (Amount x : weights) w.push_back(x > 0 ? static_cast<double>(x) : 0.0);
   // The estimate's rule on 1 unit gives each pair's fraction; Apportion makes it exact.
   std::vector<double> frac = SplitShared(rule, 1.0, tenants, w);
   for (auto& f : frac) f = std::max(f, 0.0);
   return Apportion(amount, frac);
 }
 
-int64_t ToCents(Nanos n) {
-  constexpr Nanos kPerCent = kNanosPerUnit / 100;
-  Nanos mag = n < 0 ? -n : n;
-  Nanos c = (mag + kPerCent / 2) / kPerCent;
+int64_t ToCents(Amount n) {
+  constexpr Amount kPerCent = kAmountPerCent;
+  Amount mag = n < 0 ? -n : n;
+  Amount c = (mag + kPerCent / 2) / kPerCent;
   return n < 0 ? -c : c;
 }
 
@@ -264,15 +264,15 @@ void ReconcileCents(Statement& s) {
   std::vector<int64_t*> cents;
   for (auto& r : s.rows) cents.push_back(&r.total_cents);
   for (auto& u : s.unallocated) cents.push_back(&u.cents);
-  std::vector<Nanos> exact;
+  std::vector<Amount> exact;
   for (const auto& r : s.rows) exact.push_back(r.total());
   for (const auto& u : s.unallocated) exact.push_back(u.amount);
   // Truncate each to cents, then hand out the missing cents by the largest remainders.
-  constexpr Nanos kPerCent = kNanosPerUnit / 100;
+  constexpr Amount kPerCent = kAmountPerCent;
   int64_t given = 0;
-  std::vector<std::pair<Nanos, size_t>> rem;
+  std::vector<std::pair<Amount, size_t>> rem;
   for (size_t i = 0; i < exact.size(); ++i) {
-    Nanos q = exact[i] / kPerCent, r = exact[i] % kPerCent;
+    Amount q = exact[i] / kPerCent, r = exact[i] % kPerCent;
     if (r < 0) q -= 1, r += kPerCent;  // floor
     *cents[i] = q;
     given += q;
@@ -314,7 +314,7 @@ bool BuildStatement(const model::Org& org, const std::vector<LedgerGroup>& group
     return false;
   }
   std::map<std::string, Sums> per_month;
-  std::map<std::string, Nanos> month_totals;
+  std::map<std::string, Amount> month_totals;
   for (const auto& g : groups) {
     Attribution a = Attribute(org, g.account, g.tenant, g.environment);
     per_month[g.month].Add(a, g.service, g.cost);
@@ -332,7 +332,7 @@ bool BuildStatement(const model::Org& org, const std::vector<LedgerGroup>& group
     for (const auto& [_, v] : sp.unallocated) t.unallocated += v;
     s.trend.push_back(std::move(t));
     if (m != s.month) continue;
-    std::map<std::tuple<std::string, std::string, std::string>, Nanos> est;
+    std::map<std::tuple<std::string, std::string, std::string>, Amount> est;
     if (estimate) {
       Split e = SplitSums(org, EstimateSums(*estimate));
       for (const auto& [k, v] : e.rows) est[k] = v.first + v.second;

@@ -21,7 +21,7 @@ namespace eurus::cost {
 /// eurus tags. Memory grows with the number of distinct groups, never with the lines.
 struct LedgerGroup {
   std::string month, currency, account, line_type, service, tenant, environment;
-  Nanos cost = 0;
+  Amount cost = 0;
   int64_t lines = 0;
 };
 
@@ -33,7 +33,7 @@ class Ledger {
   int64_t lines() const { return lines_; }
 
  private:
-  std::unordered_map<std::string, std::pair<Nanos, int64_t>> sums_;
+  std::unordered_map<std::string, std::pair<Amount, int64_t>> sums_;
   std::string key_;
   int64_t lines_ = 0;
 };
@@ -55,45 +55,45 @@ Attribution Attribute(const model::Org& org, const std::string& account, const s
 
 struct StatementRow {
   std::string tenant, environment, service;
-  Nanos direct = 0, shared = 0, estimate = 0;
+  Amount direct = 0, shared = 0, estimate = 0;
   /// Cents as printed: total_cents over every row and reason sums to the bill's total in cents
   /// (largest remainders); direct_cents rounded, shared_cents = total_cents − direct_cents.
   int64_t direct_cents = 0, shared_cents = 0, total_cents = 0, estimate_cents = 0;
-  Nanos total() const { return direct + shared; }
+  Amount total() const { return direct + shared; }
 };
 
 struct UnallocatedReason {
   std::string reason;
-  Nanos amount = 0;
+  Amount amount = 0;
   int64_t cents = 0;
 };
 
 /// One scope's shared cost and who got what.
 struct ScopeSplit {
   std::string scope;
-  Nanos amount = 0;
-  std::vector<std::pair<std::string, Nanos>> to;  ///< "tenant/environment" → share
+  Amount amount = 0;
+  std::vector<std::pair<std::string, Amount>> to;  ///< "tenant/environment" → share
 };
 
 struct MonthTotal {
   std::string month;
-  Nanos total = 0;
-  std::map<std::string, Nanos> tenants;  ///< tenant → total (all environments)
-  Nanos unallocated = 0;
+  Amount total = 0;
+  std::map<std::string, Amount> tenants;  ///< tenant → total (all environments)
+  Amount unallocated = 0;
 };
 
 struct Statement {
   std::string currency;
   std::string month;
   int64_t lines = 0;
-  Nanos total = 0;
+  Amount total = 0;
   int64_t total_cents = 0;
   std::vector<StatementRow> rows;           ///< by tenant, environment, service
   std::vector<UnallocatedReason> unallocated;
-  Nanos unallocated_total = 0;
+  Amount unallocated_total = 0;
   int64_t unallocated_cents = 0;
   std::vector<ScopeSplit> scopes;
-  std::map<std::string, Nanos> line_types;  ///< line_item_line_item_type → sum
+  std::map<std::string, Amount> line_types;  ///< line_item_line_item_type → sum
   std::vector<MonthTotal> trend;            ///< every month of the input, in order
 };
 
@@ -105,11 +105,11 @@ bool BuildStatement(const model::Org& org, const std::vector<LedgerGroup>& group
 
 /// Shares `amount` among tenants in `pairs` with `weights` (their direct costs in the scope,
 /// negatives as 0) by `rule` (SplitShared), exactly: the shares sum to `amount`.
-std::vector<Nanos> SplitExact(const model::SharedCosts& rule, Nanos amount, const std::vector<std::string>& tenants,
-                              const std::vector<Nanos>& weights);
+std::vector<Amount> SplitExact(const model::SharedCosts& rule, Amount amount, const std::vector<std::string>& tenants,
+                              const std::vector<Amount>& weights);
 
-/// Nanos → cents, rounded half away from zero.
-int64_t ToCents(Nanos n);
+/// An amount → cents, rounded half away from zero.
+int64_t ToCents(Amount n);
 
 enum class StatementFormat { kTable, kCsv, kJson, kHtml };
 /// The JSON contract (docs/CostAllocation.md): currency, month, total, tenants[], unallocated.

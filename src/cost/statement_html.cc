@@ -28,7 +28,7 @@ std::string Esc(const std::string& s) {
   return out;
 }
 
-std::string Money(Nanos n) {
+std::string Money(Amount n) {
   int64_t c = ToCents(n);
   bool neg = c < 0;
   uint64_t u = static_cast<uint64_t>(neg ? -c : c);
@@ -46,11 +46,11 @@ std::string Color(size_t i) {
                      48 + (i % 2) * 10);
 }
 
-double Pos(Nanos n) { return n > 0 ? static_cast<double>(n) : 0.0; }
+double Pos(Amount n) { return n > 0 ? static_cast<double>(n) : 0.0; }
 
 /// Horizontal stacked bars: one per label, segments by key (colours by key index).
 std::string StackedBars(const std::string& id, const std::string& title,
-                        const std::vector<std::pair<std::string, std::map<std::string, Nanos>>>& bars,
+                        const std::vector<std::pair<std::string, std::map<std::string, Amount>>>& bars,
                         const std::vector<std::string>& keys) {
   const double kLabel = 170, kWidth = 520, kRow = 26;
   double max = 0;
@@ -77,7 +77,7 @@ std::string StackedBars(const std::string& id, const std::string& title,
                          x, y, w, Color(k), Esc(bars[b].first), Esc(keys[k]), Money(it->second));
       x += w;
     }
-    svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\">{}</text>\n", x + 4, y + 15, Money(static_cast<Nanos>(sum)));
+    svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\">{}</text>\n", x + 4, y + 15, Money(static_cast<Amount>(sum)));
   }
   double ly = kRow * static_cast<double>(bars.size()) + 12;
   for (size_t k = 0; k < keys.size(); ++k) {
@@ -107,7 +107,7 @@ std::string Trend(const Statement& s) {
     const auto& m = s.trend[i];
     double x = 40 + (kBar + kGap) * static_cast<double>(i), y = kH + 24;
     for (size_t t = 0; t < tenants.size(); ++t) {
-      Nanos v = tenants[t] == "unallocated" ? m.unallocated : (m.tenants.count(tenants[t]) ? m.tenants.at(tenants[t]) : 0);
+      Amount v = tenants[t] == "unallocated" ? m.unallocated : (m.tenants.count(tenants[t]) ? m.tenants.at(tenants[t]) : 0);
       double h = max > 0 ? Pos(v) / max * kH : 0;
       if (h <= 0) continue;
       y -= h;
@@ -137,8 +137,8 @@ std::string Summary(const Statement& s) {
     out += fmt::format(
         "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
         "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-        Esc(first.tenant), Esc(first.environment), Money(d * 10000000), Money(sh * 10000000), Money(t * 10000000),
-        Money(e * 10000000), Money((t - e) * 10000000));
+        Esc(first.tenant), Esc(first.environment), Money(d * kAmountPerCent), Money(sh * kAmountPerCent), Money(t * kAmountPerCent),
+        Money(e * kAmountPerCent), Money((t - e) * kAmountPerCent));
   }
   return out + "</tbody></table>\n";
 }
@@ -151,13 +151,13 @@ std::string Tables(const Statement& s) {
     out += fmt::format(
         "<tr class=\"row\" data-tenant=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
         "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-        Esc(r.tenant), Esc(r.tenant), Esc(r.environment), Esc(r.service), Money(r.direct_cents * 10000000),
-        Money(r.shared_cents * 10000000), Money(r.total_cents * 10000000), Money(r.estimate_cents * 10000000));
+        Esc(r.tenant), Esc(r.tenant), Esc(r.environment), Esc(r.service), Money(r.direct_cents * kAmountPerCent),
+        Money(r.shared_cents * kAmountPerCent), Money(r.total_cents * kAmountPerCent), Money(r.estimate_cents * kAmountPerCent));
   for (const auto& u : s.unallocated)
     out += fmt::format("<tr class=\"unallocated\"><td>unallocated</td><td></td><td>{}</td><td></td><td></td><td class=\"n\">{}</td><td></td></tr>\n",
-                       Esc(u.reason), Money(u.cents * 10000000));
+                       Esc(u.reason), Money(u.cents * kAmountPerCent));
   out += fmt::format("</tbody><tfoot><tr><th colspan=\"5\">total</th><th class=\"n\" id=\"total\">{}</th><th></th></tr></tfoot></table>\n",
-                     Money(s.total_cents * 10000000));
+                     Money(s.total_cents * kAmountPerCent));
   return out;
 }
 
@@ -165,14 +165,14 @@ std::string Tables(const Statement& s) {
 
 std::string RenderStatementHtml(const Statement& s, const std::string& org) {
   std::vector<std::string> services;
-  std::vector<std::pair<std::string, std::map<std::string, Nanos>>> tenants;
+  std::vector<std::pair<std::string, std::map<std::string, Amount>>> tenants;
   for (const auto& r : s.rows) {
     if (std::find(services.begin(), services.end(), r.service) == services.end()) services.push_back(r.service);
     if (tenants.empty() || tenants.back().first != r.tenant) tenants.push_back({r.tenant, {}});
     tenants.back().second[r.service] += r.total();
   }
   std::sort(services.begin(), services.end());
-  std::vector<std::pair<std::string, std::map<std::string, Nanos>>> scopes;
+  std::vector<std::pair<std::string, std::map<std::string, Amount>>> scopes;
   std::vector<std::string> receivers;
   for (const auto& sc : s.scopes) {
     scopes.push_back({sc.scope, {}});
@@ -190,8 +190,8 @@ std::string RenderStatementHtml(const Statement& s, const std::string& org) {
       ".unallocated td{{color:#a33}}</style></head><body>\n"
       "<h1>{0}: the bill of {1}</h1>\n<p>Total <strong id=\"bill-total\">{2} {3}</strong> from {4} line items; "
       "unallocated {2} {5}. Estimates are <code>eurus cost</code>'s for a month.</p>\n",
-      Esc(org), Esc(s.month), Esc(s.currency), Money(s.total_cents * 10000000), s.lines,
-      Money(s.unallocated_cents * 10000000));
+      Esc(org), Esc(s.month), Esc(s.currency), Money(s.total_cents * kAmountPerCent), s.lines,
+      Money(s.unallocated_cents * kAmountPerCent));
   html += Summary(s);
   html += StackedBars("by-tenant", "Each tenant's cost by service (direct and shared)", tenants, services);
   html += Trend(s);

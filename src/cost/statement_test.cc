@@ -60,7 +60,7 @@ TEST(Statement, SplitExactSumsToTheAmount) {
   EXPECT_EQ(s[2], 450);
 }
 
-LedgerGroup G(std::string account, std::string tenant, std::string env, std::string service, Nanos cost,
+LedgerGroup G(std::string account, std::string tenant, std::string env, std::string service, Amount cost,
               std::string type = "Usage", std::string month = "2026-11") {
   return {month, "USD", account, type, service, tenant, env, cost, 1};
 }
@@ -74,9 +74,9 @@ TEST(Statement, ReconcilesToTheCent) {
   const char* tenants[] = {"", "platform", "shop", "catalog", "payments", "analytics", "ghost"};
   const char* envs[] = {"", "dev", "staging", "prod"};
   std::vector<LedgerGroup> groups;
-  Nanos total = 0;
+  Amount total = 0;
   for (int i = 0; i < 3000; ++i) {
-    Nanos cost = static_cast<Nanos>(rng() % 100000000000) - 10000000000;  // −10 .. 90, 9 decimals
+    Amount cost = static_cast<Amount>(rng() % 1000000000000) - 100000000000;  // −10 .. 90, 10 decimals
     groups.push_back(G(accounts[rng() % 7], tenants[rng() % 7], envs[rng() % 4], i % 2 ? "AmazonEC2" : "AmazonS3", cost,
                        i % 11 ? "Usage" : "Credit", i % 5 ? "2026-11" : "2026-10"));
     if (i % 5) total += cost;
@@ -89,7 +89,7 @@ TEST(Statement, ReconcilesToTheCent) {
     ASSERT_TRUE(BuildStatement(org, groups, "", nullptr, &s, &err)) << err;
     EXPECT_EQ(s.month, "2026-11");
     EXPECT_EQ(s.total, total);
-    Nanos exact = s.unallocated_total;
+    Amount exact = s.unallocated_total;
     int64_t cents = s.unallocated_cents;
     for (const auto& r : s.rows) exact += r.total(), cents += r.total_cents;
     EXPECT_EQ(exact, total);
@@ -103,19 +103,19 @@ TEST(Statement, ReconcilesToTheCent) {
 TEST(Statement, SharedCostOfAnEnvironmentGoesToItsTenantsByTheirDirectCost) {
   Example acme("acme");
   ASSERT_TRUE(acme.org.has_value());
-  std::vector<LedgerGroup> groups = {G("444444444444", "shop", "dev", "AmazonECS", 30 * kNanosPerUnit),
-                                     G("444444444444", "catalog", "dev", "AmazonECS", 10 * kNanosPerUnit),
-                                     G("444444444444", "platform", "dev", "AmazonVPC", 8 * kNanosPerUnit)};
+  std::vector<LedgerGroup> groups = {G("444444444444", "shop", "dev", "AmazonECS", 30 * kAmountScale),
+                                     G("444444444444", "catalog", "dev", "AmazonECS", 10 * kAmountScale),
+                                     G("444444444444", "platform", "dev", "AmazonVPC", 8 * kAmountScale)};
   Statement s;
   std::string err;
   ASSERT_TRUE(BuildStatement(*acme.org, groups, "2026-11", nullptr, &s, &err)) << err;
-  Nanos shop = 0, catalog = 0;
+  Amount shop = 0, catalog = 0;
   for (const auto& r : s.rows) {
     if (r.tenant == "shop" && r.environment == "dev") shop += r.shared;
     if (r.tenant == "catalog" && r.environment == "dev") catalog += r.shared;
   }
-  EXPECT_EQ(shop, 6 * kNanosPerUnit);
-  EXPECT_EQ(catalog, 2 * kNanosPerUnit);
+  EXPECT_EQ(shop, 6 * kAmountScale);
+  EXPECT_EQ(catalog, 2 * kAmountScale);
   EXPECT_TRUE(s.unallocated.empty());
 }
 
@@ -142,10 +142,10 @@ TEST(Statement, EstimateBesideEachTenantMatchesEurusCost) {
   std::string err;
   ASSERT_TRUE(BuildStatement(*acme.org, groups, "", &e, &s, &err)) << err;
   for (const auto& t : e.tenants) {
-    Nanos sum = 0;
+    Amount sum = 0;
     for (const auto& r : s.rows)
       if (r.tenant == t.tenant && r.environment == t.environment) sum += r.estimate;
-    EXPECT_NEAR(static_cast<double>(sum) / kNanosPerUnit, t.total(), 0.01) << t.tenant << "/" << t.environment;
+    EXPECT_NEAR(static_cast<double>(sum) / kAmountScale, t.total(), 0.01) << t.tenant << "/" << t.environment;
   }
   std::string json = RenderStatement(s, StatementFormat::kJson, "acme");
   EXPECT_NE(json.find("\"estimate\""), std::string::npos);

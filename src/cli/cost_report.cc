@@ -8,6 +8,7 @@
 #include "cli/cost.h"
 #include "cost/cur.h"
 #include "cost/statement.h"
+#include "util/parallel.h"
 
 namespace eurus::cli {
 
@@ -39,10 +40,21 @@ int RunCostReport(FileSystem& fs, CommonOptions& opts, const CostReportOptions& 
   if (!EstimateProject(fs, opts, r.prices, r.usage, &s, &estimate, &code)) return code;
   std::vector<cost::CurError> errors;
   std::vector<std::string> files = cost::FindCurFiles(r.cur, r.month, errors);
+  // The files are read in parallel (an export splits a month into several), each into its
+  // own ledger, merged in file order. Every month is summed: the others feed the trend.
+  std::vector<cost::Ledger> ledgers(files.size());
+  std::vector<std::vector<cost::CurError>> file_errors(files.size());
+  ParallelFor(
+      files.size(),
+      [&](size_t i) {
+        cost::ReadCurFile(files[i], [&](const cost::CurRow& row) { ledgers[i].Add(row); }, file_errors[i]);
+      },
+      2);
   cost::Ledger ledger;
-  // Every month is summed: the others feed the trend (the groups stay few).
-  auto add = [&](const cost::CurRow& row) { ledger.Add(row); };
-  for (const auto& f : files) cost::ReadCurFile(f, add, errors);
+  for (size_t i = 0; i < files.size(); ++i) {
+    ledger.Merge(ledgers[i]);
+    errors.insert(errors.end(), file_errors[i].begin(), file_errors[i].end());
+  }
   if (!errors.empty()) {
     for (const auto& e : errors) fmt::print(stderr, "error: {}\n", e.Text());
     fmt::print(stderr, "eurus cost report: {} error{} in the input; nothing was written\n", errors.size(),

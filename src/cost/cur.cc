@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <limits>
 #include <set>
+#include <unordered_map>
 
 namespace eurus::cost {
 
@@ -148,6 +149,57 @@ constexpr std::array<const char*, kCols> kColNames = {
     "line_item_currency_code",    "bill_billing_period_start_date", "resource_tags",
     "line_item_product_code",     "product_servicecode"};
 
+/// The number of '"' in [p, end), eight bytes at a time: a byte of w ^ 0x22… is zero exactly
+/// where w has a quote, and the mask below has its high bit for each zero byte (exact, no
+/// carries between bytes).
+size_t CountQuotes(const char* p, const char* end) {
+  constexpr uint64_t kQuotes = 0x2222222222222222ULL, kLow7 = 0x7F7F7F7F7F7F7F7FULL;
+  size_t n = 0;
+  for (; end - p >= 8; p += 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t x = w ^ kQuotes;
+    uint64_t nonzero = ((x & kLow7) + kLow7) | x;
+    // One bit per quote at bit 7 of its byte; the multiply sums the bytes into the top one.
+    n += static_cast<size_t>((((~nonzero & ~kLow7) >> 7) * 0x0101010101010101ULL) >> 56);
+  }
+  for (; p < end; ++p) n += *p == '"';
+  return n;
+}
+
+/// A field as Split left it, with doubled quotes made single (in place: the field's bytes
+/// are the buffer's, and the result is never longer).
+std::string_view Unquote(std::string_view f) {
+  const char* q = static_cast<const char*>(std::memchr(f.data(), '"', f.size()));
+  if (!q) return f;
+  char* b = const_cast<char*>(f.data());  // NOLINT: the stream's own mutable buffer
+  size_t out = static_cast<size_t>(q - f.data());
+  for (size_t i = out; i < f.size(); ++i) {
+    b[out++] = f[i];
+    if (f[i] == '"' && i + 1 < f.size() && f[i + 1] == '"') ++i;
+  }
+  return {b, out};
+}
+
+/// resource_tags text → (tenant, environment): the same few tag sets repeat on every line of
+/// a resource, so each is parsed once. Bounded: cleared when it holds too many.
+class TagCache {
+ public:
+  const std::pair<std::string, std::string>& Get(std::string_view tags) {
+    key_.assign(tags.data(), tags.size());
+    auto it = map_.find(key_);
+    if (it != map_.end()) return it->second;
+    if (map_.size() >= 8192) map_.clear();
+    return map_.emplace(key_, std::pair<std::string, std::string>(TagValue(tags, "eurus:tenant"),
+                                                                  TagValue(tags, "eurus:environment")))
+        .first->second;
+  }
+
+ private:
+  std::unordered_map<std::string, std::pair<std::string, std::string>> map_;
+  std::string key_;
+};
+
 /// Streams CSV records out of a (possibly gzip) file in a bounded buffer.
 class CsvStream {
  public:
@@ -193,9 +245,8 @@ class CsvStream {
       const char* base = buf_.data();
       const void* nl = std::memchr(base + scan_, '\n', fill_ - scan_);
       size_t stop = nl ? static_cast<size_t>(static_cast<const char*>(nl) - base) : fill_;
-      for (const char* q = base + scan_; (q = static_cast<const char*>(std::memchr(q, '"', base + stop - q)));
-           ++q)
-        quoted_ = !quoted_;
+      size_t quotes = CountQuotes(base + scan_, base + stop);
+      if (quotes & 1) quoted_ = !quoted_;
       if (!nl) {
         scan_ = fill_;
         return false;
@@ -234,30 +285,30 @@ class CsvStream {
     return true;
   }
 
+  /// Cuts the record into fields. A quoted field is the text between its quotes with its
+  /// doubled quotes still doubled (Unquote undoes them, for the fields that are used).
   void Split(size_t rb, size_t re, std::vector<std::string_view>& fields, std::string& error) {
     fields.clear();
-    char* b = buf_.data();
+    const char* b = buf_.data();
     size_t i = rb;
     for (;;) {
       if (i < re && b[i] == '"') {
-        size_t out = i, j = i + 1;
+        size_t j = i + 1;
         for (;;) {
-          if (j >= re) {
+          const void* q = std::memchr(b + j, '"', re - j);
+          if (!q) {
             error = "a quoted field is not closed";
             return;
           }
-          if (b[j] == '"') {
-            if (j + 1 < re && b[j + 1] == '"') {
-              b[out++] = '"';
-              j += 2;
-              continue;
-            }
-            ++j;
-            break;
+          j = static_cast<size_t>(static_cast<const char*>(q) - b);
+          if (j + 1 < re && b[j + 1] == '"') {
+            j += 2;
+            continue;
           }
-          b[out++] = b[j++];
+          break;
         }
-        fields.emplace_back(b + i, out - i);
+        fields.emplace_back(b + i + 1, j - i - 1);
+        ++j;
         if (j < re && b[j] != ',') {
           error = fmt::format("unexpected text after the closing quote of field {}", fields.size());
           return;
@@ -337,6 +388,8 @@ int64_t ReadCurFile(const std::string& path, const std::function<void(const CurR
     return 0;
   }
   const size_t width = fields.size();
+  TagCache tag_cache;
+  auto field = [&](int c) { return Unquote(fields[static_cast<size_t>(at[c])]); };
   while (csv.Next(fields, line, err)) {
     if (!err.empty()) {
       add(line, "malformed CSV row: " + err);
@@ -348,25 +401,27 @@ int64_t ReadCurFile(const std::string& path, const std::function<void(const CurR
       continue;
     }
     CurRow r;
-    if (!ParseAmount(fields[static_cast<size_t>(at[kCost])], &r.cost)) {
-      add(line, fmt::format("line_item_unblended_cost `{}` is not a number", fields[static_cast<size_t>(at[kCost])]));
+    std::string_view cost = field(kCost);  // each field is unquoted once (in place)
+    if (!ParseAmount(cost, &r.cost)) {
+      add(line, fmt::format("line_item_unblended_cost `{}` is not a number", cost));
       continue;
     }
-    std::string_view period = fields[static_cast<size_t>(at[kPeriod])];
+    std::string_view period = field(kPeriod);
     if (period.size() < 7 || !IsDigit(period[0]) || period[4] != '-' || !IsDigit(period[5])) {
       add(line, fmt::format("bill_billing_period_start_date `{}` is not a date", period));
       continue;
     }
     r.month = period.substr(0, 7);
-    r.account = fields[static_cast<size_t>(at[kAccount])];
-    r.line_type = fields[static_cast<size_t>(at[kType])];
-    r.currency = fields[static_cast<size_t>(at[kCurrency])];
-    if (at[kProduct] >= 0) r.service = fields[static_cast<size_t>(at[kProduct])];
-    if (r.service.empty() && at[kServiceCode] >= 0) r.service = fields[static_cast<size_t>(at[kServiceCode])];
-    std::string_view tags = fields[static_cast<size_t>(at[kTags])];
+    r.account = field(kAccount);
+    r.line_type = field(kType);
+    r.currency = field(kCurrency);
+    if (at[kProduct] >= 0) r.service = field(kProduct);
+    if (r.service.empty() && at[kServiceCode] >= 0) r.service = field(kServiceCode);
+    std::string_view tags = field(kTags);
     if (tags.size() > 2) {
-      r.tenant = TagValue(tags, "eurus:tenant");
-      r.environment = TagValue(tags, "eurus:environment");
+      const auto& te = tag_cache.Get(tags);
+      r.tenant = te.first;
+      r.environment = te.second;
     }
     row(r);
     ++rows;

@@ -94,6 +94,18 @@ TEST(Cur, ReadsGzipWithQuotingAndIgnoresExtraColumns) {
   EXPECT_EQ(rows[1].tenant, "");
 }
 
+TEST(Cur, QuotedNewlinesAndQuotesAtEveryOffsetKeepRecordsApart) {
+  // Quotes straddle the 8-byte words the record scanner counts in.
+  std::string text = kHeader;
+  for (int pad = 0; pad < 9; ++pad)
+    text += std::string("a") + std::string(static_cast<size_t>(pad), 'x') +
+            ",1,Usage,S,1,USD,2026-11-01,\"{\"\"k\"\":\"\"v,\nw\"\"}\",\"\"\"\"\n";
+  std::vector<CurError> errors;
+  auto rows = Read(WritePlain("offsets.csv", text), errors);
+  EXPECT_TRUE(errors.empty()) << (errors.empty() ? "" : errors[0].Text());
+  EXPECT_EQ(rows.size(), 9u);
+}
+
 TEST(Cur, MissingColumnIsOneErrorNamingThem) {
   std::vector<CurError> errors;
   Read(WritePlain("missing.csv", "line_item_usage_account_id,line_item_unblended_cost\n1,2\n"), errors);

@@ -171,6 +171,15 @@ void Ledger::Add(const CurRow& r) {
   ++lines_;
 }
 
+void Ledger::Merge(const Ledger& other) {
+  for (const auto& [k, v] : other.sums_) {
+    auto& mine = sums_[k];
+    mine.first += v.first;
+    mine.second += v.second;
+  }
+  lines_ += other.lines_;
+}
+
 std::vector<LedgerGroup> Ledger::Groups() const {
   std::vector<LedgerGroup> out;
   for (const auto& [k, v] : sums_) {

@@ -29,6 +29,8 @@ class Ledger {
  public:
   /// The hot path: one hash lookup per line, no allocation once the group exists.
   void Add(const CurRow& r);
+  /// Adds `other`'s sums (a ledger of another file).
+  void Merge(const Ledger& other);
   std::vector<LedgerGroup> Groups() const;
   int64_t lines() const { return lines_; }
 

@@ -151,10 +151,55 @@ CLI::App* AddCostCommand(CLI::App& app, CommonOptions& opts, CostOptions& c) {
       ->check(CLI::IsMember({"table", "json", "csv", "markdown", "rich", "short", "github"}))
       ->capture_default_str();
   cmd->add_option("--base", c.base, "a git ref: print the monthly difference per unit against it");
+  c.report_cmd = AddCostReportCommand(*cmd, opts, c.report);
   return cmd;
 }
 
+bool EstimateProject(FileSystem& fs, CommonOptions& opts, const std::string& prices_file, const std::string& usage_file,
+                     Session** session, cost::Estimate* out, int* code) {
+  const cost::PriceList* prices = &cost::PriceList::Bundled();
+  std::optional<cost::PriceList> custom;
+  if (!prices_file.empty()) {
+    std::string err;
+    auto text = fs.Read(prices_file, &err);
+    if (text) custom = cost::PriceList::Parse(*text, &err);
+    if (!custom) {
+      fmt::print(stderr, "eurus cost: {}: {}\n", prices_file, err);
+      *code = kInputError;
+      return false;
+    }
+    prices = &*custom;
+  }
+  auto& s = *new Session;  // NOLINT: kept until exit (run/compile.h)
+  *session = &s;
+  if (!CompileOrPrint(fs, opts, CompileOptionsFor(opts, run::Pass::kSynth), s)) {
+    *code = ExitCodeFor(s.diags);
+    return false;
+  }
+  if (!CheckRegion(s, *prices)) {
+    PrintDiagnostics(opts, s);
+    *code = kInputError;
+    return false;
+  }
+  cost::Usage usage;
+  std::string err;
+  if (!LoadUsage(fs, opts.dir, usage_file, s, usage, &err)) {
+    if (!err.empty()) {
+      fmt::print(stderr, "eurus cost: {}\n", err);
+      *code = kInputError;
+      return false;
+    }
+    PrintDiagnostics(opts, s);
+    *code = ExitCodeFor(s.diags);
+    return false;
+  }
+  PrintDiagnostics(opts, s);  // warnings
+  *out = cost::EstimateUnits(s.org(), s.units, *prices, usage);
+  return true;
+}
+
 int RunCost(FileSystem& fs, CommonOptions& opts, const CostOptions& given) {
+  if (given.report_cmd && *given.report_cmd) return RunCostReport(fs, opts, given.report);
   CostOptions c = given;
   if (c.format == "rich" || c.format == "short" || c.format == "github" || c.format == "json") {
     opts.format = c.format;
@@ -163,35 +208,18 @@ int RunCost(FileSystem& fs, CommonOptions& opts, const CostOptions& given) {
   }
   const cost::PriceList* prices = &cost::PriceList::Bundled();
   std::optional<cost::PriceList> custom;
-  if (!c.prices.empty()) {
+  if (!c.prices.empty()) {  // parsed again for --base (EstimateProject reports its errors)
     std::string err;
     auto text = fs.Read(c.prices, &err);
     if (text) custom = cost::PriceList::Parse(*text, &err);
-    if (!custom) {
-      fmt::print(stderr, "eurus cost: {}: {}\n", c.prices, err);
-      return kInputError;
-    }
-    prices = &*custom;
+    if (custom) prices = &*custom;
   }
-  auto& s = *new Session;  // NOLINT: kept until exit (run/compile.h)
-  if (!CompileOrPrint(fs, opts, CompileOptionsFor(opts, run::Pass::kSynth), s)) return ExitCodeFor(s.diags);
-  if (!CheckRegion(s, *prices)) {
-    PrintDiagnostics(opts, s);
-    return kInputError;
-  }
-  cost::Usage usage;
-  std::string err;
-  if (!LoadUsage(fs, opts.dir, c.usage, s, usage, &err)) {
-    if (!err.empty()) {
-      fmt::print(stderr, "eurus cost: {}\n", err);
-      return kInputError;
-    }
-    PrintDiagnostics(opts, s);
-    return ExitCodeFor(s.diags);
-  }
-  PrintDiagnostics(opts, s);  // warnings
+  Session* sp = nullptr;
+  cost::Estimate head;
+  int code = kOk;
+  if (!EstimateProject(fs, opts, c.prices, c.usage, &sp, &head, &code)) return code;
+  Session& s = *sp;
   if (!CheckNames(s.org(), c)) return kUsage;
-  cost::Estimate head = cost::EstimateUnits(s.org(), s.units, *prices, usage);
   cost::ReportOptions ro = ReportOptionsOf(c, s.org().name);
   if (!c.base.empty()) {
     std::string why;

@@ -24,6 +24,40 @@ const char* KindName(Kind k) {
 
 bool HasRule(const std::string& type) { return PricedRules().count(type) || FreeTypes().count(type); }
 
+std::vector<double> SplitShared(const model::SharedCosts& rule, double amount, const std::vector<std::string>& tenants,
+                                const std::vector<double>& direct) {
+  std::vector<double> out(tenants.size(), 0.0);
+  std::vector<size_t> all(tenants.size());
+  std::iota(all.begin(), all.end(), size_t{0});
+  auto spread = [&](double x, const std::vector<size_t>& to, bool even) {
+    if (to.empty() || x == 0) return;
+    double sum = 0;
+    for (size_t i : to) sum += direct[i];
+    for (size_t i : to) out[i] += (even || sum <= 0) ? x / static_cast<double>(to.size()) : x * direct[i] / sum;
+  };
+  if (rule.fixed.empty()) {
+    spread(amount, all, rule.method == model::SharedCosts::Method::kEven);
+    return out;
+  }
+  double rest = amount;
+  std::vector<size_t> others;
+  std::map<std::string, std::vector<size_t>> listed;
+  for (size_t i : all) {
+    auto it = std::find_if(rule.fixed.begin(), rule.fixed.end(), [&](const auto& f) { return f.first == tenants[i]; });
+    if (it == rule.fixed.end()) others.push_back(i);
+    else listed[it->first].push_back(i);
+  }
+  for (const auto& [t, idx] : listed) {
+    double pct = std::find_if(rule.fixed.begin(), rule.fixed.end(), [&](const auto& f) { return f.first == t; })->second;
+    double part = amount * pct / 100;
+    spread(part, idx, false);
+    rest -= part;
+  }
+  // The rest: proportional among the tenants not listed; when all are listed, among all.
+  spread(rest, others.empty() ? all : others, false);
+  return out;
+}
+
 // ---- RuleContext ----
 
 double RuleContext::hours() const { return prices.Assumption("hours_per_month"); }
@@ -216,34 +250,14 @@ void ApplyAllowances(std::vector<Line>& lines) {
 /// Shares `amount` among `pairs` (indices into `tenants`) by billing.shared_costs.
 void Share(const model::SharedCosts& rule, double amount, const std::vector<size_t>& pairs,
            std::vector<TenantCost>& tenants, const std::vector<double>& direct) {
-  auto spread = [&](double x, const std::vector<size_t>& to, bool even) {
-    if (to.empty() || x == 0) return;
-    double sum = 0;
-    for (size_t i : to) sum += direct[i];
-    for (size_t i : to)
-      tenants[i].shared += (even || sum <= 0) ? x / static_cast<double>(to.size()) : x * direct[i] / sum;
-  };
-  if (rule.fixed.empty()) {
-    spread(amount, pairs, rule.method == model::SharedCosts::Method::kEven);
-    return;
-  }
-  double rest = amount;
-  std::vector<size_t> others;
-  std::map<std::string, std::vector<size_t>> listed;
+  std::vector<std::string> names;
+  std::vector<double> weights;
   for (size_t i : pairs) {
-    auto it = std::find_if(rule.fixed.begin(), rule.fixed.end(),
-                           [&](const auto& f) { return f.first == tenants[i].tenant; });
-    if (it == rule.fixed.end()) others.push_back(i);
-    else listed[it->first].push_back(i);
+    names.push_back(tenants[i].tenant);
+    weights.push_back(direct[i]);
   }
-  for (const auto& [t, idx] : listed) {
-    double pct = std::find_if(rule.fixed.begin(), rule.fixed.end(), [&](const auto& f) { return f.first == t; })->second;
-    double part = amount * pct / 100;
-    spread(part, idx, false);
-    rest -= part;
-  }
-  // The rest: proportional among the tenants not listed; when all are listed, among all.
-  spread(rest, others.empty() ? pairs : others, false);
+  std::vector<double> shares = SplitShared(rule, amount, names, weights);
+  for (size_t k = 0; k < pairs.size(); ++k) tenants[pairs[k]].shared += shares[k];
 }
 
 void Allocate(const model::Org& org, Estimate& e) {

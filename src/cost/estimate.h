@@ -61,6 +61,13 @@ struct Estimate {
 Estimate EstimateUnits(const model::Org& org, const std::vector<tf::Unit>& units, const PriceList& prices,
                        const Usage& usage);
 
+/// billing.shared_costs applied to one scope (docs/Cost.md, "Shared costs"): `amount` shared
+/// among the scope's (tenant, environment) pairs, `tenants[i]` the tenant of pair i and
+/// `direct[i]` its direct cost in the scope. Returns each pair's share (they sum to `amount`).
+/// `eurus cost` and `eurus cost report` both split with it.
+std::vector<double> SplitShared(const model::SharedCosts& rule, double amount, const std::vector<std::string>& tenants,
+                                const std::vector<double>& direct);
+
 /// The resource types the rules know, priced or free (tests: every emitted type has one).
 bool HasRule(const std::string& resource_type);
 

@@ -10,7 +10,7 @@ SCHEMA := $(BUILD)/aws-schema.json
 export EURUS_AWS_SCHEMA := $(abspath $(SCHEMA))
 EXAMPLES := $(wildcard examples/*/eurus.yaml)
 
-.PHONY: all setup configure build schema test test-tofu scan demo bench golden format clean
+.PHONY: all setup configure build schema test test-tofu scan bench-cur demo bench golden format clean
 
 all: build
 
@@ -39,6 +39,7 @@ test: build schema
 	tests/changes/run $(EURUS)
 	tests/prices/run
 	tests/cost/run $(EURUS)
+	tests/cost_report/run $(EURUS)
 	tests/fakeaws/run $(EURUS)
 	tests/tofu/run $(EURUS)
 
@@ -62,6 +63,10 @@ demo: build schema
 
 bench: build
 	bench/check_bench $(EURUS)
+
+# eurus cost report against DuckDB over a generated CUR 2.0 export (CUR_MB uncompressed MB).
+bench-cur: build
+	bench/cur_bench $(EURUS) --size-mb $(or $(CUR_MB),1000)
 
 # Regenerates the golden snapshot of examples/minimal after an intended change.
 golden: build

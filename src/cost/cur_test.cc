@@ -1,10 +1,14 @@
 #include "cost/cur.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "synth/billing.h"
 
 namespace eurus::cost {
 namespace {
@@ -46,6 +50,30 @@ std::vector<Row> Read(const std::string& path, std::vector<CurError>& errors) {
                     std::string(r.tenant), std::string(r.environment), r.cost});
   }, errors);
   return rows;
+}
+
+// Given a file with exactly the columns the billing unit's export writes (synth/billing.cc,
+// ExportColumns), we should read it: the export eurus creates is one `eurus cost report` reads.
+TEST(Cur, ReadsTheExportTheBillingUnitCreates) {
+  const auto& cols = synth::billing::ExportColumns();
+  std::vector<std::string> row;
+  for (const auto& c : cols) {
+    if (c == "line_item_unblended_cost") row.push_back("1.5");
+    else if (c == "line_item_usage_account_id") row.push_back("111111111111");
+    else if (c == "line_item_line_item_type") row.push_back("Usage");
+    else if (c == "line_item_currency_code") row.push_back("USD");
+    else if (c == "bill_billing_period_start_date") row.push_back("2026-11-01T00:00:00Z");
+    else if (c == "line_item_product_code") row.push_back("AmazonEC2");
+    else if (c == "resource_tags") row.push_back("\"{\"\"user_eurus:tenant\"\":\"\"shop\"\"}\"");
+    else row.push_back("");
+  }
+  std::string path = WritePlain("export.csv", fmt::format("{}\n{}\n", fmt::join(cols, ","), fmt::join(row, ",")));
+  std::vector<CurError> errors;
+  auto rows = Read(path, errors);
+  ASSERT_TRUE(errors.empty()) << errors[0].message;
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].tenant, "shop");
+  EXPECT_EQ(rows[0].cost, 15000000000);
 }
 
 TEST(Cur, ParseAmountIsExactToTenDecimals) {

@@ -26,6 +26,7 @@
 #include <algorithm>
 
 #include "model/billing.h"
+#include "model/naming.h"
 #include "synth/policy_docs.h"
 
 namespace eurus::synth::billing {
@@ -197,6 +198,13 @@ void AddExport(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
       {{"apply_server_side_encryption_by_default", {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
        {"bucket_key_enabled", true}},
       std::move(writers), kExportDays, true, o);
+  // S3 server access logs of the export bucket go to the account's state access-log bucket
+  // (management/bootstrap, whose policy admits this bucket under its own prefix).
+  u.Resource("aws_s3_bucket_logging", "export",
+             {{"bucket", bucket["id"]},
+              {"target_bucket", naming::StateLogBucket(org.name, account).value},
+              {"target_prefix", name + "/"}},
+             o);
   u.Resource(
       "aws_bcmdataexports_export", "cur",
       {{"provider", std::string("aws.") + kGlobalAlias},

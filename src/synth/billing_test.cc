@@ -110,6 +110,10 @@ TEST_F(BillingTest, ExportToAnEncryptedBucket) {
   const std::string policy = Resource(B(), "aws_s3_bucket_policy", "export")["policy"];
   EXPECT_NE(policy.find("arn:aws:bcm-data-exports:us-east-1:111111111111:export/*"), std::string::npos);
   EXPECT_NE(policy.find("aws:SecureTransport"), std::string::npos);
+  // Its S3 access logs go to the account's state access-log bucket, under its own prefix.
+  Json logging = Resource(B(), "aws_s3_bucket_logging", "export");
+  EXPECT_EQ(logging["target_bucket"], "acme-tfstate-logs-111111111111");
+  EXPECT_EQ(logging["target_prefix"], "acme-billing-111111111111/");
 }
 
 // Given 253 tenants in two environments, we should report the rule past AWS's 500 at a

@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "model/naming.h"
+#include "synth/billing.h"
 #include "synth/identities.h"
 #include "synth/policy_docs.h"
 #include "synth/synth.h"
@@ -146,16 +147,24 @@ tf::Ref AddStateBucket(const Context& ctx, tf::Unit& unit, const Account& a, con
   const std::string suffix = "state_" + a.alias;
   const std::string log_suffix = "state_logs_" + a.alias;
 
-  // Log delivery writes objects for the state bucket of this account only; with
-  // BucketOwnerEnforced the grant is this policy, not an ACL.
+  // Log delivery writes objects for the state bucket of this account only (and, in the
+  // management account, for the billing unit's CUR export bucket, each under its own prefix);
+  // with BucketOwnerEnforced the grant is this policy, not an ACL.
+  std::vector<std::string> logged = {name};
+  if (a.id == ctx.org.management_account) logged.push_back(billing::ExportBucket(ctx.org));
+  Json resources = Json::array(), sources = Json::array();
+  for (const auto& b : logged) {
+    resources.push_back(fmt::format("arn:aws:s3:::{}/{}/*", log_name, b));
+    sources.push_back("arn:aws:s3:::" + b);
+  }
   Json log_statements = Json::array({
       {{"Sid", "AccessLogDelivery"},
        {"Effect", "Allow"},
        {"Principal", {{"Service", kLogDeliveryService}}},
        {"Action", "s3:PutObject"},
-       {"Resource", fmt::format("arn:aws:s3:::{}/{}/*", log_name, name)},
+       {"Resource", resources.size() == 1 ? resources[0] : resources},
        {"Condition",
-        {{"ArnLike", {{"aws:SourceArn", "arn:aws:s3:::" + name}}},
+        {{"ArnLike", {{"aws:SourceArn", sources.size() == 1 ? sources[0] : sources}}},
          {"StringEquals", {{"aws:SourceAccount", a.id}}}}}},
   });
   auto [log_bucket, log_versioning] =

@@ -153,8 +153,17 @@ TEST_F(BootstrapTest, StateBucketAccessLogs) {
     EXPECT_EQ(delivery["Effect"], "Allow");
     EXPECT_EQ(delivery["Principal"], Json({{"Service", "logging.s3.amazonaws.com"}}));
     EXPECT_EQ(delivery["Action"], "s3:PutObject");
-    EXPECT_EQ(delivery["Resource"], "arn:aws:s3:::" + logs + "/" + bucket + "/*");
-    EXPECT_EQ(delivery["Condition"]["ArnLike"]["aws:SourceArn"], "arn:aws:s3:::" + bucket);
+    if (kAliases[i] == "management") {
+      // The management account's log bucket also takes the billing unit's export bucket's logs.
+      const std::string cur = "acme-billing-" + kAccounts[i];
+      EXPECT_EQ(delivery["Resource"], Json({"arn:aws:s3:::" + logs + "/" + bucket + "/*",
+                                            "arn:aws:s3:::" + logs + "/" + cur + "/*"}));
+      EXPECT_EQ(delivery["Condition"]["ArnLike"]["aws:SourceArn"],
+                Json({"arn:aws:s3:::" + bucket, "arn:aws:s3:::" + cur}));
+    } else {
+      EXPECT_EQ(delivery["Resource"], "arn:aws:s3:::" + logs + "/" + bucket + "/*");
+      EXPECT_EQ(delivery["Condition"]["ArnLike"]["aws:SourceArn"], "arn:aws:s3:::" + bucket);
+    }
     EXPECT_EQ(delivery["Condition"]["StringEquals"]["aws:SourceAccount"], kAccounts[i]);
     EXPECT_EQ(policy["Statement"][1]["Sid"], "DenyInsecureTransport");
     EXPECT_EQ(policy["Statement"][2]["Sid"], "DenyOutdatedTls");

@@ -102,13 +102,16 @@ void CheckCostCategory(Context& ctx) {
                      s.span.valid() ? s.span : c.rules[billing::kMaxSplitTargets].span,
                      "too many tenants share this scope")
                      .Help("a split charge rule takes at most 500 targets: onboard fewer tenants here"));
-  if (c.fixed_approximated) {
+  bool fixed = c.fixed_approximated;
+  for (const billing::Split& s : c.splits) fixed = fixed || !s.percents.empty();
+  if (fixed) {
     const auto& sc = ctx.project.org.shared_costs;
     Diagnostic w = Warning(codes::kWarnFixedSplit,
-                           "the cost categories cannot split the rest of `fixed` shared costs by cost");
-    w.Label(sc.span, "AWS split charge rules take fixed percents only");
-    w.Help("the billing unit splits a fixed tenant's share evenly among its environments and the rest evenly "
-           "among the other tenants; `eurus cost` splits both by cost (docs/Cost.md)");
+                           "the cost category splits shared costs in proportion to cost, not by the `fixed` percents");
+    w.Label(sc.span, "applied by `eurus cost` and `eurus cost report` only");
+    w.Help("the AWS provider keeps a split charge rule's targets as a set and its FIXED percents as a list, so "
+           "the percents could land on the wrong tenants (hashicorp/terraform-provider-aws#42836); the report "
+           "from the CUR export applies them (docs/CostAllocation.md)");
     ctx.Report(std::move(w));
   }
 }

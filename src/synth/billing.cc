@@ -32,6 +32,13 @@
 namespace eurus::synth::billing {
 namespace {
 
+std::vector<std::string> SortedUnique(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+
 using tf::Json;
 namespace mb = model::billing;
 
@@ -101,12 +108,10 @@ tf::Ref AddCategory(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
   const char* method = ctx.org.shared_costs.method == model::SharedCosts::Method::kEven ? "EVEN" : "PROPORTIONAL";
   Json splits = Json::array();
   for (const mb::Split& s : plan.splits) {
-    Json split = {{"source", s.source}, {"targets", s.targets}, {"method", method}};
-    if (!s.percents.empty()) {
-      split["method"] = "FIXED";
-      split["parameter"] = Json::array({{{"type", "ALLOCATION_PERCENTAGES"}, {"values", s.percents}}});
-    }
-    splits.push_back(std::move(split));
+    // `fixed` stays PROPORTIONAL here (W0013): provider 6.25 keeps a split rule's targets in a
+    // set and its FIXED percents in a list, so the percents can land on the wrong tenants
+    // (hashicorp/terraform-provider-aws#42836). `eurus cost` and `eurus cost report` apply them.
+    splits.push_back({{"source", s.source}, {"targets", s.targets}, {"method", method}});
   }
   Json body = {{"name", CategoryName(ctx.org)},
                {"rule_version", "CostCategoryExpression.v1"},
@@ -145,7 +150,7 @@ void AddBudget(tf::Unit& u, const model::Org& org, const model::Tenant& t, const
                {"limit_amount", fmt::format("{:.2f}", amount)},
                {"limit_unit", "USD"},
                // "CostCategory" filters take "<category>$<value>" (Budgets API, CostFilters).
-               {"cost_filter", Json::array({{{"name", "CostCategory"}, {"values", std::move(filter)}}})},
+               {"cost_filter", Json::array({{{"name", "CostCategory"}, {"values", SortedUnique(std::move(filter))}}})},
                {"depends_on", {category.Address()}}};
   Json notes = Notifications(org, t);
   if (!notes.empty()) body["notification"] = std::move(notes);
@@ -218,7 +223,11 @@ void AddExport(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
                                         {{"TIME_GRANULARITY", "DAILY"},
                                          {"INCLUDE_RESOURCES", "TRUE"},
                                          {"INCLUDE_MANUAL_DISCOUNT_COMPATIBILITY", "FALSE"},
-                                         {"INCLUDE_SPLIT_COST_ALLOCATION_DATA", "FALSE"}}}}}}})},
+                                         {"INCLUDE_SPLIT_COST_ALLOCATION_DATA", "FALSE"},
+                                         // AWS fills it in when absent and the provider then
+                                         // fails the apply (hashicorp/terraform-provider-aws#43978).
+                                         {"BILLING_VIEW_ARN",
+                                          fmt::format("arn:aws:billing::{}:billingview/primary", org.management_account)}}}}}}})},
                       {"destination_configurations",
                        Json::array({{{"s3_destination",
                                       Json::array({{{"s3_bucket", bucket["id"]},
@@ -240,8 +249,9 @@ void AddExport(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
 
 const std::vector<std::string>& AllocationTagKeys() {
   static const std::vector<std::string> keys = [] {
-    std::vector<std::string> k = {tags::kOrg, tags::kEnvironment, tags::kTenant, tags::kUnit, tags::kCostCenter,
-                                  tags::kApp};
+    // Not eurus:app: only tenant units with apps set it, and activating a key AWS has never
+    // seen fails the apply.
+    std::vector<std::string> k = {tags::kOrg, tags::kEnvironment, tags::kTenant, tags::kUnit, tags::kCostCenter};
     std::sort(k.begin(), k.end());
     return k;
   }();

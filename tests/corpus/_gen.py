@@ -450,9 +450,9 @@ case("too-many-split-charge-rules",
             '  availability_zones: [eu-west-1a, eu-west-1b]\n  nat_gateways: single\n') for i in range(1, 9)] +
      [write("tenants/wide.yaml", "environments: [dev, prod, e1, e2, e3, e4, e5, e6, e7, e8]\n")],
      [E("E0116", "environments/e7.yaml", "1:1", extra="13 split charge rules")], nolock=True)
-case("fixed-shares-split-evenly-by-the-cost-categories",
+case("fixed-shares-split-proportionally-by-the-cost-category",
      [rep(ORG, "ci:\n", "billing: { shared_costs: { fixed: { shop: 40 } } }\nci:\n")],
-     [E("W0013", ORG, "shared_costs", extra="cannot split the rest")])
+     [E("W0013", ORG, "shared_costs", extra="not by the `fixed` percents")])
 case("budget-with-too-many-recipients",
      [rep(SHOP, "contacts: [shop-team@acme.example.com]\n",
           "contacts: [" + ", ".join(f"a{i}@acme.example.com" for i in range(10)) + "]\nbudget: 300\n")],

@@ -7,6 +7,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "cost/csv.h"
+
 namespace eurus::cost {
 
 namespace {
@@ -31,16 +33,6 @@ std::string Price(double p) {
   std::string s = fmt::format("{:.6f}", p);
   while (s.size() > 4 && s.back() == '0' && s[s.size() - 3] != '.') s.pop_back();
   return s;
-}
-
-std::string Csv(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string Md(const std::string& s) {
@@ -95,7 +87,7 @@ struct Table {
     std::string out;
     for (size_t r = 0; r <= rows.size(); ++r) {
       const auto& row = r == 0 ? head : rows[r - 1];
-      for (size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + Csv(row[i]);
+      for (size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + CsvField(row[i]);
       out += "\n";
     }
     return out;
@@ -215,9 +207,9 @@ std::string CsvLines(const Estimate& e) {
   std::string out =
       "unit,environment,tenant,service,address,item,quantity,quantity_unit,unit_price,monthly,kind,price_key,note\n";
   for (const auto& l : e.lines)
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{:.2f},{},{},{}\n", Csv(l.unit), Csv(l.environment), Csv(l.tenant),
-                       Csv(l.service), Csv(l.address), Csv(l.item), Qty(l.quantity), Csv(l.quantity_unit),
-                       Price(l.unit_price), Cents(l.monthly), KindName(l.kind), Csv(l.price_key), Csv(l.note));
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{:.2f},{},{},{}\n", CsvField(l.unit), CsvField(l.environment), CsvField(l.tenant),
+                       CsvField(l.service), CsvField(l.address), CsvField(l.item), Qty(l.quantity), CsvField(l.quantity_unit),
+                       Price(l.unit_price), Cents(l.monthly), KindName(l.kind), CsvField(l.price_key), CsvField(l.note));
   return out;
 }
 
@@ -317,7 +309,7 @@ std::string RenderDiff(const Estimate& base, const Estimate& head, const std::st
     std::string out = "unit,before,after,change\n";
     for (const auto& [u, ba] : units)
       if (Cents(ba.second - ba.first) != 0)
-        out += fmt::format("{},{:.2f},{:.2f},{:.2f}\n", Csv(u), Cents(ba.first), Cents(ba.second),
+        out += fmt::format("{},{:.2f},{:.2f},{:.2f}\n", CsvField(u), Cents(ba.first), Cents(ba.second),
                            Cents(ba.second - ba.first));
     out += fmt::format("total,{:.2f},{:.2f},{:.2f}\n", Cents(before), Cents(after), Cents(d));
     return out;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "cost/csv.h"
 #include "cost/statement.h"
 
 namespace eurus::cost {
@@ -34,16 +35,6 @@ std::string Plain(int64_t cents) {
   bool neg = cents < 0;
   uint64_t c = static_cast<uint64_t>(neg ? -cents : cents);
   return fmt::format("{}{}.{:02}", neg ? "-" : "", c / 100, c % 100);
-}
-
-std::string Csv(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 struct PairTotal {
@@ -113,12 +104,12 @@ std::string Json(const Statement& s) {
 std::string CsvText(const Statement& s) {
   std::string out = "tenant,environment,service,direct,shared,total,estimate\n";
   for (const auto& r : s.rows)
-    out += fmt::format("{},{},{},{},{},{},{}\n", Csv(r.tenant), Csv(r.environment), Csv(r.service), Plain(r.direct_cents),
+    out += fmt::format("{},{},{},{},{},{},{}\n", CsvField(r.tenant), CsvField(r.environment), CsvField(r.service), Plain(r.direct_cents),
                        Plain(r.shared_cents), Plain(r.total_cents), Plain(r.estimate_cents));
   // Unallocated amounts as rows of their own (tenant empty, the reason as the service), so
   // that the total column sums to the bill.
   for (const auto& u : s.unallocated)
-    out += fmt::format(",,{},{},0.00,{},0.00\n", Csv("unallocated: " + u.reason), Plain(u.cents), Plain(u.cents));
+    out += fmt::format(",,{},{},0.00,{},0.00\n", CsvField("unallocated: " + u.reason), Plain(u.cents), Plain(u.cents));
   return out;
 }
 

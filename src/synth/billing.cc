@@ -202,7 +202,9 @@ void AddExport(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
       u, "export", name,
       {{"apply_server_side_encryption_by_default", {{"sse_algorithm", "aws:kms"}, {"kms_master_key_id", key["arn"]}}},
        {"bucket_key_enabled", true}},
-      std::move(writers), kExportDays, true, o);
+      // OVERWRITE_REPORT rewrites the month's files at every refresh (at least daily): keep
+      // the overwritten versions 3 days, not 30, or the bucket holds ~30 copies of the month.
+      std::move(writers), kExportDays, true, o, /*noncurrent_days=*/3);
   // S3 server access logs of the export bucket go to the account's state access-log bucket
   // (management/bootstrap, whose policy admits this bucket under its own prefix).
   u.Resource("aws_s3_bucket_logging", "export",

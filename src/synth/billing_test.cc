@@ -121,6 +121,9 @@ TEST_F(BillingTest, ExportToAnEncryptedBucket) {
   Json logging = Resource(B(), "aws_s3_bucket_logging", "export");
   EXPECT_EQ(logging["target_bucket"], "acme-tfstate-logs-111111111111");
   EXPECT_EQ(logging["target_prefix"], "acme-billing-111111111111/");
+  // Overwritten export files are kept 3 days, not a month of daily copies.
+  Json rule = Resource(B(), "aws_s3_bucket_lifecycle_configuration", "export")["rule"][0];
+  EXPECT_EQ(rule["noncurrent_version_expiration"][0]["noncurrent_days"], 3);
 }
 
 // Given 253 tenants in two environments, we should report the rule past AWS's 500 at a

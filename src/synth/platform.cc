@@ -446,7 +446,8 @@ tf::Ref AddBucketPrivacy(tf::Unit& u, const std::string& block, const tf::Ref& b
 
 std::pair<tf::Ref, tf::Ref> AddLogBucket(tf::Unit& u, const std::string& block,
                                          const std::string& name, Json encryption, Json writers,
-                                         int days, bool protect, const tf::Origin& o) {
+                                         int days, bool protect, const tf::Origin& o,
+                                         int noncurrent_days) {
   Json body = {{"bucket", name}, {"tags", {{"Name", name}}}};
   if (protect)
     body["lifecycle"] = {{"prevent_destroy", true}};
@@ -477,7 +478,7 @@ std::pair<tf::Ref, tf::Ref> AddLogBucket(tf::Unit& u, const std::string& block,
               {"status", "Enabled"},
               {"filter", Json::array({Json::object()})},
               {"expiration", Json::array({{{"days", days}}})},
-              {"noncurrent_version_expiration", Json::array({{{"noncurrent_days", 30}}})},
+              {"noncurrent_version_expiration", Json::array({{{"noncurrent_days", noncurrent_days}}})},
               {"abort_incomplete_multipart_upload", Json::array({{{"days_after_initiation", 7}}})}},
              // Expiring a current version leaves a delete marker; once its noncurrent
              // version is gone too, the marker is removed (S3 rejects both in one rule).

@@ -169,11 +169,12 @@ tf::Ref AddBucketPrivacy(tf::Unit& u, const std::string& block, const tf::Ref& b
 /// encrypted by the server-side encryption rule `encryption`, all four public-access
 /// blocks, ACLs disabled, a policy of the `writers` statements plus TLS-only, objects
 /// expiring after `days`; kept by prevent_destroy where `protect`, and emptied on destroy
-/// where not (the last routed app leaving takes the ALB and its logs away). Returns the
-/// bucket and its policy (log writers check on creation that they may write). platform.cc.
+/// where not (the last routed app leaving takes the ALB and its logs away). Noncurrent
+/// versions expire after `noncurrent_days`. Returns the bucket and its policy (log writers
+/// check on creation that they may write). platform.cc.
 std::pair<tf::Ref, tf::Ref> AddLogBucket(tf::Unit& u, const std::string& block, const std::string& name,
                                          tf::Json encryption, tf::Json writers, int days, bool protect,
-                                         const tf::Origin& o);
+                                         const tf::Origin& o, int noncurrent_days = 30);
 
 /// The workloads of a tenant unit: ECS cluster, services, roles, logs, target groups,
 /// listener rules, scaling, secrets, alarms and dashboard (workloads.cc; reads platform).

@@ -112,6 +112,8 @@ std::vector<Amount> SplitExact(const model::SharedCosts& rule, Amount amount, co
 
 /// An amount → cents, rounded half away from zero.
 int64_t ToCents(Amount n);
+/// 123456 cents → "1,234.56" (`grouped`) or "1234.56"; negatives keep their sign.
+std::string CentsText(int64_t cents, bool grouped = true);
 
 enum class StatementFormat { kTable, kCsv, kJson, kHtml };
 /// The JSON contract (docs/CostAllocation.md): currency, month, total, tenants[], unallocated.

@@ -28,17 +28,7 @@ std::string Esc(const std::string& s) {
   return out;
 }
 
-std::string Money(Amount n) {
-  int64_t c = ToCents(n);
-  bool neg = c < 0;
-  uint64_t u = static_cast<uint64_t>(neg ? -c : c);
-  std::string units = std::to_string(u / 100), g;
-  for (size_t i = 0; i < units.size(); ++i) {
-    if (i && (units.size() - i) % 3 == 0) g += ',';
-    g += units[i];
-  }
-  return fmt::format("{}{}.{:02}", neg ? "-" : "", g, u % 100);
-}
+std::string Money(Amount n) { return CentsText(ToCents(n)); }
 
 /// Distinct colours for any number of keys: hues a golden angle apart.
 std::string Color(size_t i) {

@@ -17,26 +17,6 @@ using nlohmann::ordered_json;
 /// Cents as a JSON number: 12345 → 123.45 (the shortest double that prints as such).
 ordered_json Num(int64_t cents) { return ordered_json(static_cast<double>(cents) / 100.0); }
 
-/// 123456 → "1,234.56"; negatives keep their sign.
-std::string Text(int64_t cents) {
-  bool neg = cents < 0;
-  uint64_t c = static_cast<uint64_t>(neg ? -cents : cents);
-  std::string units = std::to_string(c / 100);
-  std::string grouped;
-  for (size_t i = 0; i < units.size(); ++i) {
-    if (i && (units.size() - i) % 3 == 0) grouped += ',';
-    grouped += units[i];
-  }
-  return fmt::format("{}{}.{:02}", neg ? "-" : "", grouped, c % 100);
-}
-
-/// 123456 → "1234.56" (CSV: no grouping).
-std::string Plain(int64_t cents) {
-  bool neg = cents < 0;
-  uint64_t c = static_cast<uint64_t>(neg ? -cents : cents);
-  return fmt::format("{}{}.{:02}", neg ? "-" : "", c / 100, c % 100);
-}
-
 struct PairTotal {
   std::string tenant, environment;
   int64_t direct = 0, shared = 0, total = 0, estimate = 0;
@@ -104,12 +84,12 @@ std::string Json(const Statement& s) {
 std::string CsvText(const Statement& s) {
   std::string out = "tenant,environment,service,direct,shared,total,estimate\n";
   for (const auto& r : s.rows)
-    out += fmt::format("{},{},{},{},{},{},{}\n", CsvField(r.tenant), CsvField(r.environment), CsvField(r.service), Plain(r.direct_cents),
-                       Plain(r.shared_cents), Plain(r.total_cents), Plain(r.estimate_cents));
+    out += fmt::format("{},{},{},{},{},{},{}\n", CsvField(r.tenant), CsvField(r.environment), CsvField(r.service), CentsText(r.direct_cents, false),
+                       CentsText(r.shared_cents, false), CentsText(r.total_cents, false), CentsText(r.estimate_cents, false));
   // Unallocated amounts as rows of their own (tenant empty, the reason as the service), so
   // that the total column sums to the bill.
   for (const auto& u : s.unallocated)
-    out += fmt::format(",,{},{},0.00,{},0.00\n", CsvField("unallocated: " + u.reason), Plain(u.cents), Plain(u.cents));
+    out += fmt::format(",,{},{},0.00,{},0.00\n", CsvField("unallocated: " + u.reason), CentsText(u.cents, false), CentsText(u.cents, false));
   return out;
 }
 
@@ -120,16 +100,16 @@ std::string TableText(const Statement& s, const std::string& org) {
   size_t p = 0;
   for (size_t i = 0; i < s.rows.size(); ++i) {
     const auto& r = s.rows[i];
-    rows.push_back({r.tenant, r.environment, r.service, Text(r.direct_cents), Text(r.shared_cents), Text(r.total_cents),
-                    Text(r.estimate_cents)});
+    rows.push_back({r.tenant, r.environment, r.service, CentsText(r.direct_cents), CentsText(r.shared_cents), CentsText(r.total_cents),
+                    CentsText(r.estimate_cents)});
     bool last = i + 1 == s.rows.size() || s.rows[i + 1].tenant != r.tenant || s.rows[i + 1].environment != r.environment;
     if (last) {
       const auto& t = pairs[p++];
-      rows.push_back({t.tenant, t.environment, "= total", Text(t.direct), Text(t.shared), Text(t.total), Text(t.estimate)});
+      rows.push_back({t.tenant, t.environment, "= total", CentsText(t.direct), CentsText(t.shared), CentsText(t.total), CentsText(t.estimate)});
     }
   }
-  for (const auto& u : s.unallocated) rows.push_back({"unallocated", "", u.reason, "", "", Text(u.cents), ""});
-  rows.push_back({"total", "", "", "", "", Text(s.total_cents), ""});
+  for (const auto& u : s.unallocated) rows.push_back({"unallocated", "", u.reason, "", "", CentsText(u.cents), ""});
+  rows.push_back({"total", "", "", "", "", CentsText(s.total_cents), ""});
   std::vector<size_t> w(7, 0);
   for (const auto& r : rows)
     for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], i == 2 ? std::min<size_t>(r[i].size(), 60) : r[i].size());
@@ -146,13 +126,24 @@ std::string TableText(const Statement& s, const std::string& org) {
   }
   if (s.line_types.size() > 1) {
     out += "\nby line item type:";
-    for (const auto& [t, v] : s.line_types) out += fmt::format(" {} {};", t, Text(ToCents(v)));
+    for (const auto& [t, v] : s.line_types) out += fmt::format(" {} {};", t, CentsText(ToCents(v)));
     out.back() = '\n';
   }
   return out;
 }
 
 }  // namespace
+
+std::string CentsText(int64_t cents, bool grouped) {
+  bool neg = cents < 0;
+  uint64_t c = static_cast<uint64_t>(neg ? -cents : cents);
+  std::string units = std::to_string(c / 100), out;
+  for (size_t i = 0; i < units.size(); ++i) {
+    if (grouped && i && (units.size() - i) % 3 == 0) out += ',';
+    out += units[i];
+  }
+  return fmt::format("{}{}.{:02}", neg ? "-" : "", out, c % 100);
+}
 
 std::string RenderStatement(const Statement& s, StatementFormat f, const std::string& org) {
   switch (f) {

@@ -95,6 +95,12 @@ struct Environment {
   /// "<env>.<domain>": the environment's public hosted zone; empty when the org has no domain.
   std::string zone;
   int log_retention_days = 30;
+  /// `tracing.sampling_rate`: the share of requests the environment's default X-Ray sampling
+  /// rule traces beyond its reservoir (kSamplingRateProd in prod, kSamplingRateNonprod else).
+  double sampling_rate = 0.01;
+  /// `tracing.reservoir`: requests per second the default rule traces first, whatever the rate.
+  int sampling_reservoir = 1;
+  Span tracing_span;     ///< the `tracing` key; invalid when not written
   int rpo_hours = 4;
   int rto_hours = 4;
   std::string file;      ///< environments/<name>.yaml, relative to the repository
@@ -191,6 +197,22 @@ struct Deployment {
   std::vector<Cidr> data_subnets;
   /// The routed apps' listener rules, in priority order (set with the subnets).
   std::vector<ListenerRule> listener_rules;
+  /// `tracing.sampling_rate` (overrides applied): the tenant's own X-Ray sampling rule in
+  /// this environment; none: the environment's default rule covers its apps.
+  std::optional<double> sampling_rate;
+  Span sampling_span;                  ///< where the rate was written
+};
+
+/// Default shares of the environment's X-Ray sampling rule (docs/Observability.md).
+inline constexpr double kSamplingRateProd = 0.05;
+inline constexpr double kSamplingRateNonprod = 0.01;
+
+/// `access`: principals the tenant team already has (IAM role or user ARNs, e.g. an IAM
+/// Identity Center permission set's role) that may assume the tenant's roles.
+struct Access {
+  std::vector<std::string> read;     ///< the read role in each environment account
+  std::vector<std::string> release;  ///< the release role in each common and environment account
+  Span span;                         ///< the `access` key; invalid when not written
 };
 
 /// `budget`: the tenant's monthly AWS Budgets (USD), each notifying at kBudgetActualPercent of
@@ -208,6 +230,7 @@ struct Tenant {
   std::string cost_center;             ///< defaults to the tenant name
   std::vector<std::string> contacts;
   Budget budget;                       ///< none when neither total nor environments is set
+  Access access;                       ///< no roles when both lists are empty
   std::vector<Deployment> deployments; ///< in the order of the org's environments
   std::string file;                    ///< tenants/<name>.yaml
   Span span;

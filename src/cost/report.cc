@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -166,6 +167,37 @@ std::string ByKey(const Estimate& e, const ReportOptions& o, const char* name,
   return t.Render(o.format) + (o.format == Format::kCsv ? "" : "\n");
 }
 
+/// The environment column of --by environment: the environment, or the unit's directory
+/// (management, common-<realm>) for the accounts outside the environments.
+std::string AccountOf(const Line& l) { return l.environment.empty() ? l.unit.substr(0, l.unit.find('/')) : l.environment; }
+
+/// Observability by account (fixed + usage of the lines IsObservability selects).
+std::map<std::string, double> ObservabilityByAccount(const Estimate& e) {
+  std::map<std::string, double> out;
+  for (const auto& l : e.lines)
+    if ((l.kind == Kind::kFixed || l.kind == Kind::kUsage) && IsObservability(l)) out[AccountOf(l)] += l.monthly;
+  return out;
+}
+
+/// --by environment: fixed, usage and total per account, and the observability part of the
+/// total (docs/Observability.md, "What it costs").
+std::string ByAccount(const Estimate& e, const ReportOptions& o) {
+  std::map<std::string, std::array<double, 2>> sums;
+  for (const auto& l : e.lines) {
+    auto& s = sums[AccountOf(l)];
+    if (l.kind == Kind::kFixed) s[0] += l.monthly;
+    if (l.kind == Kind::kUsage) s[1] += l.monthly;
+  }
+  const std::map<std::string, double> obs = ObservabilityByAccount(e);
+  Table t{{"account", "fixed", "usage", "total", "of which observability"}, {false, true, true, true, true}, {}};
+  for (const auto& [k, s] : sums) {
+    auto it = obs.find(k);
+    t.rows.push_back({k, Amount(s[0], o.format), Amount(s[1], o.format), Amount(s[0] + s[1], o.format),
+                      Amount(it == obs.end() ? 0 : it->second, o.format)});
+  }
+  return t.Render(o.format) + (o.format == Format::kCsv ? "" : "\n");
+}
+
 ordered_json Json(const Estimate& e) {
   ordered_json j;
   j["currency"] = e.currency;
@@ -200,6 +232,14 @@ ordered_json Json(const Estimate& e) {
                        {"total", Cents(t.total())}});
   j["tenants"] = std::move(tenants);
   j["unallocated"] = Cents(e.unallocated);
+  // CloudWatch and X-Ray, per account (docs/Cost.md, "JSON output").
+  ordered_json obs = ordered_json::object();
+  double obs_total = 0;
+  for (const auto& [account, usd] : ObservabilityByAccount(e)) {
+    obs[account] = Cents(usd);
+    obs_total += usd;
+  }
+  j["observability"] = {{"total", Cents(obs_total)}, {"accounts", std::move(obs)}};
   return j;
 }
 
@@ -213,9 +253,11 @@ std::string CsvLines(const Estimate& e) {
   return out;
 }
 
-std::string Dir(const Line& l) { return l.unit.substr(0, l.unit.find('/')); }
-
 }  // namespace
+
+bool IsObservability(const Line& l) {
+  return l.price_key.starts_with("cloudwatch.") || l.price_key.starts_with("xray.");
+}
 
 std::string Money(double usd) {
   double c = Cents(usd);
@@ -260,9 +302,7 @@ std::string Render(const Estimate& e, const ReportOptions& o) {
   switch (o.by) {
     case By::kUnit: body = ByUnit(e, o) + ByTenant(e, o); break;
     case By::kTenant: body = ByTenant(e, o); break;
-    case By::kEnvironment:
-      body = ByKey(e, o, "account", [](const Line& l) { return l.environment.empty() ? Dir(l) : l.environment; });
-      break;
+    case By::kEnvironment: body = ByAccount(e, o); break;
     case By::kService:
       body = ByKey(e, o, "service", [](const Line& l) { return l.service.empty() ? std::string("(no AWS service)") : l.service; });
       break;

@@ -27,6 +27,11 @@ std::string Render(const Estimate& e, const ReportOptions& o);
 /// `head`; units whose cost did not change are left out.
 std::string RenderDiff(const Estimate& base, const Estimate& head, const std::string& ref, const ReportOptions& o);
 
+/// Whether a line is observability: CloudWatch (log ingestion and storage, vended logs,
+/// metrics such as Container Insights, alarms, dashboards) or X-Ray traces. `--by
+/// environment` and the JSON's `observability` sum these per account.
+bool IsObservability(const Line& l);
+
 /// "1234.5" → "1,234.50" (cents, thousands separated), for tables.
 std::string Money(double usd);
 

@@ -125,8 +125,8 @@ TEST_F(ObservabilityTest, TracingShapes) {
                             "environments/dev.yaml:6:27 E0005 `sampling_rate` must be a number, found \"5%\"",
                             "environments/dev.yaml:6:31 E0004 unknown key `reservior` in `tracing`",
                             "tenants/shop.yaml:2:10 E0005 `tracing` must be a mapping, found \"0.5\"",
-                            "tenants/shop.yaml:3:18 E0005 `read` must be a list of strings, found \"arn\"",
-                            "tenants/shop.yaml:3:23 E0004 unknown key `write` in `access`",
+                            "tenants/shop.yaml:3:17 E0005 `read` must be a list of strings, found \"arn\"",
+                            "tenants/shop.yaml:3:22 E0004 unknown key `write` in `access`",
                         }));
 }
 

@@ -196,8 +196,8 @@ void CheckSamplingRules(Context& ctx) {
                    .Note("one rule for the environment plus one per tenant with its own `tracing.sampling_rate`; "
                          "AWS's own `Default` rule does not count. The quota (\"Custom sampling rules per region\") "
                          "is adjustable, but eurus keeps to the default so that a new account applies")
-                   .Help(fmt::format("drop `tracing.sampling_rate` from {} tenant{} in `{}`: they then share the "
-                                     "environment's rate (`tracing.sampling_rate` in environments/{}.yaml)",
+                   .Help(fmt::format("drop `tracing.sampling_rate` from {} tenant{} in `{}`; tenants without one "
+                                     "use the environment's rate (`tracing.sampling_rate` in environments/{}.yaml)",
                                      rules - kMaxSamplingRules == 1 ? "a" : fmt::format("{}", rules - kMaxSamplingRules),
                                      rules - kMaxSamplingRules == 1 ? "" : "s", env.name, env.name)));
   }

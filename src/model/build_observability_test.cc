@@ -153,7 +153,7 @@ TEST_F(ObservabilityTest, SamplingRulesOverTheQuota) {
   EXPECT_EQ(Reported(), (Lines{"tenants/t25.yaml:2:27 E0326 environment `dev` needs 27 X-Ray sampling rules, "
                                "its account allows 25"}));
   EXPECT_EQ(diags.items()[0].help,
-            "drop `tracing.sampling_rate` from 2 tenants in `dev`: they then share the environment's rate "
+            "drop `tracing.sampling_rate` from 2 tenants in `dev`; tenants without one use the environment's rate "
             "(`tracing.sampling_rate` in environments/dev.yaml)");
 }
 

@@ -138,6 +138,8 @@ def gen_env_yaml(i, name, realm, azs=AZS):
         f"logs: {{ retention_days: {90 if prod else 30} }}",
         f"dr: {{ rpo_hours: {4 if prod else 24}, rto_hours: {4 if prod else 24} }}",
     ]
+    if i % 2 == 0:  # the others keep the realm's default rate
+        lines.append(f"tracing: {{ sampling_rate: {0.1 if prod else 0.02}, reservoir: {2 if prod else 1} }}")
     return "\n".join(lines) + "\n"
 
 
@@ -170,7 +172,7 @@ def gen_resources(rng):
     return res
 
 
-def gen_tenant_yaml(tname, envs, n_apps, rng):
+def gen_tenant_yaml(tname, envs, n_apps, rng, index=0):
     prod_envs = [e for e, r in envs if r == "prod"]
     res = gen_resources(rng)
     res_names = list(res)
@@ -183,8 +185,18 @@ def gen_tenant_yaml(tname, envs, n_apps, rng):
         f"cost_center: {rng.choice(['retail', 'finance', 'data', 'platform', 'growth'])}",
         f"contacts: [{tname}-team@{DOMAIN}]",
         f"environments: {flow_list([e for e, _ in envs])}",
-        "apps:",
     ]
+    # Every 7th tenant names its team's principals; 24 at most (every 25th, of the first 600)
+    # trace at their own rate, so that every environment stays within X-Ray's 25 sampling
+    # rules (the environment's own plus 24).
+    if index % 7 == 0:
+        out += ["access:",
+                f"  read: [arn:aws:iam::100000000001:role/aws-reserved/sso.amazonaws.com/{REGION}/"
+                f"AWSReservedSSO_{tname}_0123456789abcdef]",
+                f"  release: [arn:aws:iam::300000000001:role/ci/{tname}-ci, arn:aws:iam::300000000001:user/{tname}-bot]"]
+    if index % 25 == 3 and index < 600:
+        out.append(f"tracing: {{ sampling_rate: {(0, 1, 0.2, 0.015)[index // 25 % 4]} }}")
+    out.append("apps:")
     apps = []
     for j in range(n_apps):
         if j < len(kinds):
@@ -258,8 +270,8 @@ def generate(out_dir, n_envs, n_tenants, n_apps, seed=1):
     envs = env_specs(n_envs)
     for i, (name, realm) in enumerate(envs):
         write(os.path.join(out_dir, "environments", name + ".yaml"), gen_env_yaml(i, name, realm, azs))
-    for tname in tenant_names(n_tenants, rng):
-        write(os.path.join(out_dir, "tenants", tname + ".yaml"), gen_tenant_yaml(tname, envs, n_apps, rng))
+    for index, tname in enumerate(tenant_names(n_tenants, rng)):
+        write(os.path.join(out_dir, "tenants", tname + ".yaml"), gen_tenant_yaml(tname, envs, n_apps, rng, index))
     files = 0
     size = 0
     for root, _, fs in os.walk(out_dir):

@@ -176,6 +176,11 @@ json AccountId(const std::string& description) {
 
 json Email(const std::string& description) { return String(description, kEmail); }
 
+/// An X-Ray sampling rule's FixedRate: a share from 0 to 1.
+json SamplingRate(const std::string& description) {
+  return {{"type", "number"}, {"description", description}, {"minimum", 0}, {"maximum", 1}};
+}
+
 json LogRetention(const std::string& description) {
   return {{"type", "integer"},
           {"description", description + "; a period CloudWatch Logs accepts"},
@@ -359,6 +364,15 @@ json EnvSchema() {
                "false in nonprod)")},
       {"logs", Mapping("application logs",
                        {{"retention_days", LogRetention("days to keep application logs")}})},
+      {"tracing",
+       Mapping("the environment's default X-Ray sampling rule (docs/Observability.md)",
+               {{"sampling_rate", SamplingRate("share of requests traced beyond the reservoir (default "
+                                               "0.05 in the prod realm, 0.01 in nonprod)")},
+                // build_observability.cc's kMaxReservoir: X-Ray documents no maximum.
+                {"reservoir", With(Integer("requests a second traced first, whatever the rate, by all "
+                                           "the environment's tasks together",
+                                           0, 1000),
+                                   {{"default", 1}})}})},
       {"dr", Mapping("disaster recovery targets; backup schedules meet the RPO",
                      {{"rpo_hours",
                        With(Integer("recovery point objective in hours", 1, 24), {{"default", 4}})},
@@ -567,6 +581,11 @@ json TenantProperties(bool partial) {
       {"cost_center", With(String("cost allocation tag value (default: the tenant name)", kTagText),
                            {{"minLength", 1}, {"maxLength", 256}})},
       {"contacts", StringList("tenant alarm recipients", Email("an email address"))},
+      {"tracing",
+       Mapping("the tenant's own X-Ray sampling rule (docs/Observability.md); one rule per tenant "
+               "and environment counts against the account's 25",
+               {{"sampling_rate",
+                 SamplingRate("share of the tenant's requests traced (default: the environment's rate)")}})},
       {"apps", Named("stateless container services, by name (^[a-z][a-z0-9-]{0,19}$)", kItemName,
                      fmt::format("#/$defs/app{}", sfx))},
       {"resources", Named("dedicated data stores, by name (^[a-z][a-z0-9-]{0,19}$)", kItemName,
@@ -591,6 +610,20 @@ json TenantProperties(bool partial) {
                                      {"description", "per environment the tenant is onboarded in"},
                                      {"propertyNames", Matching(kEnvName)},
                                      {"additionalProperties", amount}}}})}}};
+    json principals = With(StringList("IAM role or user ARNs (no account roots), e.g. an IAM Identity "
+                                      "Center permission set's role; at most about 2,048 characters of "
+                                      "trust policy in all",
+                                      String("an IAM role or user ARN", kPrincipal)),
+                           {{"uniqueItems", true}});
+    props["access"] = Mapping(
+        "principals the tenant team already has that may assume its roles (docs/Observability.md); "
+        "the same in every environment",
+        {{"read", With(principals, {{"description",
+                                     "may assume the read role in each environment account: the tenant's "
+                                     "logs, dashboards, alarms and ECS service"}})},
+         {"release", With(principals, {{"description",
+                                        "may assume the release role: push the tenant's images in the realm's "
+                                        "registry and set its image parameters"}})}});
     props["overrides"] = Named(
         "per environment, deep-merged over the tenant: mappings merge key by key, lists "
         "and scalars replace",

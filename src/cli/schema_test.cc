@@ -145,6 +145,7 @@ TEST_F(SchemaTest, EnvironmentKeysMatchDecoder) {
   EXPECT_EQ(Names(Prop(env, "ingress")), Sorted(keys::kIngress));
   EXPECT_EQ(Names(Prop(env, "logs")), Sorted(keys::kLogs));
   EXPECT_EQ(Names(Prop(env, "dr")), Sorted(keys::kDr));
+  EXPECT_EQ(Names(Prop(env, "tracing")), Sorted(keys::kEnvTracing));
 }
 
 // Given a tenant's schema, we should allow exactly the decoder's keys, overrides included.
@@ -158,7 +159,11 @@ TEST_F(SchemaTest, TenantKeysMatchDecoder) {
     EXPECT_EQ(Names(Prop(a, "replicas")), Sorted(keys::kReplicas)) << app;
     EXPECT_EQ(Names(Prop(a, "scaling")), Sorted(keys::kScaling)) << app;
   }
-  EXPECT_EQ(Names(Def("override")), Sorted(Without(keys::kTenant, {"environments", "overrides", "budget"})));
+  EXPECT_EQ(Names(Def("override")),
+            Sorted(Without(keys::kTenant, {"environments", "overrides", "budget", "access"})));
+  EXPECT_EQ(Names(Prop(tenant, "access")), Sorted(keys::kAccess));
+  EXPECT_EQ(Names(Prop(tenant, "tracing")), Sorted(keys::kTenantTracing));
+  EXPECT_EQ(Names(Prop(Def("override"), "tracing")), Sorted(keys::kTenantTracing));
 }
 
 // Given a resource's `type`, we should allow exactly that type's fields.

@@ -19,8 +19,8 @@ const std::vector<std::string> kSharedCosts = {"fixed"};
 const std::vector<std::string> kRealm = {"common_account"};
 const std::vector<std::string> kAlerts = {"emails"};
 const std::vector<std::string> kCi = {"github_repository", "default_branch"};
-const std::vector<std::string> kEnv = {"account", "realm", "network", "ingress",
-                                       "protection", "ha", "container_insights", "logs", "dr"};
+const std::vector<std::string> kEnv = {"account", "realm", "network", "ingress", "protection",
+                                       "ha", "container_insights", "logs", "dr", "tracing"};
 const std::vector<std::string> kNetwork = {"cidr", "availability_zones", "platform_subnet_size",
                                            "tenant_subnet_size", "data_subnet_size",
                                            "nat_gateways", "internet_egress", "egress",
@@ -30,9 +30,12 @@ const std::vector<std::string> kFlowLogs = {"enabled", "retention_days"};
 const std::vector<std::string> kIngress = {"cloudfront", "api_gateway", "waf", "waf_body_limit"};
 const std::vector<std::string> kLogs = {"retention_days"};
 const std::vector<std::string> kDr = {"rpo_hours", "rto_hours"};
+const std::vector<std::string> kEnvTracing = {"sampling_rate", "reservoir"};
 const std::vector<std::string> kTenant = {"cost_center", "contacts", "environments", "budget",
-                                          "apps", "resources", "overrides"};
+                                          "access", "tracing", "apps", "resources", "overrides"};
 const std::vector<std::string> kBudget = {"total", "environments"};
+const std::vector<std::string> kAccess = {"read", "release"};
+const std::vector<std::string> kTenantTracing = {"sampling_rate"};
 const std::vector<std::string> kApp = {"image", "port", "cpu", "memory", "command",
                                        "health_check", "route", "expose", "replicas", "scaling",
                                        "spot", "environment", "secrets", "uses"};
@@ -414,6 +417,13 @@ EnvDoc DecodeEnv(const Node& root, Str name, Diagnostics& diags) {
   MapIn dr = m.Sub("dr", "`dr`", keys::kDr);
   e.rpo_hours = dr.Integer("rpo_hours");
   e.rto_hours = dr.Integer("rto_hours");
+  if (const Entry* te = m.Find("tracing")) {
+    MapIn tr = m.Sub("tracing", "`tracing`", keys::kEnvTracing);
+    e.tracing.span = te->key_span;
+    e.tracing.set = tr.present();
+    e.tracing.sampling_rate = tr.Number("sampling_rate");
+    e.tracing.reservoir = tr.Integer("reservoir");
+  }
   return e;
 }
 
@@ -554,6 +564,19 @@ TenantDoc DecodeTenant(const Node& root, Diagnostics& diags) {
     } else {
       m.TypeError(*e, "a monthly amount in USD or `{ total: <USD>, environments: { <env>: <USD> } }`");
     }
+  }
+  if (const Entry* e = m.Find("access")) {
+    MapIn a = m.Sub("access", "`access`", keys::kAccess);
+    t.access.span = e->key_span;
+    t.access.set = a.present();
+    t.access.read = a.List("read");
+    t.access.release = a.List("release");
+  }
+  if (const Entry* e = m.Find("tracing")) {
+    MapIn tr = m.Sub("tracing", "`tracing`", keys::kTenantTracing);
+    t.tracing.span = e->key_span;
+    t.tracing.set = tr.present();
+    t.tracing.sampling_rate = tr.Number("sampling_rate");
   }
   for (const char* section : {"apps", "resources"}) {
     const Entry* e = m.Find(section);

@@ -75,6 +75,8 @@ struct EnvDoc {
   Bool ha, container_insights;
   Int log_retention_days;
   Int rpo_hours, rto_hours;
+  /// `tracing`: the environment's default X-Ray sampling rule.
+  struct { Num sampling_rate; Int reservoir; Span span; bool set = false; } tracing;
   Span file_span;
 };
 
@@ -120,6 +122,11 @@ struct TenantDoc {
     Span span;  ///< the `budget` key
     bool set = false;
   } budget;
+  /// `access`: principals that may assume the tenant's read and release roles (not per
+  /// environment: `overrides` refuse it).
+  struct { StrList read, release; Span span; bool set = false; } access;
+  /// `tracing`: the tenant's own X-Ray sampling rate (overrides may change it).
+  struct { Num sampling_rate; Span span; bool set = false; } tracing;
   std::vector<AppDoc> apps;
   std::vector<ResourceDoc> resources;
 };
@@ -133,8 +140,9 @@ TenantDoc DecodeTenant(const Node& root, Diagnostics& diags);
 /// `eurus schema` so the two cannot drift apart.
 namespace keys {
 extern const std::vector<std::string> kOrg, kRealm, kAlerts, kCi;
-extern const std::vector<std::string> kEnv, kNetwork, kEgress, kFlowLogs, kIngress, kLogs, kDr;
-extern const std::vector<std::string> kTenant, kBudget, kApp, kHealthCheck, kRoute, kReplicas, kScaling;
+extern const std::vector<std::string> kEnv, kNetwork, kEgress, kFlowLogs, kIngress, kLogs, kDr, kEnvTracing;
+extern const std::vector<std::string> kTenant, kBudget, kAccess, kTenantTracing;
+extern const std::vector<std::string> kApp, kHealthCheck, kRoute, kReplicas, kScaling;
 /// kResource, kResourceTypes and ResourceFields are read from catalog/store_kinds.h.
 extern const std::vector<std::string> kResource, kRestoreFrom;
 /// The resource fields valid for each resource type (besides `type`).

@@ -44,12 +44,14 @@ void SplitOverrides(TenantFile& t, Diagnostics& diags) {
         continue;
       }
       for (const auto& f : e.value.entries) {
-        if (f.key == "environments" || f.key == "overrides" || f.key == "budget") {
+        if (f.key == "environments" || f.key == "overrides" || f.key == "budget" || f.key == "access") {
           diags.Report(Error(codes::kOverrideTarget, "`" + f.key + "` cannot be overridden per environment")
                            .Label(f.key_span, "not allowed in an override")
                            .Help(f.key == "environments" ? "list the environment in the tenant's top-level `environments`"
                                  : f.key == "budget"      ? "set the environment's amount in the tenant's top-level "
                                                             "`budget: { environments: { " + e.key + ": <USD> } }`"
+                                 : f.key == "access"      ? "set `access` at the tenant's top level: its roles exist in "
+                                                            "every environment the tenant is onboarded in"
                                                           : "overrides do not nest"));
         }
       }

@@ -79,6 +79,9 @@ inline constexpr char kRulePriority[] = "E0320";        // listener rule priorit
 inline constexpr char kEdgeExposure[] = "E0321";       // an exposure the edge cannot serve (host, route)
 inline constexpr char kRestore[] = "E0322";             // `restore_from` malformed or not for this type
 inline constexpr char kReservedPort[] = "E0323";        // app port taken by the collector sidecar
+inline constexpr char kTenantAccess[] = "E0324";        // `access` names no IAM role/user, or too many to trust
+inline constexpr char kSampling[] = "E0325";            // a tracing sampling rate or reservoir out of range
+inline constexpr char kSamplingRules[] = "E0326";       // more X-Ray sampling rules than the account's quota
 
 // E04xx: derived AWS names
 inline constexpr char kNameTooLong[] = "E0401";      // a derived AWS name exceeds its limit
@@ -113,5 +116,6 @@ inline constexpr char kWarnEndpointsMissing[] = "W0011";  // tasks need an AWS A
 inline constexpr char kWarnNoInsightsProd[] = "W0012";  // prod environment without Container Insights
 inline constexpr char kWarnFixedSplit[] = "W0013";  // fixed shared costs: the cost categories split the rest evenly
 inline constexpr char kWarnBudgetRecipients[] = "W0014";  // a budget notifies nobody, or more than AWS allows
+inline constexpr char kWarnSharedImage[] = "W0015";  // an image two tenants run: their release roles cannot push it
 
 }  // namespace eurus::codes

@@ -75,6 +75,8 @@ BuildResult Build(const config::Project& project, const Lock& previous, const Bu
   build::CheckRoutes(ctx);             // no (host, path) claimed twice on an ALB
   build::WarnManualCertificates(ctx);  // route hosts validated by hand
   build::WarnUnreachableApis(ctx);     // endpoints that leave out what the tasks call
+  build::CheckSamplingRules(ctx);      // X-Ray sampling rules within the account quota
+  build::WarnSharedImages(ctx);        // images a tenant's release role could not push
   build::Allocate(ctx, result);        // subnets against the lock, listener rule priorities
   ctx.org.source_files = project.files;
   if (!diags.has_errors()) result.org = std::move(ctx.org);

@@ -58,6 +58,8 @@ void BuildImage(Context& ctx, const DeploymentScope& scope, const config::AppDoc
                    fmt::format("`{}` is under `{}`, reserved for the platform's images", a.image, kPlatformImagePrefix),
                    d.image.span, "reserved for eurus")
                    .Help(fmt::format("name a repository of the tenant, such as {}/{}", scope.tenant.name, a.name)));
+  } else {
+    ctx.images[{scope.env.realm, a.image}].push_back({scope.tenant.name, d.name.value, d.image.span});
   }
 }
 

@@ -35,6 +35,47 @@ bool AccountId(const std::string& s) {
   return s.size() == 12 && std::all_of(s.begin(), s.end(), IsDigit);
 }
 
+namespace {
+
+/// IAM name characters: letters, digits and _ + = , . @ - ([\w+=,.@-]).
+bool IamNameChar(char c) {
+  return IsLower(c) || IsDigit(c) || (c >= 'A' && c <= 'Z') || (c != 0 && std::strchr("_+=,.@-", c));
+}
+
+}  // namespace
+
+bool PrincipalArn(const std::string& s) {
+  // ^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$
+  if (s.size() > 2048 || PartitionOf(s).empty()) return false;
+  size_t iam = s.find(":iam::");
+  if (iam == std::string::npos || iam != 4 + PartitionOf(s).size()) return false;
+  size_t id = iam + 6;
+  if (s.size() < id + 13 || !AccountId(s.substr(id, 12)) || s[id + 12] != ':') return false;
+  std::string_view rest = std::string_view(s).substr(id + 13);
+  if (rest.starts_with("role/")) rest.remove_prefix(5);
+  else if (rest.starts_with("user/")) rest.remove_prefix(5);
+  else return false;
+  size_t last = rest.rfind('/');
+  std::string_view name = last == std::string_view::npos ? rest : rest.substr(last + 1);
+  if (name.empty() || name.size() > 64) return false;
+  size_t start = 0;
+  while (true) {  // every path segment and the name: one or more name characters
+    size_t slash = rest.find('/', start);
+    std::string_view seg = rest.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    if (seg.empty() || !std::all_of(seg.begin(), seg.end(), IamNameChar)) return false;
+    if (slash == std::string_view::npos) return true;
+    start = slash + 1;
+  }
+}
+
+std::string PartitionOf(const std::string& arn) {
+  for (const char* p : {"arn:aws:", "arn:aws-cn:", "arn:aws-us-gov:"})
+    if (arn.starts_with(p)) return std::string(p + 4, std::strlen(p) - 5);
+  return {};
+}
+
+bool AccountRoot(const std::string& s) { return s.ends_with(":root"); }
+
 bool DnsLabel(const std::string& s) {
   if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-') return false;
   for (char c : s)

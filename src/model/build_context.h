@@ -10,6 +10,8 @@
 //   build_route.cc        an app's route and edge exposure; route conflicts, manual certificates
 //   build_resource.cc     one data store of a deployment: every store-specific rule
 //   build_allocation.cc   subnets against the lock file, listener rule priorities
+//   build_observability.cc  tracing (sampling rates, the sampling-rule quota), tenant access,
+//                         images a tenant's release role could not push
 //   build_checks.cc       matchers and checks the sections share
 // Passes report into ctx.diags and keep going: a run reports every error at once.
 
@@ -43,6 +45,12 @@ struct ManualHost {
   std::vector<std::string> envs;
 };
 
+/// An app's valid `image`, for W0015.
+struct ImageUse {
+  std::string tenant, app;
+  Span span;
+};
+
 /// Everything the passes share: the input, the sink, the org under construction and what
 /// earlier passes learnt for later ones.
 struct Context {
@@ -71,6 +79,8 @@ struct Context {
   std::map<std::string, std::vector<RouteUse>> routes;
   /// Route hosts whose certificate is validated by hand, by (host, file, offset) of the route.
   std::map<std::tuple<std::string, FileId, uint32_t>, ManualHost> manual_hosts;
+  /// (realm, ECR repository) → the apps that run it there, in the order apps were built.
+  std::map<std::pair<RealmKind, std::string>, std::vector<ImageUse>> images;
 
   void Report(Diagnostic d) { diags.Report(std::move(d)); }
 };
@@ -106,6 +116,12 @@ void WarnManualCertificates(Context& ctx);
 /// W0011: an environment whose `endpoints` leave out a service its tasks need, without
 /// internet egress (after BuildTenants: reads the deployments).
 void WarnUnreachableApis(Context& ctx);
+/// E0326: an environment whose X-Ray sampling rules exceed the account's quota
+/// (build_observability.cc, after BuildTenants).
+void CheckSamplingRules(Context& ctx);
+/// W0015: an image that apps of two or more tenants run in one realm, when one of those
+/// tenants has a release role (build_observability.cc, after BuildTenants).
+void WarnSharedImages(Context& ctx);
 /// Subnets against the previous lock, then listener rule priorities (build_allocation.cc).
 void Allocate(Context& ctx, BuildResult& result);
 
@@ -132,6 +148,14 @@ inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 /// ^[a-z][a-z0-9<extra>]{min-1,max-1}$
 bool NameLike(const std::string& s, size_t min, size_t max, const char* extra = "");
 bool AccountId(const std::string& s);
+/// An IAM role or user ARN, arn:<partition>:iam::<12 digits>:(role|user)/[<path>/]<name>:
+/// the principals eurus lets assume its roles (never an account root, which would trust
+/// every principal of its account).
+bool PrincipalArn(const std::string& s);
+/// "aws", "aws-cn" or "aws-us-gov" for an ARN in that partition; empty otherwise.
+std::string PartitionOf(const std::string& arn);
+/// arn:...:root, an account root.
+bool AccountRoot(const std::string& s);
 bool DnsLabel(const std::string& s);
 /// At least two DNS labels joined by dots.
 bool DnsName(const std::string& s);
@@ -149,6 +173,14 @@ std::vector<std::string> Strings(const std::vector<T>& v) {
   for (const auto& x : v) out.push_back(fmt::format("{}", x));
   return out;
 }
+
+/// The environment's `tracing` (E0325; build_observability.cc): its default sampling rule,
+/// defaulted by realm; `e.realm` is set.
+void BuildTracing(Context& ctx, const config::EnvDoc& d, Environment& e);
+/// The deployment's `tracing.sampling_rate`, overrides merged into `doc` (E0325).
+void BuildSampling(Context& ctx, const config::TenantDoc& doc, Deployment& dep);
+/// The tenant's `access` (E0324, E0315; build_observability.cc).
+void BuildAccess(Context& ctx, const config::TenantDoc& doc, Tenant& t);
 
 /// The tenant's `budget` (E0118, E0119, W0014; build_billing.cc).
 void BuildBudget(Context& ctx, const config::TenantDoc& doc, const std::set<std::string>& onboarded, Tenant& t);

@@ -1,6 +1,6 @@
 // environments/*.yaml → model::Environment: realm, the layout (ha, Container Insights),
 // network (VPC, zones, subnet sizes, NAT, private egress, flow logs, interface endpoints),
-// ingress, protection, log retention, DR objectives.
+// ingress, protection, log retention, DR objectives; `tracing` is read in build_observability.cc.
 
 #include <algorithm>
 #include <optional>
@@ -400,6 +400,7 @@ void BuildEnvironments(Context& ctx) {
     BuildIngress(ctx, d, e);
     BuildProtection(ctx, d, e);
     BuildLogsAndDr(ctx, d, e);
+    BuildTracing(ctx, d, e);
     ctx.org.environments.push_back(std::move(e));
   }
   std::sort(ctx.org.environments.begin(), ctx.org.environments.end(),

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <regex>
 #include <set>
 
 #include "diag/codes.h"
@@ -185,12 +184,10 @@ void BuildDefaultBranch(Context& ctx, const config::OrgDoc& o) {
 /// from a terminal. An account root is refused: it would delegate to every principal of that
 /// account (docs/Security.md, "Deploy identities").
 void BuildAdministrators(Context& ctx, const config::OrgDoc& o) {
-  static const std::regex kPrincipal(
-      R"(^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$)");
   std::set<std::string> seen;
   for (const auto& a : o.administrators.value) {
-    if (a.value.size() > 2048 || !std::regex_match(a.value, kPrincipal)) {
-      bool root = a.value.size() >= 5 && a.value.compare(a.value.size() - 5, 5, ":root") == 0;
+    if (!PrincipalArn(a.value)) {
+      bool root = AccountRoot(a.value);
       ctx.Report(Bad(codes::kBadPrincipal,
                      root ? fmt::format("`{}` is an account root", a.value)
                           : fmt::format("`{}` is not the ARN of an IAM role or user", a.value),

@@ -160,8 +160,10 @@ void BuildDeployments(Context& ctx, const config::TenantFile& tf, const std::set
     if (ov) {
       config::TenantDoc doc = MergeOverride(ctx, tf, *ov);
       BuildDeployment(ctx, env, t, doc, dep);
+      BuildSampling(ctx, doc, dep);
     } else {
       BuildDeployment(ctx, env, t, tf.doc, dep);
+      BuildSampling(ctx, tf.doc, dep);
     }
     t.deployments.push_back(std::move(dep));
   }
@@ -184,6 +186,7 @@ void BuildTenants(Context& ctx) {
     BuildIdentity(ctx, tf, t);
     std::set<std::string> onboarded = Onboarded(ctx, tf.doc, t);
     BuildBudget(ctx, tf.doc, onboarded, t);
+    BuildAccess(ctx, tf.doc, t);
     CheckOverrideTargets(ctx, tf, onboarded, t);
     BuildDeployments(ctx, tf, onboarded, t);
     CheckTenantNames(ctx, t);

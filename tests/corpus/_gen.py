@@ -458,5 +458,53 @@ case("budget-with-too-many-recipients",
           "contacts: [" + ", ".join(f"a{i}@acme.example.com" for i in range(10)) + "]\nbudget: 300\n")],
      [E("W0014", SHOP, "budget", extra="first 10 of 11")])
 
+case("tracing-rate-out-of-range",
+     [rep(DEV, "logs: { retention_days: 14 }\n", "logs: { retention_days: 14 }\ntracing: { sampling_rate: 1.5 }\n")],
+     [E("E0325", DEV, "1.5", extra="not between 0 and 1")])
+case("tracing-reservoir-out-of-range",
+     [rep(PROD, "protection: true\n", "protection: true\ntracing: { sampling_rate: 0.05, reservoir: 5000 }\n")],
+     [E("E0325", PROD, "5000", extra="out of range")])
+case("tenant-tracing-rate-out-of-range-in-an-override",
+     [rep(SHOP, "environments: [dev, prod]\n", "environments: [dev, prod]\ntracing: { sampling_rate: 0.2 }\n"),
+      rep(SHOP, "  prod:\n    apps:\n", "  prod:\n    tracing: { sampling_rate: 10 }\n    apps:\n")],
+     [E("E0325", SHOP, "sampling_rate: ‸10", extra="not between 0 and 1")])
+case("too-many-sampling-rules",
+     [write(f"tenants/t{i:02}.yaml", f"environments: [dev]\ntracing: {{ sampling_rate: 0.{i:02} }}\n")
+      for i in range(1, 26)],
+     [E("E0326", "tenants/t25.yaml", "0.25", extra="26 X-Ray sampling rules")], nolock=True)
+case("access-account-root",
+     [rep(SHOP, "environments: [dev, prod]\n",
+          "environments: [dev, prod]\naccess: { read: [\"arn:aws:iam::444455556666:root\"] }\n")],
+     [E("E0324", SHOP, "\"arn:aws:iam::444455556666:root", extra="is an account root")])
+case("access-account-id",
+     [rep(SHOP, "environments: [dev, prod]\n",
+          "environments: [dev, prod]\naccess: { release: [\"444455556666\"] }\n")],
+     [E("E0324", SHOP, "\"444455556666", extra="is an account id")])
+case("access-other-partition",
+     [rep(SHOP, "environments: [dev, prod]\n",
+          "environments: [dev, prod]\naccess: { release: [arn:aws-cn:iam::444455556666:role/ci] }\n")],
+     [E("E0324", SHOP, "arn:aws-cn", extra="aws-cn partition")])
+case("access-principal-listed-twice",
+     [rep(SHOP, "environments: [dev, prod]\n",
+          "environments: [dev, prod]\naccess:\n  read:\n    - arn:aws:iam::444455556666:user/ann\n"
+          "    - arn:aws:iam::444455556666:user/ann\n")],
+     [E("E0315", SHOP, "arn:aws:iam::444455556666:user/ann", nth=2, extra="listed twice")])
+case("access-trust-policy-too-long",
+     [rep(SHOP, "environments: [dev, prod]\n",
+          "environments: [dev, prod]\naccess:\n  release:\n" +
+          "".join(f"    - arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/eu-west-1/"
+                  f"AWSReservedSSO_Team{i:02}_0123456789abcdef\n" for i in range(15)))],
+     [E("E0324", SHOP, "- ‸arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Team11",
+        extra="about 2591 characters, IAM allows 2048")])
+case("access-in-an-override",
+     [rep(SHOP, "  prod:\n    apps:\n", "  prod:\n    access: { read: [] }\n    apps:\n")],
+     [E("E0303", SHOP, "access", extra="cannot be overridden")])
+case("image-shared-with-a-releasing-tenant",
+     [rep(SHOP, "environments: [dev, prod]\n",
+          "environments: [dev, prod]\naccess: { release: [arn:aws:iam::444455556666:role/shop-ci] }\n"),
+      rep(KB, "image: knowledgebase/site", "image: shop/web")],
+     [E("W0015", KB, "shop/web", extra="also run by tenant `shop`"),
+      E("W0015", SHOP, "image: ‸shop/web", extra="also run by tenant `knowledgebase`")])
+
 
 main()

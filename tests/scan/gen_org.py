@@ -21,7 +21,10 @@ What is covered:
     ports, workers without a port, spot, scale to zero, every scaling target, secrets,
     environment, command; every store kind with every option (versions, ACU 0, cache
     limits, DocumentDB sizes, buckets with and without versioning and expiry, restore_from
-    of every form); overrides; tenants without apps, without resources, with contacts.
+    of every form); overrides; tenants without apps, without resources, with contacts;
+    `access` with read and release principals (IAM Identity Center roles with their path,
+    users, CI roles, only read, only release), tenant `tracing` rates 0, 1 and fractions,
+    changed in an override; environment `tracing` at 0 and 1, reservoirs 0 to 1000.
   names: longest org, tenant, app and resource names the limits allow, digits, hyphens.
   regions: one organisation in a Region with an Elastic Load Balancing log account
     (eu-central-1), one in a Region opened later (eu-south-2); CloudFront and WAF parts
@@ -110,6 +113,8 @@ def env_yaml(e, region):
         lines.append(f"logs: {{ retention_days: {e['logs']} }}")
     if "dr" in e:
         lines.append(f"dr: {{ rpo_hours: {e['dr'][0]}, rto_hours: {e['dr'][1]} }}")
+    if "tracing" in e:
+        lines.append("tracing: { " + ", ".join(f"{k}: {v}" for k, v in e["tracing"].items()) + " }")
     return "\n".join(lines) + "\n"
 
 
@@ -132,20 +137,20 @@ def org1(rng):
              platform_subnet_size=27, tenant_subnet_size=28, data_subnet_size=28,
              nat="single", internet_egress=True, flow_logs=(True, 1),
              ingress={"cloudfront": True, "api_gateway": True, "waf": True, "waf_body_limit": True},
-             logs=1, dr=(1, 1)),
+             logs=1, dr=(1, 1), tracing={"sampling_rate": 1, "reservoir": 0}),
         dict(name="qa2", why="private egress through a transit gateway, flow logs off, protected nonprod",
              account="710000000012", realm="nonprod", cidr="10.21.0.0/16", azs="abc",
              nat="per_az", internet_egress=False,
              egress=("100.64.8.0/24", ["192.168.0.0/16", "172.20.0.0/16", "10.200.0.0/16"],
                      "tgw-0123456789abcdef0"),
              flow_logs=(False, 30), ingress={"cloudfront": True, "api_gateway": False, "waf": False},
-             protection=True, logs=3653, dr=(24, 168)),
+             protection=True, logs=3653, dr=(24, 168), tracing={"sampling_rate": 0}),
         dict(name="prod", why="both egress paths, private NAT without a transit gateway, API only",
              account="710000000021", realm="prod", cidr="10.30.0.0/16", azs="abc",
              nat="per_az", internet_egress=True,
              egress=("10.99.0.0/16", ["192.168.10.0/24"], None),
              flow_logs=(True, 3653), ingress={"cloudfront": True, "api_gateway": True},
-             logs=90, dr=(4, 4)),
+             logs=90, dr=(4, 4), tracing={"sampling_rate": rng.choice([0.05, 0.125, 0.5]), "reservoir": 1000}),
         dict(name="prodlite", why="prod without protection, a single NAT, no edge, no routed app",
              account="710000000022", realm="prod", cidr="10.31.0.0/23", azs="ab",
              platform_subnet_size=27, tenant_subnet_size=28, data_subnet_size=28,
@@ -162,6 +167,15 @@ def org1(rng):
 cost_center: "Retail + Growth / EU"
 contacts: [a@{domain}, b.c+d@{domain}]
 budget: {rng.choice([1, 49.5, 100000])}
+access:
+  read:
+    - arn:aws:iam::710000000001:role/aws-reserved/sso.amazonaws.com/{region}/AWSReservedSSO_LongReaders_0123456789abcdef
+    - arn:aws:iam::730000000009:user/people/{rng.choice(['alice', 'bob.o+1', 'c_d=e,f@g'])}
+    - arn:aws:iam::730000000009:role/Reader-{'x' * 57}
+  release:
+    - arn:aws:iam::730000000009:role/ci/deploy/long-ci
+    - arn:aws:iam::730000000009:user/ci-bot
+tracing: {{ sampling_rate: 1 }}
 environments: [dev, prod]
 apps:
   w1:
@@ -185,6 +199,7 @@ overrides:
   prod:
     apps:
       w1: {{ replicas: {{ min: 2, max: 2 }}, expose: [api] }}
+    tracing: {{ sampling_rate: {rng.choice([0, 0.001, 0.25])} }}
     resources:
       b: {{ versioning: true, expire_days: 1 }}
 """,
@@ -192,6 +207,8 @@ overrides:
 cost_center: retail
 contacts: [shop@{domain}]
 budget: {{ total: {rng.choice([300, 2500])}, environments: {{ prod: 1200, qa2: 0.5 }} }}
+access: {{ read: ["arn:aws:iam::710000000001:role/aws-reserved/sso.amazonaws.com/{region}/AWSReservedSSO_Shop_00aa11bb22cc33dd"] }}
+tracing: {{ sampling_rate: 0 }}
 environments: [dev, qa2, prod]
 apps:
   web:
@@ -292,6 +309,7 @@ apps:
 """,
         "ab": """# Apps only: no store; the shortest tenant name (generated)
 environments: [dev, qa2, prod]
+access: { release: [arn:aws:iam::730000000009:role/ab-ci] }
 apps:
   x:
     image: ab/x
@@ -334,13 +352,16 @@ def org2(rng):
              protection=False, logs=7, dr=(12, 48)),
         dict(name="live", why="prod in the same Region, API Gateway only",
              account="720000000021", realm="prod", cidr="192.168.0.0/16", azs="abc",
-             internet_egress=True, ingress={"api_gateway": True}, dr=(2, 8)),
+             internet_egress=True, ingress={"api_gateway": True}, dr=(2, 8),
+             tracing={"reservoir": rng.choice([2, 10, 50])}),
     ]
     name = rng.choice(["mx", "m0", "mq"])
     tenants = {
         name: f"""# One tenant, both environments (generated)
 cost_center: m
 environments: [sandbox, live]
+tracing: {{ sampling_rate: 0.5 }}
+access: {{ read: [arn:aws:iam::720000000001:role/aws-reserved/sso.amazonaws.com/{region}/AWSReservedSSO_M_0123456789abcdef], release: [arn:aws:iam::720000000001:role/m-ci] }}
 apps:
   site:
     image: {name}/site

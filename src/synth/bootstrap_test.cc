@@ -97,7 +97,9 @@ TEST_F(BootstrapTest, OneHardenedStateBucketPerAccount) {
               "BucketOwnerEnforced");
 
     Json policy = PolicyOf("aws_s3_bucket_policy", n);
-    const Json& tls = policy["Statement"][0];
+    Json tls;  // common accounts' policies start with the observability state grant
+    for (const auto& st : policy["Statement"])
+      if (st.value("Sid", "") == "DenyInsecureTransport") tls = st;
     EXPECT_EQ(tls["Effect"], "Deny");
     EXPECT_EQ(tls["Action"], "s3:*");
     EXPECT_EQ(tls["Condition"]["Bool"]["aws:SecureTransport"], "false");

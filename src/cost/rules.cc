@@ -563,6 +563,13 @@ const std::map<std::string, std::string>& FreeTypes() {
       {"aws_lb_listener_certificate", "configuration"},
       {"aws_lb_listener_rule", "priced in the load balancer's LCUs (rule evaluations)"},
       {"aws_lb_target_group", "priced in the load balancer's LCUs"},
+      // CloudWatch cross-account observability: sharing metrics and log groups with the
+      // monitoring account costs nothing extra, and the first copy of each trace is free
+      // (CloudWatch user guide, "Monitoring spans across accounts"; X-Ray developer guide,
+      // "Cross-account tracing"); eurus links each environment to one sink only.
+      {"aws_oam_link", "cross-account observability: shared metrics and logs are free, the first trace copy is free"},
+      {"aws_oam_sink", "cross-account observability has no charge of its own"},
+      {"aws_oam_sink_policy", "a policy"},
       {"aws_rds_cluster_parameter_group", "configuration"},
       {"aws_route", "routes are free"},
       {"aws_route53_record", "records are free; alias queries are free"},

@@ -141,9 +141,9 @@ using Ids = std::vector<std::string>;
 TEST_F(ChangesGitTest, NothingEdited) {
   std::string lock = Read("eurus.lock.json");
   auto ch = Changes();
-  // bootstrap, the two realm registries, the nonprod backup vault (prod has no environment),
-  // dev/network, dev/platform, the two tenants and management/billing
-  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 9u);
+  // bootstrap, the two realm registries, the nonprod backup vault and observability unit (prod
+  // has no environment), dev/network, dev/platform, the two tenants and management/billing
+  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 10u);
   EXPECT_TRUE(ch.apply.empty());
   EXPECT_EQ(ch.base_commit.size(), 40u);
   EXPECT_EQ(Read("eurus.lock.json"), lock);
@@ -190,7 +190,7 @@ TEST_F(ChangesGitTest, InvalidBaseMeansAllAdded) {
   run::Changes ch;
   ASSERT_TRUE(DetectChanges(rfs, c, ch, &err)) << err;
   EXPECT_FALSE(ch.base_valid);
-  EXPECT_EQ(ch.changes.Count(run::UnitChange::kAdded), 9u);
+  EXPECT_EQ(ch.changes.Count(run::UnitChange::kAdded), 10u);
   c.base = "no-such-ref";
   run::Changes none;
   EXPECT_FALSE(DetectChanges(rfs, c, none, &err));
@@ -210,7 +210,7 @@ TEST_F(ChangesGitTest, AppliedRecordMatchesSynth) {
   c.applied = (dir_ / "applied.json").string();
   run::Changes ch;
   ASSERT_TRUE(DetectChanges(rfs, c, ch, &err)) << err;
-  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 9u);
+  EXPECT_EQ(ch.changes.Count(run::UnitChange::kUnchanged), 10u);
   EXPECT_EQ(ch.head.units.size(), m->units.size());
 }
 

@@ -12,11 +12,15 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "model/naming.h"
 #include "synth/billing.h"
 #include "synth/identities.h"
+#include "synth/observability.h"
 #include "synth/policy_docs.h"
 #include "synth/synth.h"
 
@@ -57,7 +61,44 @@ constexpr char kLogDeliveryService[] = "logging.s3.amazonaws.com";
 constexpr int kAccessLogDays = 365;
 
 /// The customer-managed key that encrypts the account's state objects.
-tf::Ref AddStateKey(const Context& ctx, tf::Unit& unit, const Account& a, const tf::Ref& deployer) {
+/// Roles of other accounts that read one state object of an account: in a realm's common
+/// account, its environments' deployer and planner read the observability unit's state
+/// (ObservabilityStateReaders); nobody anywhere else.
+struct StateReaders {
+  std::vector<std::string> arns;
+  Json roles = Json::array();  ///< their blocks in this unit: policies naming them wait for them
+};
+
+/// The realm whose common account `a` is, or whose environment's account `a` is.
+std::optional<model::RealmKind> CommonRealmOf(const model::Org& org, const Account& a) {
+  for (const auto& r : org.realms)
+    if (a.alias == "common_" + std::string(model::RealmName(r.kind))) return r.kind;
+  return std::nullopt;
+}
+std::optional<model::RealmKind> EnvironmentRealmOf(const model::Org& org, const Account& a) {
+  for (const auto& e : org.environments)
+    if (a.alias == "env_" + e.name) return e.realm;
+  return std::nullopt;
+}
+
+/// The readers of account `a`'s state; `ids` are the identities of `accounts`, in order.
+StateReaders ReadersOf(const model::Org& org, const std::vector<Account>& accounts,
+                       const std::vector<Identities>& ids, const Account& a) {
+  StateReaders out;
+  const std::optional<model::RealmKind> realm = CommonRealmOf(org, a);
+  if (!realm) return out;
+  out.arns = ObservabilityStateReaders(org, *realm);
+  for (size_t j = 0; j < accounts.size(); ++j)
+    if (EnvironmentRealmOf(org, accounts[j]) == realm) {
+      out.roles.push_back(ids[j].deployer.Address());
+      out.roles.push_back(ids[j].planner.Address());
+    }
+  return out;
+}
+
+/// `readers` decrypt through S3 only; they must exist before the key names them.
+tf::Ref AddStateKey(const Context& ctx, tf::Unit& unit, const Account& a, const tf::Ref& deployer,
+                    const StateReaders& readers) {
   const std::string& org = ctx.org.name;
   const std::string log_bucket_arn = "arn:aws:s3:::" + naming::StateLogBucket(org, a.id).value;
   Json statements = Json::array({
@@ -85,6 +126,20 @@ tf::Ref AddStateKey(const Context& ctx, tf::Unit& unit, const Account& a, const 
         {{"StringLike",
           {{"kms:EncryptionContext:aws:s3:arn", {log_bucket_arn, log_bucket_arn + "/*"}}}}}}},
   });
+  if (!readers.arns.empty())
+    // The realm's environments read the observability unit's state (the sink's ARN): S3
+    // decrypts the object for them, and the bucket policy admits that one object only
+    // (AddStateBucket). Decrypt is all a GetObject of an SSE-KMS object needs.
+    statements.push_back({{"Sid", "RealmEnvironmentsReadObservabilityState"},
+                          {"Effect", "Allow"},
+                          {"Principal", {{"AWS", readers.arns}}},
+                          {"Action", "kms:Decrypt"},
+                          {"Resource", "*"},
+                          {"Condition",
+                           {{"StringEquals",
+                             {{"kms:ViaService", fmt::format("s3.{}.amazonaws.com", ctx.org.region)}}}}}});
+  Json depends = Json::array({deployer.Address()});
+  for (const auto& r : readers.roles) depends.push_back(r);
   tf::Ref key =
       unit.Resource("aws_kms_key", "state_" + a.alias,
                     {{"provider", Provider(a)},
@@ -93,7 +148,7 @@ tf::Ref AddStateKey(const Context& ctx, tf::Unit& unit, const Account& a, const 
                      {"deletion_window_in_days", 30},
                      {"policy", Policy(std::move(statements))},
                      // KMS rejects a key policy naming a principal that does not exist yet.
-                     {"depends_on", {deployer.Address()}}},
+                     {"depends_on", std::move(depends)}},
                     a.origin);
   unit.Resource("aws_kms_alias", "state_" + a.alias,
                 {{"provider", Provider(a)},
@@ -141,7 +196,9 @@ std::pair<tf::Ref, tf::Ref> AddPrivateBucket(tf::Unit& unit, const Account& a,
 /// The account's state bucket and the bucket that receives its S3 server access logs (who
 /// read or wrote which state object, kept kAccessLogDays). Both: versioned, KMS-encrypted
 /// with the state key, private, TLS-only, never destroyed.
-tf::Ref AddStateBucket(const Context& ctx, tf::Unit& unit, const Account& a, const tf::Ref& key) {
+/// `readers` may get the observability unit's state object, nothing else.
+tf::Ref AddStateBucket(const Context& ctx, tf::Unit& unit, const Account& a, const tf::Ref& key,
+                       const StateReaders& readers) {
   const std::string name = naming::StateBucket(ctx.org.name, a.id).value;
   const std::string log_name = naming::StateLogBucket(ctx.org.name, a.id).value;
   const std::string suffix = "state_" + a.alias;
@@ -190,7 +247,23 @@ tf::Ref AddStateBucket(const Context& ctx, tf::Unit& unit, const Account& a, con
        {"depends_on", {log_versioning.Address()}}},
       a.origin);
 
-  auto [bucket, versioning] = AddPrivateBucket(unit, a, suffix, name, key, Json::array());
+  Json state_statements = Json::array();
+  if (!readers.arns.empty())
+    // GetObject only: OpenTofu's S3 backend lists workspaces before it reads a state, and
+    // treats AccessDenied on that list as "only the default workspace"
+    // (internal/backend/remote-state/s3/backend_state.go, Workspaces, v1.12.6), so the
+    // terraform_remote_state read needs no s3:ListBucket.
+    state_statements.push_back({{"Sid", "RealmEnvironmentsReadObservabilityState"},
+                                {"Effect", "Allow"},
+                                {"Principal", {{"AWS", readers.arns}}},
+                                {"Action", "s3:GetObject"},
+                                {"Resource", fmt::format("arn:aws:s3:::{}/{}", name, ObservabilityStateKey())}});
+  auto [bucket, versioning] = AddPrivateBucket(unit, a, suffix, name, key, std::move(state_statements));
+  if (!readers.roles.empty()) {
+    // S3 rejects a policy naming a principal that does not exist yet.
+    Json& policy = unit.Body(unit.Existing("aws_s3_bucket_policy", suffix));
+    for (const auto& r : readers.roles) policy["depends_on"].push_back(r);
+  }
   unit.Resource("aws_s3_bucket_logging", suffix,
                 {{"provider", Provider(a)},
                  {"bucket", bucket["id"]},
@@ -254,15 +327,32 @@ void AddBootstrap(const Context& ctx, std::vector<tf::Unit>& units) {
 
   Json buckets = Json::object(), roles = Json::object(), keys = Json::object();
   Json planners = Json::object();
+  std::vector<Identities> ids;
   for (const auto& a : accounts) {
     std::optional<tf::Ref> oidc = AddGitHubOidc(ctx, unit, a);
-    Identities ids = AddIdentities(ctx, unit, a, oidc ? &*oidc : nullptr);
-    tf::Ref key = AddStateKey(ctx, unit, a, ids.deployer);
-    tf::Ref bucket = AddStateBucket(ctx, unit, a, key);
-    AddPlannerStateAccess(unit, a, ids.planner, naming::StateBucket(org.name, a.id).value, key);
+    ids.push_back(AddIdentities(ctx, unit, a, oidc ? &*oidc : nullptr));
+  }
+  // The observability state of each realm's common account, which its environments read
+  // (Accounts: the common accounts come before the environments).
+  std::map<model::RealmKind, ForeignState> observability;
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    const Account& a = accounts[i];
+    const Identities& idn = ids[i];
+    const StateReaders readers = ReadersOf(org, accounts, ids, a);
+    tf::Ref key = AddStateKey(ctx, unit, a, idn.deployer, readers);
+    tf::Ref bucket = AddStateBucket(ctx, unit, a, key, readers);
+    const std::string state_bucket = naming::StateBucket(org.name, a.id).value;
+    if (const auto realm = CommonRealmOf(org, a); realm && !readers.arns.empty())
+      observability.emplace(*realm, ForeignState{fmt::format("arn:aws:s3:::{}/{}", state_bucket,
+                                                             ObservabilityStateKey()),
+                                                 key});
+    const ForeignState* foreign = nullptr;
+    if (const auto realm = EnvironmentRealmOf(org, a))
+      if (auto it = observability.find(*realm); it != observability.end()) foreign = &it->second;
+    AddPlannerStateAccess(unit, a, idn.planner, state_bucket, key, foreign);
     buckets[a.alias] = bucket["bucket"];
-    roles[a.alias] = ids.deployer["arn"];
-    planners[a.alias] = ids.planner["arn"];
+    roles[a.alias] = idn.deployer["arn"];
+    planners[a.alias] = idn.planner["arn"];
     keys[a.alias] = key["arn"];
   }
   // AWS Backup may copy recovery points between the organisation's accounts (the

@@ -97,7 +97,9 @@ TEST_F(BootstrapTest, OneHardenedStateBucketPerAccount) {
               "BucketOwnerEnforced");
 
     Json policy = PolicyOf("aws_s3_bucket_policy", n);
-    const Json& tls = policy["Statement"][0];
+    Json tls;  // common accounts' policies start with the observability state grant
+    for (const auto& st : policy["Statement"])
+      if (st.value("Sid", "") == "DenyInsecureTransport") tls = st;
     EXPECT_EQ(tls["Effect"], "Deny");
     EXPECT_EQ(tls["Action"], "s3:*");
     EXPECT_EQ(tls["Condition"]["Bool"]["aws:SecureTransport"], "false");
@@ -356,8 +358,20 @@ TEST_F(BootstrapTest, PlannerReadsStateAndConfigurationOnly) {
     EXPECT_EQ(attachments, 1u);
     Json st = StatementsOf(*this, "planner_state_" + kAliases[i]);
     const std::string key = "${aws_kms_key.state_" + kAliases[i] + ".arn}";
+    // Environments read their realm's observability state too (ObservabilityStateIsReadable).
+    const bool env = kAliases[i].rfind("env_", 0) == 0;
+    const std::string common = kAliases[i] == "env_prod" ? "common_prod" : "common_nonprod";
+    const std::string common_account = kAliases[i] == "env_prod" ? "333333333333" : "222222222222";
+    const std::string foreign_object = "arn:aws:s3:::acme-tfstate-" + common_account + "/observability/terraform.tfstate";
+    const std::string foreign_key = "${aws_kms_key.state_" + common + ".arn}";
     for (const auto& s : st) {
       if (s["Effect"] != "Allow") continue;
+      if (s.value("Sid", "") == "ReadRealmObservabilityState" || s.value("Sid", "") == "DecryptRealmObservabilityState") {
+        EXPECT_TRUE(env);
+        EXPECT_EQ(s["Resource"], s["Sid"] == "ReadRealmObservabilityState" ? foreign_object : foreign_key);
+        EXPECT_EQ(s["Action"], s["Sid"] == "ReadRealmObservabilityState" ? "s3:GetObject" : "kms:Decrypt");
+        continue;
+      }
       for (const auto& action : s["Action"]) {
         std::string a = action;
         if (a == "s3:PutObject" || a == "s3:DeleteObject") {
@@ -372,10 +386,10 @@ TEST_F(BootstrapTest, PlannerReadsStateAndConfigurationOnly) {
     const Json* objects = Sid(st, "NoObjectContentsOutsideState");
     ASSERT_NE(objects, nullptr);
     EXPECT_EQ((*objects)["Effect"], "Deny");
-    EXPECT_EQ((*objects)["NotResource"], bucket + "/*");
+    EXPECT_EQ((*objects)["NotResource"], env ? Json({bucket + "/*", foreign_object}) : Json(bucket + "/*"));
     const Json* decrypt = Sid(st, "NoDecryptionOutsideState");
     ASSERT_NE(decrypt, nullptr);
-    EXPECT_EQ((*decrypt)["NotResource"], key);
+    EXPECT_EQ((*decrypt)["NotResource"], env ? Json({key, foreign_key}) : Json(key));
     const Json* secrets = Sid(st, "NoSecretsOrRecords");
     ASSERT_NE(secrets, nullptr);
     EXPECT_NE(std::find((*secrets)["Action"].begin(), (*secrets)["Action"].end(), "secretsmanager:GetSecretValue"),
@@ -499,6 +513,45 @@ TEST_F(BootstrapTest, OutputsPerAccount) {
             "${aws_iam_role.deployer_management.arn}");
   EXPECT_EQ(main["output"]["deployer_role_arns"]["value"].size(), 5u);
   EXPECT_EQ(main["output"]["planner_role_arns"]["value"]["env_prod"], "${aws_iam_role.planner_env_prod.arn}");
+}
+
+// Given the realms' environments, each common account's state bucket should let exactly its
+// environments' deployer and planner get exactly the observability state object, and its
+// state key decrypt for them through S3 only; no other account's bucket grants anything.
+TEST_F(BootstrapTest, ObservabilityStateIsReadableByTheRealmsEnvironmentsOnly) {
+  Synth();
+  const std::string grant = "RealmEnvironmentsReadObservabilityState";
+  for (size_t i = 0; i < kAliases.size(); ++i) {
+    SCOPED_TRACE(kAliases[i]);
+    const bool common = kAliases[i].rfind("common_", 0) == 0;
+    Json bucket = PolicyOf("aws_s3_bucket_policy", "state_" + kAliases[i])["Statement"];
+    Json key = PolicyOf("aws_kms_key", "state_" + kAliases[i])["Statement"];
+    const Json* b = Sid(bucket, grant);
+    const Json* k = Sid(key, grant);
+    if (!common) {
+      EXPECT_EQ(b, nullptr);
+      EXPECT_EQ(k, nullptr);
+      continue;
+    }
+    const std::string env = kAliases[i] == "common_prod" ? "555555555555" : "444444444444";
+    const Json roles = {"arn:aws:iam::" + env + ":role/acme-deployer", "arn:aws:iam::" + env + ":role/acme-planner"};
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ((*b)["Principal"], Json({{"AWS", roles}}));
+    EXPECT_EQ((*b)["Action"], "s3:GetObject");
+    EXPECT_EQ((*b)["Resource"], "arn:aws:s3:::acme-tfstate-" + kAccounts[i] + "/observability/terraform.tfstate");
+    EXPECT_FALSE(b->contains("Condition"));
+    ASSERT_NE(k, nullptr);
+    EXPECT_EQ((*k)["Principal"], Json({{"AWS", roles}}));
+    EXPECT_EQ((*k)["Action"], "kms:Decrypt");
+    EXPECT_EQ((*k)["Condition"], Json({{"StringEquals", {{"kms:ViaService", "s3.eu-west-1.amazonaws.com"}}}}));
+    // Both name roles the same unit creates: they wait for them.
+    const std::string alias = kAliases[i] == "common_prod" ? "env_prod" : "env_dev";
+    for (const char* type : {"aws_s3_bucket_policy", "aws_kms_key"}) {
+      const Json& deps = Resources(type)["state_" + kAliases[i]]["depends_on"];
+      EXPECT_NE(std::find(deps.begin(), deps.end(), "aws_iam_role.planner_" + alias), deps.end()) << type;
+      EXPECT_NE(std::find(deps.begin(), deps.end(), "aws_iam_role.deployer_" + alias), deps.end()) << type;
+    }
+  }
 }
 
 }  // namespace

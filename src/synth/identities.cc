@@ -304,18 +304,24 @@ Json DeployerServicesPolicy() {
 
 /// What the planner must never read, whatever ReadOnlyAccess allows: data, not
 /// configuration. `state_bucket`/`state_key`: the exceptions (state is what a plan reads).
-Json NoDataReads(const std::string& state_bucket, const tf::Ref& state_key) {
+Json NoDataReads(const std::string& state_bucket, const tf::Ref& state_key, const ForeignState* foreign) {
+  Json objects = fmt::format("arn:aws:s3:::{}/*", state_bucket);
+  Json keys = state_key["arn"];
+  if (foreign) {
+    objects = Json::array({objects, foreign->object_arn});
+    keys = Json::array({keys, foreign->key["arn"]});
+  }
   return Json::array({
       {{"Sid", "NoObjectContentsOutsideState"},
        {"Effect", "Deny"},
        {"Action",
         {"s3:GetObject", "s3:GetObjectTorrent", "s3:GetObjectVersion",
          "s3:GetObjectVersionTorrent"}},
-       {"NotResource", fmt::format("arn:aws:s3:::{}/*", state_bucket)}},
+       {"NotResource", objects}},
       {{"Sid", "NoDecryptionOutsideState"},
        {"Effect", "Deny"},
        {"Action", {"kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"}},
-       {"NotResource", state_key["arn"]}},
+       {"NotResource", keys}},
       {{"Sid", "NoSecretsOrRecords"},
        {"Effect", "Deny"},
        {"Action",
@@ -410,7 +416,8 @@ Identities AddIdentities(const Context& ctx, tf::Unit& unit, const BootstrapAcco
 }
 
 void AddPlannerStateAccess(tf::Unit& unit, const BootstrapAccount& a, const tf::Ref& planner,
-                           const std::string& state_bucket, const tf::Ref& state_key) {
+                           const std::string& state_bucket, const tf::Ref& state_key,
+                           const ForeignState* foreign) {
   const std::string bucket_arn = "arn:aws:s3:::" + state_bucket;
   Json statements = Json::array({
       {{"Sid", "ReadState"},
@@ -427,7 +434,19 @@ void AddPlannerStateAccess(tf::Unit& unit, const BootstrapAccount& a, const tf::
        {"Action", {"kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"}},
        {"Resource", state_key["arn"]}},
   });
-  for (Json& s : NoDataReads(state_bucket, state_key)) statements.push_back(std::move(s));
+  if (foreign) {
+    // The realm's observability state in its common account (the sink's ARN for the
+    // platform unit's link); that account's bucket and key policies admit this role too.
+    statements.push_back({{"Sid", "ReadRealmObservabilityState"},
+                          {"Effect", "Allow"},
+                          {"Action", "s3:GetObject"},
+                          {"Resource", foreign->object_arn}});
+    statements.push_back({{"Sid", "DecryptRealmObservabilityState"},
+                          {"Effect", "Allow"},
+                          {"Action", "kms:Decrypt"},
+                          {"Resource", foreign->key["arn"]}});
+  }
+  for (Json& s : NoDataReads(state_bucket, state_key, foreign)) statements.push_back(std::move(s));
   unit.Resource("aws_iam_role_policy", "planner_state_" + a.alias,
                 {{"provider", BootstrapProvider(a)},
                  {"name", "eurus-state-only"},

@@ -36,9 +36,18 @@ struct Identities {
 Identities AddIdentities(const Context& ctx, tf::Unit& unit, const BootstrapAccount& a,
                          const tf::Ref* oidc);
 
-/// The planner's access to the account's state: read, lock files, the state key.
+/// A state object of another account the planner reads (the realm's observability state):
+/// the object's ARN and the key that encrypts it (decrypted through S3 only).
+struct ForeignState {
+  std::string object_arn;
+  tf::Ref key;
+};
+
+/// The planner's access to the account's state: read, lock files, the state key; and, with
+/// `foreign`, that one object of another account.
 void AddPlannerStateAccess(tf::Unit& unit, const BootstrapAccount& a, const tf::Ref& planner,
-                           const std::string& state_bucket, const tf::Ref& state_key);
+                           const std::string& state_bucket, const tf::Ref& state_key,
+                           const ForeignState* foreign = nullptr);
 
 /// IAM service prefixes the deployer may use (besides its scoped IAM): the services of the
 /// resource types eurus generates (ServiceOf), sorted.

@@ -514,6 +514,7 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
   const auto [access_bucket, access_policy] = AddAccessLogBucket(w, key);
   AddBackups(w, key);
   AddRdsMonitoringRole(w);
+  AddObservabilityLink(ctx, env, u);  // observability.cc: after common-<realm>/observability
   const tf::Ref topic = AddAlarmTopic(w, key);
   const std::optional<tf::Ref> zone = AddZone(w);
   const SharedAlb shared = AddSharedAlb(w, zone, access_bucket, access_policy, topic);

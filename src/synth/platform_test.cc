@@ -109,10 +109,12 @@ TEST_F(PlatformTest, OneUnitPerEnvironmentAfterItsNetwork) {
     }
     ASSERT_LT(platform, units.size()) << id;
     EXPECT_EQ(platform, network + 1) << id;
-    // After its network, and after its realm's central backup vault (its plans copy there).
+    // After its network, and after its realm's central backup vault (its plans copy there)
+    // and observability sink (its OAM link reads the sink's ARN).
     const std::string realm = std::string(env) == "prod" ? "prod" : "nonprod";
-    EXPECT_EQ(units[platform].dependencies, (std::set<std::string>{std::string(env) + "/network",
-                                                                   "common-" + realm + "/backup"}));
+    EXPECT_EQ(units[platform].dependencies,
+              (std::set<std::string>{std::string(env) + "/network", "common-" + realm + "/backup",
+                                     "common-" + realm + "/observability"}));
     EXPECT_EQ(units[platform].providers.at(0).default_tags.at(tags::kTenant), tags::kPlatform);
   }
   // The hosts and the dashboard's tenant selector come from the tenants: their files feed

@@ -173,6 +173,7 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
   AddBootstrap(ctx, units);
   AddRegistry(ctx, units);
   AddBackup(ctx, units);
+  AddObservability(ctx, units);
   // Environment units first (each tenant unit reads its network and platform units'
   // outputs), then the tenant units, which are independent of each other: built on all
   // cores, then placed in the fixed order (environment, then its tenants) so output does

@@ -132,6 +132,13 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
 /// common-<realm>/backup: the realm's central backup vault, for realms with environments
 /// (backup.cc).
 void AddBackup(const Context& ctx, std::vector<tf::Unit>& units);
+/// common-<realm>/observability: the realm's OAM sink (admitting its environment accounts for
+/// metrics, log groups and traces), realm dashboard and realm-wide alarms, for realms with
+/// environments (observability.cc).
+void AddObservability(const Context& ctx, std::vector<tf::Unit>& units);
+/// The environment's OAM link to its realm's sink, in its platform unit, which reads the
+/// sink's ARN from common-<realm>/observability's state and so depends on it (observability.cc).
+void AddObservabilityLink(const Context& ctx, const model::Environment& env, tf::Unit& platform);
 /// The data stores of a tenant unit: per resource an Aurora Serverless v2 cluster,
 /// ElastiCache Serverless (Valkey) cache, DocumentDB cluster or S3 bucket in the tenant's data
 /// subnets and data security group (tenant_network.cc), encrypted with the environment's key

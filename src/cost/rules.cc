@@ -593,6 +593,10 @@ const std::map<std::string, std::string>& FreeTypes() {
       {"aws_vpc_security_group_egress_rule", "security groups are free"},
       {"aws_vpc_security_group_ingress_rule", "security groups are free"},
       {"terraform_data", "no AWS resource"},
+      // X-Ray pricing (aws.amazon.com/xray/pricing) charges traces recorded, retrieved and
+      // scanned, nothing for rules; the traces the rules let through are priced on the ECS
+      // service of each app with the collector (xray.trace_million).
+      {"aws_xray_sampling_rule", "sampling rules are free; the traces they record are priced on each app's service"},
   };
   return free;
 }

@@ -75,7 +75,7 @@ void BuildPort(Context& ctx, const config::AppDoc& d, App& a) {
                    d.port.span, "taken in every task")
                    .Note("the app and the collector share the task's network namespace (awsvpc): the app could not "
                          "bind this port")
-                   .Help("listen on another port; 4317, 4318, 8888 and 13133 are reserved"));
+                   .Help("listen on another port; 2000, 4317, 4318, 8888 and 13133 are reserved"));
 }
 
 /// `cpu` and `memory`: one of Fargate's task sizes.

@@ -114,9 +114,9 @@ struct Route {
 };
 
 /// Ports the OpenTelemetry collector sidecar listens on in every task (OTLP gRPC and HTTP,
-/// its health check, its own metrics). Fargate tasks share one network namespace, so an app
-/// listening on one of them would crash-loop (E0323). Its X-Ray receiver (2000) is UDP.
-inline constexpr int kCollectorPorts[] = {4317, 4318, 8888, 13133};
+/// its health check, its own metrics, its X-Ray sampling proxy on TCP 2000). Fargate tasks
+/// share one network namespace, so an app listening on one of them would crash-loop (E0323).
+inline constexpr int kCollectorPorts[] = {2000, 4317, 4318, 8888, 13133};
 
 /// Repository names under this prefix hold the platform's own images (sidecars); an app may
 /// not name one (E0319).

@@ -26,6 +26,7 @@ const char* Describe(Kind kind) {
     case Kind::kSnsTopic: return "SNS topic name";
     case Kind::kDashboard: return "CloudWatch dashboard name";
     case Kind::kAlarm: return "CloudWatch alarm name";
+    case Kind::kSamplingRule: return "X-Ray sampling rule name";
   }
   return "name";
 }
@@ -49,6 +50,8 @@ size_t Limit(Kind kind) {
     case Kind::kSnsTopic: return 256;
     case Kind::kDashboard: return 255;
     case Kind::kAlarm: return 255;
+    // CreateSamplingRule: RuleName 1-32 (the AWS provider validates StringLenBetween(1, 32)).
+    case Kind::kSamplingRule: return 32;
   }
   return 0;
 }
@@ -144,6 +147,9 @@ std::string Problem(const Name& n) {
     case Kind::kAlarm:
       for (unsigned char c : s)
         if (c < 0x20 || c > 0x7e) return "may hold only printable ASCII characters";
+      return {};
+    case Kind::kSamplingRule:
+      if (!AllOf(s, "-", true)) return "may hold only letters, digits and hyphens";
       return {};
   }
   return {};
@@ -277,6 +283,12 @@ Name BackupRole(const std::string& org) {
 }
 Name RdsMonitoringRole(const std::string& org) {
   return Make(Kind::kIamRole, org + "-rds-monitoring", {{"org", org}});
+}
+Name DefaultSamplingRule(const std::string& org) {
+  return Make(Kind::kSamplingRule, org + "-all-services", {{"org", org}});
+}
+Name TenantSamplingRule(const std::string& org, const std::string& tenant) {
+  return Make(Kind::kSamplingRule, fmt::format("{}-{}", org, tenant), {{"org", org}, {"tenant", tenant}});
 }
 
 }  // namespace eurus::naming

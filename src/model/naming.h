@@ -28,6 +28,7 @@ enum class Kind {
   kSnsTopic,        ///< <= 256, [A-Za-z0-9_-]
   kDashboard,       ///< <= 255, [A-Za-z0-9_-]
   kAlarm,           ///< <= 255, printable ASCII
+  kSamplingRule,    ///< 1-32 (X-Ray RuleName); eurus keeps to [A-Za-z0-9-]
 };
 
 struct Input {
@@ -109,5 +110,11 @@ std::string CentralBackupVault(const std::string& org);
 Name BackupRole(const std::string& org);
 /// {org}-rds-monitoring: the role RDS enhanced monitoring assumes in an environment account.
 Name RdsMonitoringRole(const std::string& org);
+// X-Ray sampling rules (environment account; synth/sampling.h)
+/// {org}-all-services: the environment's default rule. Tenant names hold no '-', so it
+/// never equals a tenant's rule name (a tenant may be called "default" or "all").
+Name DefaultSamplingRule(const std::string& org);
+/// {org}-{tenant}: a tenant's own rule; at most 12 + 1 + 16 = 29 characters.
+Name TenantSamplingRule(const std::string& org, const std::string& tenant);
 
 }  // namespace eurus::naming

@@ -524,6 +524,7 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
     u.Resource("aws_cloudwatch_dashboard", "platform",
                {{"dashboard_name", w.base + "-platform"}, {"dashboard_body", dashboard}}, w.o);
   AddOutputs(w, key, topic, zone, shared);
+  AddDefaultSampling(ctx, env, u);  // sampling.cc: the environment's X-Ray rule
 
   AddEdgeIngress(ctx, env, network, u);  // ingress.cc: CloudFront, API Gateway
 

@@ -189,6 +189,15 @@ void AddTenantWorkloads(const Context& ctx, const model::Environment& env, const
                         const model::Deployment& dep, const tf::Unit& network, const tf::Unit& platform,
                         tf::Unit& unit);
 
+/// The environment's default X-Ray sampling rule (sampling.cc; sampling.h has the rule
+/// order): every service of the account at env.sampling_rate after env.sampling_reservoir
+/// traces a second, in its platform unit.
+void AddDefaultSampling(const Context& ctx, const model::Environment& env, tf::Unit& platform);
+/// The tenant's own X-Ray sampling rule (sampling.cc), where `dep` sets a sampling_rate and
+/// runs apps: its services ("<tenant>-*") at that rate, before the environment's rule.
+void AddTenantSampling(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,
+                       const model::Deployment& dep, tf::Unit& unit);
+
 /// The environment's edge (ingress.cc; docs/Ingress.md), at the end of AddPlatform: with
 /// `ingress.cloudfront`, a CloudFront VPC origin to the shared ALB, one distribution for the
 /// hosts of the apps that expose `cloudfront` (us-east-1 certificate, optional WAF, logs,

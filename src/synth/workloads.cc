@@ -490,6 +490,7 @@ void AddTenantWorkloads(const Context& ctx, const model::Environment& env,
     const tf::Ref svc = workloads::AddService(w, app, cluster, td);
     workloads::AddScaling(w, app, cluster, svc);
   }
+  AddTenantSampling(ctx, env, tenant, dep, unit);  // sampling.cc: the tenant's X-Ray rule
 }
 
 }  // namespace eurus::synth

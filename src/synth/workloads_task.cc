@@ -10,6 +10,7 @@
 #include "model/naming.h"
 #include "synth/contract.h"
 #include "synth/policy_docs.h"
+#include "synth/sampling.h"
 #include "synth/synth.h"
 #include "synth/workloads.h"
 
@@ -20,6 +21,15 @@ constexpr char kCollectorContainer[] = "otel-collector";
 /// Traces only (OTLP in, X-Ray out). The image's default config would also export metrics
 /// through EMF into one shared, unencrypted log group for every task of the account.
 constexpr char kCollectorConfig[] = "--config=/etc/ecs/ecs-xray.yaml";
+/// ecs-xray.yaml has no X-Ray sampling proxy (aws-otel-collector config/ecs/ecs-xray.yaml:
+/// an otlp receiver only), so the sidecar adds the image's awsproxy extension to it with
+/// `--set` (pkg/config/flags.go: merged over the file; lists replace, maps join). It signs the
+/// remote sampler's GetSamplingRules/GetSamplingTargets calls with the task role.
+Json CollectorCommand() {
+  return Json::array({kCollectorConfig,
+                      fmt::format("--set=extensions.awsproxy.endpoint={}", sampling::kProxyEndpoint),
+                      "--set=service.extensions=[health_check, awsproxy]"});
+}
 /// The tag of the placeholder image the image parameter starts with (docs/Workloads.md).
 constexpr char kBootstrapTag[] = "bootstrap";
 
@@ -96,11 +106,21 @@ Json LogConfiguration(const TenantScope& w, const AppScope& app, const char* pre
 /// The app container's environment: OpenTelemetry settings, the connection settings of the
 /// resources it uses (references to the data stores' attributes, interpolated, so not made
 /// literal), and the app's own variables, which win.
+///
+/// Tracing (docs/Workloads.md, "Traces in X-Ray"): the service name is "<tenant>-<app>", so
+/// the tenant's X-Ray rule can match its services alone. The sampler is the specification's
+/// parentbased_traceidratio at the rate the app's X-Ray rule has: every OpenTelemetry SDK
+/// knows it, while an SDK without X-Ray support may refuse `xray` (the Java SDK's autoconfigure
+/// throws "Unrecognized value for otel.traces.sampler" and leaves OpenTelemetry off). An app on
+/// an ADOT distribution follows the X-Ray rules instead by setting OTEL_TRACES_SAMPLER=xray and
+/// OTEL_TRACES_SAMPLER_ARG=endpoint=http://localhost:2000 in its own `environment`.
 Json ContainerEnvironment(const TenantScope& w, const AppScope& app) {
   std::map<std::string, std::string> vars;
   vars["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://localhost:4317";
   vars["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
-  vars["OTEL_SERVICE_NAME"] = app.a.name;
+  vars["OTEL_SERVICE_NAME"] = sampling::ServiceName(w.t, app.a.name);
+  vars["OTEL_TRACES_SAMPLER"] = "parentbased_traceidratio";
+  vars["OTEL_TRACES_SAMPLER_ARG"] = sampling::RateText(sampling::Rate(w.env, w.dep));
   vars["OTEL_RESOURCE_ATTRIBUTES"] =
       fmt::format("service.namespace={},deployment.environment={}", w.t, w.env.name);
   for (auto& [name, value] : vars) value = Literal(value);
@@ -152,7 +172,7 @@ Json CollectorContainer(const TenantScope& w, const AppScope& app) {
       {"name", kCollectorContainer},
       {"image", RepositoryUrl(w.org, w.env.realm, kCollectorRepository) + ":" + kCollectorTag},
       {"essential", false},
-      {"command", Json::array({kCollectorConfig})},
+      {"command", CollectorCommand()},
       {"memory", 128},
       {"logConfiguration", LogConfiguration(w, app, "otel")},
       {"readonlyRootFilesystem", true},

@@ -287,7 +287,7 @@ TEST_F(WorkloadsTest, TaskDefinition) {
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
   EXPECT_TRUE(testing::Matches(
       Json::parse(
-          R"([{"name":"LOG_LEVEL","value":"info"},{"name":"OTEL_SERVICE_NAME","value":"web"},
+          R"([{"name":"LOG_LEVEL","value":"info"},{"name":"OTEL_SERVICE_NAME","value":"shop-web"},
                       {"name":"OTEL_EXPORTER_OTLP_ENDPOINT","value":"http://localhost:4317"}])"),
       app["environment"]));
   // The connection settings of the resources it uses (data.cc), interpolated from the stores.
@@ -309,7 +309,7 @@ TEST_F(WorkloadsTest, TaskDefinition) {
                 kCollectorTag);
   EXPECT_EQ(otel["essential"], false);
   EXPECT_EQ(otel["readonlyRootFilesystem"], true);
-  EXPECT_EQ(otel["command"], Json::array({"--config=/etc/ecs/ecs-xray.yaml"}));
+  EXPECT_EQ(otel["command"][0], "--config=/etc/ecs/ecs-xray.yaml");  // + the sampling proxy
   EXPECT_EQ(otel["logConfiguration"]["options"]["awslogs-stream-prefix"], "otel");
   // A worker has no port and no secrets.
   Json worker = Container(Containers(t, "shop_worker"), "app");

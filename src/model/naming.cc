@@ -278,5 +278,11 @@ Name BackupRole(const std::string& org) {
 Name RdsMonitoringRole(const std::string& org) {
   return Make(Kind::kIamRole, org + "-rds-monitoring", {{"org", org}});
 }
+Name TenantReadRole(const std::string& org, const std::string& tenant) {
+  return Make(Kind::kIamRole, fmt::format("{}-{}-read", org, tenant), {{"org", org}, {"tenant", tenant}});
+}
+Name TenantReleaseRole(const std::string& org, const std::string& tenant) {
+  return Make(Kind::kIamRole, fmt::format("{}-{}-release", org, tenant), {{"org", org}, {"tenant", tenant}});
+}
 
 }  // namespace eurus::naming

@@ -109,5 +109,11 @@ std::string CentralBackupVault(const std::string& org);
 Name BackupRole(const std::string& org);
 /// {org}-rds-monitoring: the role RDS enhanced monitoring assumes in an environment account.
 Name RdsMonitoringRole(const std::string& org);
+// tenant access (synth/access.cc, synth/registry.cc; docs/Observability.md)
+/// {org}-{tenant}-read: the tenant team's read role in each environment account it is in.
+Name TenantReadRole(const std::string& org, const std::string& tenant);
+/// {org}-{tenant}-release: the tenant's CI role in its environment accounts (image
+/// parameters) and in the common account of each realm it is in (its own repositories).
+Name TenantReleaseRole(const std::string& org, const std::string& tenant);
 
 }  // namespace eurus::naming

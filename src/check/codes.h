@@ -44,5 +44,7 @@ inline constexpr char kPolicyTenantIsolation[] =
 inline constexpr char kPolicyDeletionProtection[] =
     "E0809";  // a data store without deletion protection where it is required
 inline constexpr char kPolicyBoundary[] = "E0810";    // an IAM role without the account's boundary
+inline constexpr char kPolicyTenantRole[] =
+    "E0811";  // a tenant's role reaching beyond the tenant's own resources
 
 }  // namespace eurus::codes

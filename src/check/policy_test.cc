@@ -935,5 +935,148 @@ TEST(PolicyExamples, MinimalIsClean) {
   EXPECT_TRUE(f.empty()) << ::testing::PrintToString(f);
 }
 
+// ---- E0811 tenant roles -----------------------------------------------------------------------
+
+/// Role `name` (block `key`) in `u`, with its account's boundary and one inline policy.
+void RoleWithPolicy(tf::Unit& u, const std::string& key, const std::string& name, Json statements,
+                    const std::string& origin) {
+  const std::string boundary = "arn:aws:iam::" + u.providers[0].account + ":policy/acme-boundary";
+  tf::Ref role = u.Resource("aws_iam_role", key,
+                            {{"name", name}, {"assume_role_policy", "{}"}, {"permissions_boundary", boundary}},
+                            origin);
+  u.Resource("aws_iam_role_policy", key,
+             {{"name", "p"},
+              {"role", role["id"]},
+              {"policy", Json{{"Version", "2012-10-17"}, {"Statement", std::move(statements)}}.dump()}},
+             origin);
+}
+
+Json Allow(const std::string& sid, Json actions, Json resources) {
+  return {{"Sid", sid}, {"Effect", "Allow"}, {"Action", std::move(actions)}, {"Resource", std::move(resources)}};
+}
+
+// Given shop's read role reaching blog's log group, alarms and cluster, a secret, and `logs:*`
+// on `*`, and shop's release role pushing blog's repository and every repository, we should
+// report each of those once and nothing for shop's own resources, the environment dashboard,
+// the account-wide reads, the ECS lists held to shop's cluster, or a Deny; a role that is not
+// a tenant role is not judged.
+TEST_F(PolicyTest, TenantRolesReachOnlyTheirOwnResources) {
+  tf::Unit& t = Add("dev", "tenant-shop", "shop");
+  const std::string at = "eu-west-1:" + std::string(kDevAccount) + ":";
+  Json list_own = Allow("ListOwn", {"ecs:ListServices", "ecs:ListTasks"}, "*");
+  list_own["Condition"] = {{"ArnEquals", {{"ecs:cluster", "arn:aws:ecs:" + at + "cluster/acme-shop"}}}};
+  Json list_blog = Allow("ListBlog", "ecs:ListTasks", "*");
+  list_blog["Condition"] = {{"ArnEquals", {{"ecs:cluster", "arn:aws:ecs:" + at + "cluster/acme-blog"}}}};
+  RoleWithPolicy(
+      t, "tenant_read", "acme-shop-read",
+      {Allow("OwnLogs", {"logs:FilterLogEvents", "logs:StartQuery"},
+             "arn:aws:logs:" + at + "log-group:/eurus/acme/dev/shop/*"),
+       Allow("BlogLogs", "logs:FilterLogEvents", "arn:aws:logs:" + at + "log-group:/eurus/acme/dev/blog/web"),
+       Allow("Everything", "logs:*", "*"),
+       Allow("Reads", {"cloudwatch:GetMetricData", "xray:GetTraceSummaries", "logs:GetQueryResults"}, "*"),
+       list_own, list_blog,
+       Allow("Alarms", "cloudwatch:DescribeAlarms",
+             {"arn:aws:cloudwatch:" + at + "alarm:acme-shop-*", "arn:aws:cloudwatch:" + at + "alarm:acme-blog-*"}),
+       Allow("Cluster", "ecs:DescribeServices",
+             {"arn:aws:ecs:" + at + "service/acme-shop/*", "arn:aws:ecs:" + at + "service/acme-blog/*"}),
+       Allow("Dashboard", "cloudwatch:GetDashboard", "arn:aws:cloudwatch::444444444444:dashboard/acme-dev-platform"),
+       Allow("Secret", "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:" + at + "secret:acme/shop/key"),
+       Allow("Reference", "ssm:GetParameter", "${aws_ssm_parameter.web_image.arn}"),
+       {{"Sid", "DenyAll"}, {"Effect", "Deny"}, {"Action", "*"}, {"Resource", "*"}}},
+      "tenants/shop.yaml:3");
+  RoleWithPolicy(t, "tenant_release", "acme-shop-release",
+                 {Allow("Params", "ssm:PutParameter", "arn:aws:ssm:" + at + "parameter/eurus/dev/shop/*/image"),
+                  Allow("BlogParams", "ssm:PutParameter", "arn:aws:ssm:" + at + "parameter/eurus/dev/blog/web/image")},
+                 "tenants/shop.yaml:3");
+  // Not a tenant role (E0811 judges `<org>-<tenant>-read|release` only).
+  RoleWithPolicy(t, "web_task", "acme-shop-web-task",
+                 {Allow("X", "logs:FilterLogEvents", "arn:aws:logs:" + at + "log-group:/eurus/acme/dev/blog/web")},
+                 "tenants/shop.yaml:5");
+
+  tf::Unit& reg = Add("prod", "registry", "platform");
+  const std::string repo = "arn:aws:ecr:eu-west-1:" + std::string(kProdAccount) + ":repository/";
+  reg.Resource("aws_ecr_repository", "shop--web", {{"name", "shop/web"}}, "tenants/shop.yaml:4");
+  reg.Resource("aws_ecr_repository", "blog--api", {{"name", "blog/api"}}, "tenants/blog.yaml:4");
+  reg.Resource("aws_ecr_repository", "eurus--aws-otel-collector", {{"name", "eurus/aws-otel-collector"}},
+               "eurus.yaml:6");
+  RoleWithPolicy(reg, "release_shop", "acme-shop-release",
+                 {Allow("EcrLogin", "ecr:GetAuthorizationToken", "*"),
+                  Allow("Push", {"ecr:PutImage", "ecr:UploadLayerPart"},
+                        {repo + "shop/web", repo + "blog/api", repo + "*", repo + "eurus/aws-otel-collector"}),
+                  Allow("PushAnywhere", "ecr:PutImage", "*")},
+                 "tenants/shop.yaml:3");
+  RoleWithPolicy(reg, "release_blog", "acme-blog-release",
+                 {Allow("EcrLogin", "ecr:GetAuthorizationToken", "*"), Allow("Push", "ecr:PutImage", repo + "blog/api")},
+                 "tenants/blog.yaml:3");
+  Run();
+  const char* code = codes::kPolicyTenantRole;
+  EXPECT_TRUE(Reported(code, {"acme-shop-read", "`BlogLogs`", "/eurus/acme/dev/blog/web", "belongs to tenant `blog`"}));
+  EXPECT_TRUE(Reported(code, {"acme-shop-read", "`Everything`", "allows `logs:*` on `*`"}));
+  EXPECT_TRUE(Reported(code, {"acme-shop-read", "`ListBlog`", "allows `ecs:ListTasks` on `*`"}));
+  EXPECT_TRUE(Reported(code, {"acme-shop-read", "`Alarms`", "alarm:acme-blog-*", "belongs to tenant `blog`"}));
+  EXPECT_TRUE(Reported(code, {"acme-shop-read", "`Cluster`", "service/acme-blog/*", "belongs to tenant `blog`"}));
+  EXPECT_TRUE(Reported(code, {"acme-shop-read", "`Secret`", "is not tenant `shop`'s"}));
+  EXPECT_TRUE(Reported(code, {"unit dev/tenant-shop", "acme-shop-release", "`BlogParams`", "belongs to tenant `blog`"}));
+  EXPECT_TRUE(Reported(code, {"unit prod/registry", "acme-shop-release", "repository/blog/api", "belongs to tenant `blog`"}));
+  EXPECT_TRUE(Reported(code, {"unit prod/registry", "acme-shop-release", "repository/*"}));
+  EXPECT_TRUE(Reported(code, {"unit prod/registry", "acme-shop-release", "repository/eurus/aws-otel-collector"}));
+  EXPECT_TRUE(Reported(code, {"unit prod/registry", "acme-shop-release", "`PushAnywhere`", "`ecr:PutImage` on `*`"}));
+  EXPECT_FALSE(Reported(code, {"acme-shop-web-task"}));
+  EXPECT_FALSE(Reported(code, {"acme-blog-release"}));
+  EXPECT_EQ(diags.errors(), 11u) << All();
+}
+
+/// The policy findings of examples/<name> when every tenant gives its team both roles (set
+/// on the model: the YAML decoder of `access` is another change).
+std::vector<std::string> ExampleWithAccessFindings(const std::string& name, size_t* roles) {
+  RealFileSystem fs;
+  SourceMap sources;
+  Diagnostics diags;
+  const std::string dir = std::string(EURUS_SOURCE_DIR) + "/examples/" + name;
+  auto project = config::LoadProject(fs, dir, sources, diags);
+  if (!project) return {"cannot load"};
+  Lock lock;
+  std::string err;
+  if (auto text = fs.Read(dir + "/eurus.lock.json", &err)) {
+    LockParseError perr;
+    if (auto parsed = ParseLock(*text, &perr)) lock = *parsed;
+  }
+  model::BuildResult r = model::Build(*project, lock, {}, diags);
+  if (!r.org) return {"cannot build"};
+  for (auto& t : r.org->tenants)
+    t.access = {{"arn:aws:iam::777777777777:role/" + t.name + "-team"},
+                {"arn:aws:iam::777777777777:role/" + t.name + "-ci"}, {}};
+  synth::Context sctx(*r.org, sources, dir);
+  std::vector<tf::Unit> units = synth::Synthesize(sctx);
+  std::vector<PolicyUnit> view;
+  for (const auto& u : units) view.push_back(FromUnit(u));
+  *roles = 0;
+  for (const auto& u : units) {
+    const Json doc = Json::parse(u.MainJson());
+    if (!doc.contains("resource") || !doc.at("resource").contains("aws_iam_role")) continue;
+    for (const auto& body : doc.at("resource").at("aws_iam_role")) {
+      const std::string role = body.value("name", "");
+      if (role.ends_with("-read") || role.ends_with("-release")) ++*roles;
+    }
+  }
+  Diagnostics findings;
+  CheckPolicy(view, ContextFromOrg(*r.org), &sources, findings);
+  std::vector<std::string> out;
+  for (const auto& d : findings.items()) out.push_back(d.code + " " + d.message);
+  return out;
+}
+
+// Given the bundled examples with every tenant's read and release roles, synthesized as
+// `eurus synth` does, we should report nothing (E0811 included).
+TEST(PolicyExamples, TenantRolesOfTheExamplesAreClean) {
+  for (const char* name : {"acme", "minimal"}) {
+    SCOPED_TRACE(name);
+    size_t roles = 0;
+    auto f = ExampleWithAccessFindings(name, &roles);
+    EXPECT_TRUE(f.empty()) << ::testing::PrintToString(f);
+    EXPECT_GT(roles, 0u);
+  }
+}
+
 }  // namespace
 }  // namespace eurus::check

@@ -290,5 +290,11 @@ Name DefaultSamplingRule(const std::string& org) {
 Name TenantSamplingRule(const std::string& org, const std::string& tenant) {
   return Make(Kind::kSamplingRule, fmt::format("{}-{}", org, tenant), {{"org", org}, {"tenant", tenant}});
 }
+Name TenantReadRole(const std::string& org, const std::string& tenant) {
+  return Make(Kind::kIamRole, fmt::format("{}-{}-read", org, tenant), {{"org", org}, {"tenant", tenant}});
+}
+Name TenantReleaseRole(const std::string& org, const std::string& tenant) {
+  return Make(Kind::kIamRole, fmt::format("{}-{}-release", org, tenant), {{"org", org}, {"tenant", tenant}});
+}
 
 }  // namespace eurus::naming

@@ -116,5 +116,11 @@ Name RdsMonitoringRole(const std::string& org);
 Name DefaultSamplingRule(const std::string& org);
 /// {org}-{tenant}: a tenant's own rule; at most 12 + 1 + 16 = 29 characters.
 Name TenantSamplingRule(const std::string& org, const std::string& tenant);
+// tenant access (synth/access.cc, synth/registry.cc; docs/Observability.md)
+/// {org}-{tenant}-read: the tenant team's read role in each environment account it is in.
+Name TenantReadRole(const std::string& org, const std::string& tenant);
+/// {org}-{tenant}-release: the tenant's CI role in its environment accounts (image
+/// parameters) and in the common account of each realm it is in (its own repositories).
+Name TenantReleaseRole(const std::string& org, const std::string& tenant);
 
 }  // namespace eurus::naming

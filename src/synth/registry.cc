@@ -14,10 +14,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <string_view>
+#include <vector>
 
+#include "model/naming.h"
+#include "synth/access.h"
 #include "synth/contract.h"
 #include "synth/policy_docs.h"
 #include "synth/synth.h"
@@ -32,6 +37,12 @@ using tf::Json;
 /// by the puller's own IAM; a repository policy cannot grant it.
 constexpr const char* kPullActions[] = {"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage",
                                         "ecr:GetDownloadUrlForLayer"};
+
+/// What a push needs on a repository besides the pull actions (ECR user guide, "IAM
+/// permissions for pushing an image"); DescribeImages lets CI see which tags exist.
+constexpr const char* kPushActions[] = {"ecr:CompleteLayerUpload", "ecr:DescribeImages",
+                                        "ecr:InitiateLayerUpload", "ecr:PutImage",
+                                        "ecr:UploadLayerPart"};
 
 /// Nonprod lifecycle: untagged leftovers go after a day, every image after 90 days.
 constexpr int kUntaggedDays = 1;
@@ -62,6 +73,31 @@ std::map<std::string, Repository> Repositories(const Context& ctx, model::RealmK
         out.try_emplace(app.image, Repository{o.empty() ? t.file : o, false});
       }
     }
+  return out;
+}
+
+/// Image (repository name) → the tenants whose apps name it.
+using ImageTenants = std::map<std::string, std::set<std::string>>;
+
+/// Which tenants' apps name each image in the environments of `realm` (overrides applied).
+ImageTenants ImageUsers(const model::Org& org, model::RealmKind realm) {
+  ImageTenants out;
+  for (const auto& t : org.tenants)
+    for (const auto& dep : t.deployments) {
+      const model::Environment* env = org.environment(dep.env);
+      if (!env || env->realm != realm) continue;
+      for (const auto& app : dep.apps) out[app.image].insert(t.name);
+    }
+  return out;
+}
+
+/// The repositories of a realm that are tenant `t`'s own: named by its apps and by no other
+/// tenant's (a shared image is nobody's to push; the checker warns W0015). Sorted.
+std::vector<std::string> OwnRepositories(const ImageTenants& users,
+                                         const std::string& t) {
+  std::vector<std::string> out;
+  for (const auto& [name, tenants] : users)
+    if (tenants.size() == 1 && *tenants.begin() == t) out.push_back(name);
   return out;
 }
 
@@ -190,6 +226,64 @@ std::string NonprodLifecycle() {
       .dump();
 }
 
+std::string RepositoryArn(const model::Org& org, const model::Realm& realm, const std::string& name) {
+  return fmt::format("arn:aws:ecr:{}:{}:repository/{}", org.region, realm.common_account, name);
+}
+
+/// `<org>-<tenant>-release` in the registry of `realm` for every tenant of the realm whose
+/// `access.release` names principals: push (and pull) its own repositories; in prod also pull
+/// the same repositories of the nonprod registry, whose repository policy admits the prod
+/// common account (Readers): promotion copies an image by digest, nonprod to prod. Nothing
+/// else. ECR encrypts and decrypts layers through the grant it made on the registry key when
+/// the repository was created (ECR user guide, "Encryption at rest"), so the role needs no
+/// KMS permission; ecr:GetAuthorizationToken takes no resource, and its token serves every
+/// registry the role may read.
+void AddReleaseRoles(const Context& ctx, const model::Realm& realm, tf::Unit& u) {
+  const model::Org& org = ctx.org;
+  const ImageTenants users = ImageUsers(org, realm.kind);
+  const bool prod = realm.kind == model::RealmKind::kProd;
+  const ImageTenants nonprod_users = prod ? ImageUsers(org, model::RealmKind::kNonprod) : ImageTenants{};
+  Json pull = Json::array();
+  for (const char* a : kPullActions) pull.push_back(a);
+  Json push = pull;
+  for (const char* a : kPushActions) push.push_back(a);
+  std::sort(push.begin(), push.end());
+  for (const auto& t : org.tenants) {
+    if (t.access.release.empty()) continue;
+    const std::vector<std::string> own = OwnRepositories(users, t.name);
+    if (own.empty()) continue;  // not in the realm, or only shared images
+    Json arns = Json::array();
+    Json promote = Json::array();
+    for (const auto& name : own) {
+      arns.push_back(RepositoryArn(org, realm, name));
+      auto n = nonprod_users.find(name);
+      if (n != nonprod_users.end() && n->second.size() == 1 && n->second.count(t.name))
+        promote.push_back(RepositoryArn(org, org.realm(model::RealmKind::kNonprod), name));
+    }
+    Json statements = Json::array({
+        {{"Sid", "EcrLogin"}, {"Effect", "Allow"}, {"Action", "ecr:GetAuthorizationToken"}, {"Resource", "*"}},
+        {{"Sid", "PushOwnImages"}, {"Effect", "Allow"}, {"Action", push}, {"Resource", arns}},
+    });
+    if (!promote.empty())
+      statements.push_back({{"Sid", "PromoteOwnNonprodImages"},
+                            {"Effect", "Allow"},
+                            {"Action", pull},
+                            {"Resource", promote}});
+    tf::Origin o = ctx.Origin(t.access.span);
+    if (o.empty()) o = t.file;
+    const std::string key = "release_" + BlockKey(t.name);
+    tf::Ref role = u.Resource(
+        "aws_iam_role", key,
+        {{"name", naming::TenantReleaseRole(org.name, t.name).value},
+         {"description", fmt::format("CI of tenant {}: pushes its own images to the {} registry{}", t.name,
+                                     model::RealmName(realm.kind), promote.empty() ? "" : ", promotes from nonprod")},
+         {"assume_role_policy", Policy(access::Trust(t.access.release))}},
+        o);
+    u.Resource("aws_iam_role_policy", key,
+               {{"name", "own-repositories"}, {"role", role["id"]}, {"policy", Policy(std::move(statements))}}, o);
+  }
+}
+
 }  // namespace
 
 void AddRegistry(const Context& ctx, std::vector<tf::Unit>& units) {
@@ -251,6 +345,7 @@ void AddRegistry(const Context& ctx, std::vector<tf::Unit>& units) {
       if (repo.platform && name == kCollectorRepository) collector = r;
     }
 
+    AddReleaseRoles(ctx, realm, u);
     u.Output("repository_urls", urls, "repository URL by image (repository name)");
     u.Output("registry_id", (*collector)["registry_id"],
              "the registry's id: the realm's common account");

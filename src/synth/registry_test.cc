@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "diag/render.h"
 #include "model/build.h"
@@ -321,6 +324,108 @@ TEST_F(RegistryTest, PlatformImagesAreReserved) {
                      "`eurus/`, reserved for the platform's images"),
             std::string::npos)
       << out;
+}
+
+// ---- the tenants' release roles ----------------------------------------------------------
+
+constexpr char kShopCi[] = "arn:aws:iam::888888888888:role/shop-ci";
+constexpr char kBlogCi[] = "arn:aws:iam::999999999999:role/blog-ci";
+
+/// RegistryTest's org with `access.release` set on the model (the YAML decoder of `access`
+/// is another change).
+struct ReleaseRoleTest : RegistryTest {
+  void SynthWith(const std::map<std::string, std::vector<std::string>>& release) {
+    auto p = config::LoadProject(fs, ".", sources, diags);
+    ASSERT_TRUE(p.has_value());
+    model::BuildResult r = model::Build(*p, lock, {}, diags);
+    ASSERT_TRUE(r.org.has_value()) << RenderAll(diags, sources, DiagFormat::kShort);
+    org = std::move(r.org);
+    for (auto& t : org->tenants)
+      if (auto it = release.find(t.name); it != release.end()) t.access.release = it->second;
+    ctx.emplace(*org, sources, ".");
+    units = Synthesize(*ctx);
+  }
+  /// The statements of release role `tenant`'s policy in `u`, by Sid.
+  static std::map<std::string, Json> BySid(const tf::Unit& u, const std::string& tenant) {
+    std::map<std::string, Json> out;
+    const Json policy = PolicyOf(Resource(u, "aws_iam_role_policy", "release_" + tenant));
+    for (const Json& st : policy["Statement"]) out[st["Sid"]] = st;
+    return out;
+  }
+};
+
+std::string Repo(const std::string& account, const std::string& name) {
+  return "arn:aws:ecr:eu-west-1:" + account + ":repository/" + name;
+}
+
+// Given no `access.release`, the registries should hold no role.
+TEST_F(ReleaseRoleTest, NoRolesWithoutAccess) {
+  SynthWith({});
+  EXPECT_EQ(ResourceCount(Nonprod(), "aws_iam_role"), 0);
+  EXPECT_EQ(ResourceCount(Prod(), "aws_iam_role"), 0);
+}
+
+// Given release principals for shop and blog, each registry of a realm they are in should
+// hold `acme-<tenant>-release` trusted by exactly them, pushing (and pulling) only their own
+// repositories; in prod shop also reads its nonprod repository (promotion) and nothing else:
+// shop/worker exists in prod only.
+TEST_F(ReleaseRoleTest, PushOwnRepositoriesAndPromoteFromNonprod) {
+  SynthWith({{"shop", {kShopCi}}, {"blog", {kBlogCi}}});
+  const Json shop = Resource(Nonprod(), "aws_iam_role", "release_shop");
+  EXPECT_EQ(shop["name"], "acme-shop-release");
+  EXPECT_EQ(shop["permissions_boundary"], std::string("arn:aws:iam::") + kNonprodCommon + ":policy/acme-boundary");
+  EXPECT_EQ(PolicyOf(Json{{"policy", shop["assume_role_policy"]}})["Statement"],
+            Json::parse(std::string(R"([{"Sid":"TenantTeam","Effect":"Allow","Principal":{"AWS":")") + kShopCi +
+                        R"("},"Action":"sts:AssumeRole"}])"));
+  const Json push = Json::parse(R"(["ecr:BatchCheckLayerAvailability","ecr:BatchGetImage",
+      "ecr:CompleteLayerUpload","ecr:DescribeImages","ecr:GetDownloadUrlForLayer",
+      "ecr:InitiateLayerUpload","ecr:PutImage","ecr:UploadLayerPart"])");
+  auto nonprod = BySid(Nonprod(), "shop");
+  ASSERT_EQ(nonprod.size(), 2u);
+  EXPECT_EQ(nonprod["EcrLogin"]["Action"], "ecr:GetAuthorizationToken");
+  EXPECT_EQ(nonprod["EcrLogin"]["Resource"], "*");
+  EXPECT_EQ(nonprod["PushOwnImages"]["Action"], push);
+  EXPECT_EQ(nonprod["PushOwnImages"]["Resource"], Json({Repo(kNonprodCommon, "shop/web")}));
+  EXPECT_EQ(BySid(Nonprod(), "blog")["PushOwnImages"]["Resource"], Json({Repo(kNonprodCommon, "blog.v2/api")}));
+
+  auto prod = BySid(Prod(), "shop");
+  ASSERT_EQ(prod.size(), 3u);
+  EXPECT_EQ(prod["PushOwnImages"]["Resource"],
+            Json({Repo(kProdCommon, "shop/web"), Repo(kProdCommon, "shop/worker")}));
+  EXPECT_EQ(prod["PromoteOwnNonprodImages"]["Action"],
+            Json({"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}));
+  EXPECT_EQ(prod["PromoteOwnNonprodImages"]["Resource"], Json({Repo(kNonprodCommon, "shop/web")}));
+  // The nonprod repository policy already admits the prod common account to pull.
+  bool admits = false;
+  const Json repository_policy = PolicyOf(Resource(Nonprod(), "aws_ecr_repository_policy", "shop--web"));
+  for (const Json& st : repository_policy["Statement"])
+    admits = admits || (st["Sid"] == "ProdRegistryPromotionReads" &&
+                        st["Principal"]["AWS"] == Json({Root(kProdCommon)}));
+  EXPECT_TRUE(admits);
+  // blog is in no prod environment: no role there.
+  EXPECT_TRUE(Resource(Prod(), "aws_iam_role", "release_blog").is_null());
+  // No KMS: ECR uses the grant it made on the registry key.
+  for (const tf::Unit* u : {&Nonprod(), &Prod()})
+    for (const auto& [k, p] : ResourcesByName(*u, "aws_iam_role_policy"))
+      EXPECT_EQ(p["policy"].get<std::string>().find("kms:"), std::string::npos) << k;
+}
+
+// Given blog also running shop/web in staging, shop/web is shared in nonprod: nobody's to
+// push there, so shop has no nonprod role, and its prod role promotes nothing from nonprod.
+TEST_F(ReleaseRoleTest, SharedRepositoriesAreLeftOut) {
+  fs.files["tenants/blog.yaml"] =
+      "environments: [staging]\n"
+      "apps:\n"
+      "  api:\n    image: blog.v2/api\n    cpu: 256\n    memory: 512\n"
+      "  shopfront:\n    image: shop/web\n    cpu: 256\n    memory: 512\n";
+  SynthWith({{"shop", {kShopCi}}, {"blog", {kBlogCi}}});
+  EXPECT_TRUE(Resource(Nonprod(), "aws_iam_role", "release_shop").is_null());
+  EXPECT_EQ(BySid(Nonprod(), "blog")["PushOwnImages"]["Resource"], Json({Repo(kNonprodCommon, "blog.v2/api")}));
+  auto prod = BySid(Prod(), "shop");
+  EXPECT_EQ(prod.size(), 2u);
+  EXPECT_FALSE(prod.contains("PromoteOwnNonprodImages"));
+  EXPECT_EQ(prod["PushOwnImages"]["Resource"],
+            Json({Repo(kProdCommon, "shop/web"), Repo(kProdCommon, "shop/worker")}));
 }
 
 }  // namespace

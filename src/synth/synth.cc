@@ -211,6 +211,7 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
     AddTenantData(ctx, env, t, *job.dep, network, platform, u);
     AddTenantWorkloads(ctx, env, t, *job.dep, network, platform, u);
     AddTenantApiRoutes(ctx, env, t, *job.dep, platform, u);
+    AddTenantAccess(ctx, env, t, u);
     // After the environment's own units, whether or not this unit reads them (synth.h).
     for (const auto& eu : envs[job.env].units) u.dependencies.insert(eu.id());
     AddBoundaries(ctx, u);

@@ -211,5 +211,10 @@ void AddEdgeIngress(const Context& ctx, const model::Environment& env, const tf:
 /// `api` (ingress.cc; reads platform).
 void AddTenantApiRoutes(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,
                         const model::Deployment& dep, const tf::Unit& platform, tf::Unit& unit);
+/// The tenant team's roles in its tenant unit (access.cc): `<org>-<tenant>-read` when
+/// `access.read` names principals, `<org>-<tenant>-release` (its image parameters) when
+/// `access.release` does. Reads the org, `env` and `tenant` only.
+void AddTenantAccess(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,
+                     tf::Unit& unit);
 
 }  // namespace eurus::synth

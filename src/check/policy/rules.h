@@ -1,11 +1,12 @@
 #pragma once
-// The invariants E0801-E0809 (docs/Security.md), one file per family, each a set of free
+// The invariants E0801-E0811 (docs/Security.md), one file per family, each a set of free
 // functions over one Context. walk.cc visits every block of every unit once and calls, for
 // each, the per-resource function of every family that applies to its type; the rules that
 // need every unit read (E0803) run after the walk.
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -46,6 +47,8 @@ struct Context {
   const Index& ix;
   Findings findings;
   RouteState routes;
+  /// E0811: (account, repository name) → the tenant whose file made it; built on first use.
+  std::optional<std::map<std::pair<std::string, std::string>, std::string>> repository_owners;
 };
 
 // ---- E0801 availability zones (az_spread.cc) ----------------------------------------------
@@ -131,6 +134,12 @@ void PolicyDocument(Context& ctx, size_t u, const Block& b);
 /// aws_iam_role: carries the permissions boundary of its account (`<org>-boundary`), but for
 /// the deploy identities the bootstrap makes (which hold it).
 void RoleBoundary(Context& ctx, size_t u, const Block& b);
+
+// ---- E0811 tenant roles (tenant_roles.cc) -------------------------------------------------
+
+/// aws_iam_role named `<org>-<tenant>-read` or `-release`: its inline policies reach only the
+/// tenant's own resources, `*` only for actions IAM cannot scope (synth/access.h).
+void TenantRole(Context& ctx, size_t u, const Block& b);
 
 // ---- E0808 tenant isolation (isolation.cc) ------------------------------------------------
 

@@ -104,6 +104,7 @@ void CheckResource(Context& ctx, size_t u, const Block& b, const TypeRules& rule
       break;
     case Kind::kRole:
       RoleBoundary(ctx, u, b);
+      TenantRole(ctx, u, b);
       break;
   }
 }

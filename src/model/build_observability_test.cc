@@ -11,7 +11,7 @@ namespace eurus::model {
 namespace {
 
 /// A small valid org in memory (dev in nonprod, prod in prod); tests add or edit files.
-struct ObservabilityTest : ::testing::Test {
+struct TracingAccessConfigTest : ::testing::Test {
   MemoryFileSystem fs;
   SourceMap sources;
   Diagnostics diags;
@@ -62,7 +62,7 @@ struct ObservabilityTest : ::testing::Test {
 using Lines = std::vector<std::string>;
 
 // Given no `tracing`, we should default the rate by realm (prod higher) and the reservoir to 1.
-TEST_F(ObservabilityTest, TracingDefaultsByRealm) {
+TEST_F(TracingAccessConfigTest, TracingDefaultsByRealm) {
   ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
   const Environment& dev = *result.org->environment("dev");
   const Environment& prod = *result.org->environment("prod");
@@ -75,7 +75,7 @@ TEST_F(ObservabilityTest, TracingDefaultsByRealm) {
 }
 
 // Given an environment's `tracing`, we should take its rate and reservoir, 0 and 1 included.
-TEST_F(ObservabilityTest, EnvironmentTracing) {
+TEST_F(TracingAccessConfigTest, EnvironmentTracing) {
   fs.files["environments/dev.yaml"] += "tracing: { sampling_rate: 1, reservoir: 0 }\n";
   fs.files["environments/prod.yaml"] += "tracing: { sampling_rate: 0 }\n";
   ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
@@ -89,7 +89,7 @@ TEST_F(ObservabilityTest, EnvironmentTracing) {
 }
 
 // Given a tenant rate and an override of it in prod, we should let the override win there.
-TEST_F(ObservabilityTest, TenantRateAndOverride) {
+TEST_F(TracingAccessConfigTest, TenantRateAndOverride) {
   fs.files["tenants/shop.yaml"] = WebTenant("shop/web", "tracing: { sampling_rate: 0.2 }\n") +
                                   "overrides:\n  prod:\n    tracing: { sampling_rate: 0.1 }\n";
   ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
@@ -103,7 +103,7 @@ TEST_F(ObservabilityTest, TenantRateAndOverride) {
 
 // Given rates and a reservoir out of range, we should report each once (E0325), the base
 // rate once although two deployments read it.
-TEST_F(ObservabilityTest, SamplingOutOfRange) {
+TEST_F(TracingAccessConfigTest, SamplingOutOfRange) {
   fs.files["environments/dev.yaml"] += "tracing: { sampling_rate: 1.5, reservoir: 1001 }\n";
   fs.files["environments/prod.yaml"] += "tracing: { reservoir: -1 }\n";
   fs.files["tenants/shop.yaml"] = WebTenant("shop/web", "tracing: { sampling_rate: -0.1 }\n");
@@ -117,7 +117,7 @@ TEST_F(ObservabilityTest, SamplingOutOfRange) {
 }
 
 // Given wrong shapes, we should report them as the decoder does elsewhere.
-TEST_F(ObservabilityTest, TracingShapes) {
+TEST_F(TracingAccessConfigTest, TracingShapes) {
   fs.files["environments/dev.yaml"] += "tracing: { sampling_rate: 5%, reservior: 2 }\n";
   fs.files["tenants/shop.yaml"] = WebTenant("shop/web", "tracing: 0.5\naccess: { read: arn, write: [] }\n");
   EXPECT_FALSE(Run());
@@ -140,14 +140,14 @@ void AddRatedTenants(MemoryFileSystem& fs, int n) {
 }
 
 // Given 24 tenants with their own rate in dev, we should fit: 25 rules with the default one.
-TEST_F(ObservabilityTest, SamplingRulesFitTheQuota) {
+TEST_F(TracingAccessConfigTest, SamplingRulesFitTheQuota) {
   AddRatedTenants(fs, 24);
   ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
 }
 
 // Given 26 tenants with their own rate in dev, we should report E0326 once, at the rate of
 // the first tenant (by name) past the quota; prod, where none has a rate, is fine.
-TEST_F(ObservabilityTest, SamplingRulesOverTheQuota) {
+TEST_F(TracingAccessConfigTest, SamplingRulesOverTheQuota) {
   AddRatedTenants(fs, 26);
   EXPECT_FALSE(Run());
   EXPECT_EQ(Reported(), (Lines{"tenants/t25.yaml:2:27 E0326 environment `dev` needs 27 X-Ray sampling rules, "
@@ -158,7 +158,7 @@ TEST_F(ObservabilityTest, SamplingRulesOverTheQuota) {
 }
 
 // Given valid access lists, we should keep them in order: roles with paths, users, SSO roles.
-TEST_F(ObservabilityTest, Access) {
+TEST_F(TracingAccessConfigTest, Access) {
   fs.files["tenants/shop.yaml"] = WebTenant(
       "shop/web",
       "access:\n"
@@ -178,7 +178,7 @@ TEST_F(ObservabilityTest, Access) {
 
 // Given principals that are not IAM roles or users of the org's partition, and a duplicate,
 // we should report each (E0324, E0315).
-TEST_F(ObservabilityTest, BadPrincipals) {
+TEST_F(TracingAccessConfigTest, BadPrincipals) {
   fs.files["tenants/shop.yaml"] = WebTenant("shop/web",
                                          "access:\n"
                                          "  read:\n"
@@ -205,7 +205,7 @@ TEST_F(ObservabilityTest, BadPrincipals) {
 
 // Given more principals than a 2,048-character trust policy holds, we should refuse the list
 // at the first one that does not fit (E0324); 14 principals of 82-character ARNs fit, 15 do not.
-TEST_F(ObservabilityTest, TrustPolicyTooLong) {
+TEST_F(TracingAccessConfigTest, TrustPolicyTooLong) {
   std::string fits = "access:\n  read:\n", too_many = "access:\n  release:\n";
   for (int i = 0; i < 15; ++i) {
     std::string arn = fmt::format("    - arn:aws:iam::666666666666:role/{:0>51}\n", i);
@@ -223,7 +223,7 @@ TEST_F(ObservabilityTest, TrustPolicyTooLong) {
 }
 
 // Given `access` in an override, we should refuse it like `budget` (E0303).
-TEST_F(ObservabilityTest, AccessNotPerEnvironment) {
+TEST_F(TracingAccessConfigTest, AccessNotPerEnvironment) {
   fs.files["tenants/shop.yaml"] = WebTenant("shop/web") + "overrides:\n  prod:\n    access: { read: [] }\n";
   EXPECT_FALSE(Run());
   EXPECT_EQ(Reported(), (Lines{"tenants/shop.yaml:6:5 E0303 `access` cannot be overridden per environment"}));
@@ -231,7 +231,7 @@ TEST_F(ObservabilityTest, AccessNotPerEnvironment) {
 
 // Given two tenants running one image in a realm and one of them releasing, we should warn at
 // each app's image (once per app, not per environment), naming the other tenant (W0015).
-TEST_F(ObservabilityTest, SharedImageWarns) {
+TEST_F(TracingAccessConfigTest, SharedImageWarns) {
   fs.files["tenants/blog.yaml"] = WebTenant("shop/web");
   fs.files["tenants/shop.yaml"] = WebTenant("shop/web", "access: { release: [\"arn:aws:iam::666666666666:role/ci\"] }\n");
   ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
@@ -245,7 +245,7 @@ TEST_F(ObservabilityTest, SharedImageWarns) {
 
 // Given a shared image but no tenant with a release role, or images shared only across realms,
 // we should say nothing.
-TEST_F(ObservabilityTest, SharedImageSilentWithoutRelease) {
+TEST_F(TracingAccessConfigTest, SharedImageSilentWithoutRelease) {
   fs.files["tenants/blog.yaml"] = WebTenant("shop/web");
   ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
   EXPECT_TRUE(diags.items().empty());

@@ -107,7 +107,10 @@ void EcsWidgets(const model::Org& org, const model::Environment& env, Layout& l)
                 60));
     return;
   }
-  const std::string schema = "\"AWS/ECS\", ClusterName";
+  // AWS/ECS publishes ClusterName-only CPU and memory for the EC2 launch type only; Fargate
+  // services report per ClusterName and ServiceName (Amazon ECS developer guide, "Amazon
+  // ECS CloudWatch metrics"), so the query reads those and groups them by cluster.
+  const std::string schema = "\"AWS/ECS\", ClusterName, ServiceName";
   l.Add(Graph(org, "ECS CPU per cluster (%)",
               Json::array({Expression("cpu", Insights("AVG", "CPUUtilization", schema, a, "ClusterName"))})));
   l.Add(Graph(org, "ECS memory per cluster (%)",
@@ -116,24 +119,29 @@ void EcsWidgets(const model::Org& org, const model::Environment& env, Layout& l)
 
 /// Aurora Serverless v2, DocumentDB and ElastiCache Serverless of every tenant of the
 /// environment, per cluster (the tenants are not listed: a store's name says whose it is).
+/// SEARCH expressions, several to a graph: a graph may hold only one Metrics Insights query
+/// (CloudWatch user guide, "Metrics Insights quotas": one query per GetMetricData call).
 void DataWidgets(const model::Org& org, const std::string& a, Layout& l) {
-  const std::string rds = "\"AWS/RDS\", DBClusterIdentifier";
-  const std::string docdb = "\"AWS/DocDB\", DBClusterIdentifier";
-  const std::string cache = "\"AWS/ElastiCache\", clusterId";
+  const std::string rds = "AWS/RDS,DBClusterIdentifier";
+  const std::string docdb = "AWS/DocDB,DBClusterIdentifier";
+  const std::string cache = "AWS/ElastiCache,clusterId";
   l.Add(Graph(org, "Aurora capacity (ACU) and CPU (%)",
-              Json::array({Expression("acu", Insights("MAX", "ServerlessDatabaseCapacity", rds, a, "DBClusterIdentifier")),
-                           Expression("acpu", Insights("MAX", "CPUUtilization", rds, a, "DBClusterIdentifier"))})));
-  l.Add(Graph(org, "Aurora connections and storage (bytes)",
-              Json::array({Expression("aconn", Insights("MAX", "DatabaseConnections", rds, a, "DBClusterIdentifier")),
-                           Expression("avol", Insights("MAX", "VolumeBytesUsed", rds, a, "DBClusterIdentifier"))})));
-  l.Add(Graph(org, "DocumentDB CPU (%), connections, storage (bytes)",
-              Json::array({Expression("dcpu", Insights("MAX", "CPUUtilization", docdb, a, "DBClusterIdentifier")),
-                           Expression("dconn", Insights("MAX", "DatabaseConnections", docdb, a, "DBClusterIdentifier")),
-                           Expression("dvol", Insights("MAX", "VolumeBytesUsed", docdb, a, "DBClusterIdentifier"))})));
-  l.Add(Graph(org, "ElastiCache Serverless ECPUs, data (bytes), connections",
-              Json::array({Expression("ecpu", Insights("SUM", "ElastiCacheProcessingUnits", cache, a, "clusterId")),
-                           Expression("cbytes", Insights("MAX", "BytesUsedForCache", cache, a, "clusterId")),
-                           Expression("cconn", Insights("MAX", "CurrConnections", cache, a, "clusterId"))})));
+              Json::array({Expression("acu", Search(rds, "ServerlessDatabaseCapacity", a, "Maximum", 300)),
+                           Expression("acpu", Search(rds, "CPUUtilization", a, "Maximum", 300))})));
+  l.Add(Graph(org, "DocumentDB CPU (%)",
+              Json::array({Expression("dcpu", Search(docdb, "CPUUtilization", a, "Maximum", 300))})));
+  l.Add(Graph(org, "Database connections (Aurora, DocumentDB)",
+              Json::array({Expression("aconn", Search(rds, "DatabaseConnections", a, "Maximum", 300)),
+                           Expression("dconn", Search(docdb, "DatabaseConnections", a, "Maximum", 300))})));
+  l.Add(Graph(org, "Database storage (bytes; Aurora, DocumentDB)",
+              Json::array({Expression("avol", Search(rds, "VolumeBytesUsed", a, "Maximum", 3600)),
+                           Expression("dvol", Search(docdb, "VolumeBytesUsed", a, "Maximum", 3600))}),
+              3600));
+  l.Add(Graph(org, "ElastiCache Serverless ECPUs and connections",
+              Json::array({Expression("ecpu", Search(cache, "ElastiCacheProcessingUnits", a, "Sum", 300)),
+                           Expression("cconn", Search(cache, "CurrConnections", a, "Maximum", 300))})));
+  l.Add(Graph(org, "ElastiCache Serverless data (bytes)",
+              Json::array({Expression("cbytes", Search(cache, "BytesUsedForCache", a, "Maximum", 300))})));
 }
 
 }  // namespace

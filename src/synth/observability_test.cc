@@ -106,6 +106,19 @@ TEST_F(ObservabilityTest, DashboardNamesEachEnvironmentAccountAndNoTenant) {
   EXPECT_NE(body.find("'p99'"), std::string::npos);
   EXPECT_NE(body.find("arn:aws:cloudwatch:eu-west-1:222222222222:alarm:acme-nonprod-dev-alb-5xx"),
             std::string::npos);
+  // A graph holds at most one Metrics Insights query (one per GetMetricData call), and ECS
+  // CPU comes from the Fargate services' ClusterName+ServiceName metrics (ClusterName alone
+  // is EC2-only).
+  Json widgets = Json::parse(body)["widgets"];
+  for (const auto& w : widgets) {
+    if (w["type"] != "metric") continue;
+    int queries = 0;
+    for (const auto& m : w["properties"]["metrics"])
+      if (m[0].value("expression", "").rfind("SELECT", 0) == 0) ++queries;
+    EXPECT_LE(queries, 1) << w["properties"]["title"];
+  }
+  EXPECT_EQ(body.find("SCHEMA(\\\"AWS/ECS\\\", ClusterName)"), std::string::npos);
+  EXPECT_NE(body.find("SCHEMA(\\\"AWS/ECS\\\", ClusterName, ServiceName)"), std::string::npos);
   // The unit is a function of eurus.yaml and the environment files only.
   EXPECT_EQ(Obs("nonprod").sources,
             (std::set<std::string>{"environments/dev.yaml", "environments/qa.yaml", "eurus.yaml"}));

@@ -256,7 +256,8 @@ std::string CsvLines(const Estimate& e) {
 }  // namespace
 
 bool IsObservability(const Line& l) {
-  return l.price_key.starts_with("cloudwatch.") || l.price_key.starts_with("xray.");
+  return l.price_key.starts_with("cloudwatch.") || l.price_key.starts_with("xray.") ||
+         l.unit.ends_with("/observability");
 }
 
 std::string Money(double usd) {

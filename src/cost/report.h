@@ -28,7 +28,8 @@ std::string Render(const Estimate& e, const ReportOptions& o);
 std::string RenderDiff(const Estimate& base, const Estimate& head, const std::string& ref, const ReportOptions& o);
 
 /// Whether a line is observability: CloudWatch (log ingestion and storage, vended logs,
-/// metrics such as Container Insights, alarms, dashboards) or X-Ray traces. `--by
+/// metrics such as Container Insights, alarms, dashboards), X-Ray traces, or anything of a
+/// realm's observability unit (its alarm topic's KMS key). `--by
 /// environment` and the JSON's `observability` sum these per account.
 bool IsObservability(const Line& l);
 

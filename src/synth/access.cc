@@ -55,13 +55,18 @@ std::string LogGroupsArn(const model::Org& org, const model::Environment& env, c
                      naming::AppLogGroup(org.name, env.name, tenant, "*").value);
 }
 
-std::string AlarmsArn(const model::Org& org, const model::Environment& env, const std::string& tenant) {
-  // <org>-<tenant>-<app>-<what> (naming::AppAlarm). Another tenant's alarms start with
-  // `<org>-<other>-`, which begins with `<org>-<tenant>-` only if <other> == <tenant>: the
-  // `-` after the tenant cannot be part of a tenant name. (The platform's ALB alarms are
-  // `<org>-<env>-<what>`: an environment named like the tenant shares the prefix; those
-  // belong to the platform, not to another tenant.)
-  return fmt::format("arn:aws:cloudwatch:{}:{}:alarm:{}-{}-*", org.region, env.account, org.name, tenant);
+Json AlarmsArns(const model::Org& org, const model::Environment& env, const std::string& tenant,
+                const model::Deployment& dep) {
+  // <org>-<tenant>-<app>-<what> (naming::AppAlarm), one pattern per app of the deployment.
+  // Another tenant's alarms start with `<org>-<other>-`, which begins with `<org>-<tenant>-`
+  // only if <other> == <tenant>: the `-` after the tenant cannot be part of a tenant name.
+  // The platform's ALB alarms are `<org>-<env>-alb-<what>`: only a tenant named like its
+  // environment with an app named `alb` would see their state (read-only; Observability.md).
+  Json arns = Json::array();
+  for (const auto& app : dep.apps)
+    arns.push_back(fmt::format("arn:aws:cloudwatch:{}:{}:alarm:{}-{}-{}-*", org.region, env.account, org.name,
+                               tenant, app.name));
+  return arns;
 }
 
 std::string ClusterArn(const model::Org& org, const model::Environment& env, const std::string& tenant) {
@@ -82,10 +87,11 @@ std::string DashboardArn(const model::Org& org, const model::Environment& env) {
 
 namespace {
 
-Json ReadStatements(const model::Org& org, const model::Environment& env, const std::string& t) {
+Json ReadStatements(const model::Org& org, const model::Environment& env, const std::string& t,
+                   const model::Deployment& dep) {
   const std::string cluster = ClusterArn(org, env, t);
   const std::string cluster_name = naming::EcsCluster(org.name, t).value;
-  return Json::array({
+  Json statements = Json::array({
       {{"Sid", "OwnLogGroups"},
        {"Effect", "Allow"},
        {"Action",
@@ -100,10 +106,6 @@ Json ReadStatements(const model::Org& org, const model::Environment& env, const 
        {"Effect", "Allow"},
        {"Action", "cloudwatch:GetDashboard"},
        {"Resource", DashboardArn(org, env)}},
-      {{"Sid", "OwnAlarms"},
-       {"Effect", "Allow"},
-       {"Action", {"cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms"}},
-       {"Resource", AlarmsArn(org, env, t)}},
       {{"Sid", "OwnCluster"},
        {"Effect", "Allow"},
        {"Action", {"ecs:DescribeClusters", "ecs:DescribeServices", "ecs:DescribeTasks"}},
@@ -127,6 +129,13 @@ Json ReadStatements(const model::Org& org, const model::Environment& env, const 
          "xray:GetTimeSeriesServiceStatistics", "xray:GetTraceGraph", "xray:GetTraceSummaries"}},
        {"Resource", "*"}},
   });
+  Json alarms = AlarmsArns(org, env, t, dep);
+  if (!alarms.empty())
+    statements.push_back({{"Sid", "OwnAlarms"},
+                          {"Effect", "Allow"},
+                          {"Action", {"cloudwatch:DescribeAlarmHistory", "cloudwatch:DescribeAlarms"}},
+                          {"Resource", alarms.size() == 1 ? alarms[0] : alarms}});
+  return statements;
 }
 
 Json ReleaseStatements(const model::Org& org, const model::Environment& env, const std::string& t) {
@@ -158,12 +167,17 @@ void AddTenantAccess(const Context& ctx, const model::Environment& env, const mo
   const model::Access& a = tenant.access;
   tf::Origin o = ctx.Origin(a.span);
   if (o.empty()) o = tenant.file;
+  const model::Deployment* found = nullptr;
+  for (const auto& d : tenant.deployments)
+    if (d.env == env.name) found = &d;
+  if (!found) return;
+  const model::Deployment& dep = *found;
   if (!a.read.empty())
     access::AddRole(unit, "tenant_read", naming::TenantReadRole(org.name, tenant.name).value,
                     fmt::format("Team of tenant {}: its logs, alarms, ECS services and the {} "
                                 "dashboard; the account's metrics and traces",
                                 tenant.name, env.name),
-                    a.read, "own-observability", access::ReadStatements(org, env, tenant.name), o);
+                    a.read, "own-observability", access::ReadStatements(org, env, tenant.name, dep), o);
   if (!a.release.empty())
     access::AddRole(unit, "tenant_release", naming::TenantReleaseRole(org.name, tenant.name).value,
                     fmt::format("CI of tenant {}: sets the images its apps run in {}", tenant.name,

@@ -29,7 +29,9 @@ tf::Json Trust(const std::vector<std::string>& principals);
 /// `-` or a `/`, so a pattern ending in `<tenant>-*` or `<tenant>/*` matches no other
 /// tenant's resource: docs/Observability.md).
 std::string LogGroupsArn(const model::Org& org, const model::Environment& env, const std::string& tenant);
-std::string AlarmsArn(const model::Org& org, const model::Environment& env, const std::string& tenant);
+/// One pattern per app of `dep`: `...:alarm:<org>-<tenant>-<app>-*` (a JSON array of strings).
+tf::Json AlarmsArns(const model::Org& org, const model::Environment& env, const std::string& tenant,
+                    const model::Deployment& dep);
 std::string ClusterArn(const model::Org& org, const model::Environment& env, const std::string& tenant);
 std::string ImageParametersArn(const model::Org& org, const model::Environment& env,
                                const std::string& tenant);

@@ -121,7 +121,9 @@ TEST_F(AccessTest, ReadRoleStatementsAndTheirResources) {
       "logs:GetQueryResults","logs:StopLiveTail","logs:StopQuery"])"));
   EXPECT_EQ(sts["EnvironmentDashboard"]["Resource"], "arn:aws:cloudwatch::444444444444:dashboard/acme-dev-platform");
   EXPECT_EQ(Resource(U("dev/platform"), "aws_cloudwatch_dashboard", "platform")["dashboard_name"], "acme-dev-platform");
-  EXPECT_EQ(sts["OwnAlarms"]["Resource"], "arn:aws:cloudwatch:" + region_account + ":alarm:acme-shop-*");
+  // One pattern per app: `<org>-<tenant>-<app>-*`.
+  EXPECT_EQ(sts["OwnAlarms"]["Resource"], Json({"arn:aws:cloudwatch:" + region_account + ":alarm:acme-shop-web-*",
+                                                "arn:aws:cloudwatch:" + region_account + ":alarm:acme-shop-worker-*"}));
   const std::string cluster = "arn:aws:ecs:" + region_account + ":cluster/acme-shop";
   EXPECT_EQ(sts["OwnCluster"]["Resource"],
             Json({cluster, "arn:aws:ecs:" + region_account + ":service/acme-shop/*",
@@ -147,7 +149,12 @@ TEST_F(AccessTest, PatternsReachOwnResourcesAndNoOtherTenants) {
   auto read = BySid(U("dev/tenant-shop"), "tenant_read");
   auto release = BySid(U("dev/tenant-shop"), "tenant_release");
   const std::string logs = read["OwnLogGroups"]["Resource"];
-  const std::string alarms = read["OwnAlarms"]["Resource"];
+  const Json alarm_patterns = read["OwnAlarms"]["Resource"];
+  auto alarms_match = [&](const std::string& arn) {
+    for (const auto& p : alarm_patterns)
+      if (Glob(p.get<std::string>(), arn)) return true;
+    return false;
+  };
   const std::string params = release["OwnImageParameters"]["Resource"];
   const std::string services = read["OwnCluster"]["Resource"][1];
   auto check = [&](const std::string& id, bool own) {
@@ -160,7 +167,7 @@ TEST_F(AccessTest, PatternsReachOwnResourcesAndNoOtherTenants) {
       ++n;
     }
     for (const auto& a : Names(u, "aws_cloudwatch_metric_alarm", "alarm_name")) {
-      EXPECT_EQ(Glob(alarms, "arn:aws:cloudwatch:eu-west-1:444444444444:alarm:" + a), own) << a;
+      EXPECT_EQ(alarms_match("arn:aws:cloudwatch:eu-west-1:444444444444:alarm:" + a), own) << a;
       ++n;
     }
     for (const auto& p : Names(u, "aws_ssm_parameter")) {
@@ -178,7 +185,7 @@ TEST_F(AccessTest, PatternsReachOwnResourcesAndNoOtherTenants) {
   check("dev/tenant-shopx", false);
   // The environment's own alarms and log groups are not shop's either.
   for (const auto& a : Names(U("dev/platform"), "aws_cloudwatch_metric_alarm", "alarm_name"))
-    EXPECT_FALSE(Glob(alarms, "arn:aws:cloudwatch:eu-west-1:444444444444:alarm:" + a)) << a;
+    EXPECT_FALSE(alarms_match("arn:aws:cloudwatch:eu-west-1:444444444444:alarm:" + a)) << a;
   for (const auto& g : Names(U("dev/network"), "aws_cloudwatch_log_group"))
     EXPECT_FALSE(Glob(logs, "arn:aws:logs:eu-west-1:444444444444:log-group:" + g)) << g;
 }

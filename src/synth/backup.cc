@@ -36,10 +36,6 @@ constexpr int kLockMinDays = 7;
 constexpr int kLockMaxDays = 365;
 constexpr int kLockGraceDays = 3;
 
-std::string Root(const std::string& account) {
-  return fmt::format("arn:aws:iam::{}:root", account);
-}
-
 /// The vault key's policy: the common account administers it and uses it through AWS Backup
 /// and RDS (copies of Aurora and DocumentDB snapshots are RDS snapshots); the realm's
 /// environment accounts may use it to encrypt the copies they send, and let AWS services hold
@@ -47,26 +43,7 @@ std::string Root(const std::string& account) {
 std::string KeyPolicy(const model::Org& org, const model::Realm& realm,
                       const std::set<std::string>& envs) {
   const std::string& account = realm.common_account;
-  auto via = [&](const char* service) {
-    return fmt::format("{}.{}.amazonaws.com", service, org.region);
-  };
-  Json statements = Json::array({
-      {{"Sid", "AccountAdministers"},
-       {"Effect", "Allow"},
-       {"Principal", {{"AWS", Root(account)}}},
-       {"Action", "kms:*"},
-       {"Resource", "*"}},
-      {{"Sid", "AccountUsesKeyThroughBackup"},
-       {"Effect", "Allow"},
-       {"Principal", {{"AWS", Root(account)}}},
-       {"Action",
-        {"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
-         "kms:ReEncrypt*"}},
-       {"Resource", "*"},
-       {"Condition",
-        {{"StringEquals",
-          {{"kms:CallerAccount", account}, {"kms:ViaService", {via("backup"), via("rds")}}}}}}},
-  });
+  Json statements = KeyAccountStatements(account, org.region, {"backup", "rds"}, "AccountUsesKeyThroughBackup");
   {
     Json roots = Json::array();
     for (const auto& a : envs) roots.push_back(Root(a));

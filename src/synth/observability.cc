@@ -28,8 +28,6 @@ namespace {
 
 using tf::Json;
 
-std::string Root(const std::string& account) { return fmt::format("arn:aws:iam::{}:root", account); }
-
 /// The realm alarm: the environment's ALB answered 5xx itself (no healthy target, target
 /// timeouts or resets) at least this often in every one of kAlarmPeriods five-minute periods.
 constexpr int kAlarm5xxThreshold = 25;
@@ -78,30 +76,16 @@ tf::Unit SinkUnit(const Context& ctx, const model::Realm& realm,
 /// The key of the realm alarm topic: the common account administers it and uses it through
 /// SNS; CloudWatch alarms of this account get the data key to publish encrypted.
 std::string KeyPolicy(const model::Org& org, const std::string& account) {
-  return Policy(Json::array({
-      {{"Sid", "AccountAdministers"},
-       {"Effect", "Allow"},
-       {"Principal", {{"AWS", Root(account)}}},
-       {"Action", "kms:*"},
-       {"Resource", "*"}},
-      {{"Sid", "AccountUsesKeyThroughSns"},
-       {"Effect", "Allow"},
-       {"Principal", {{"AWS", Root(account)}}},
-       {"Action",
-        {"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
-         "kms:ReEncrypt*"}},
-       {"Resource", "*"},
-       {"Condition",
-        {{"StringEquals",
-          {{"kms:CallerAccount", account}, {"kms:ViaService", fmt::format("sns.{}.amazonaws.com", org.region)}}}}}},
+  Json statements = KeyAccountStatements(account, org.region, {"sns"}, "AccountUsesKeyThroughSns");
+  statements.push_back(
       // SNS asks the publisher for the data key of an encrypted topic: the statement of the
       // platform unit's key (platform.cc), as the SNS developer guide writes it for CloudWatch.
       {{"Sid", "CloudWatchAlarmsPublishEncrypted"},
        {"Effect", "Allow"},
        {"Principal", {{"Service", "cloudwatch.amazonaws.com"}}},
        {"Action", {"kms:Decrypt", "kms:GenerateDataKey*"}},
-       {"Resource", "*"}},
-  }));
+       {"Resource", "*"}});
+  return Policy(std::move(statements));
 }
 
 /// The realm alarm topic (as the platform unit's: platform.cc), its policy and the org's

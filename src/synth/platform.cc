@@ -35,10 +35,6 @@ constexpr char kS3LogDelivery[] = "logging.s3.amazonaws.com";
 
 Json NameTag(const std::string& name) { return {{"Name", name}}; }
 
-std::string Root(const std::string& account) {
-  return fmt::format("arn:aws:iam::{}:root", account);
-}
-
 /// A block name for an email address (sorted, unique addresses give unique names).
 std::string EmailKey(const std::string& email, std::set<std::string>& used) {
   std::string key = "alarms_";
@@ -64,27 +60,12 @@ std::string KeyPolicy(const model::Org& org, const model::Environment& env,
   };
   const std::string access_logs_arn = "arn:aws:s3:::" + access_logs_bucket;
   const Json fargate_context = {{"kms:EncryptionContext:aws:ecs:clusterAccount", account}};
-  return Policy(Json::array({
-      // The default key policy: without it nobody could ever change the key again.
-      {{"Sid", "AccountAdministers"},
-       {"Effect", "Allow"},
-       {"Principal", {{"AWS", Root(account)}}},
-       {"Action", "kms:*"},
-       {"Resource", "*"}},
-      // What the key is for: principals of the account, through these services only.
-      {{"Sid", "AccountUsesKeyThroughServices"},
-       {"Effect", "Allow"},
-       {"Principal", {{"AWS", Root(account)}}},
-       {"Action",
-        {"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
-         "kms:ReEncrypt*"}},
-       {"Resource", "*"},
-       {"Condition",
-        {{"StringEquals",
-          {{"kms:CallerAccount", account},
-           {"kms:ViaService",
-            {via("backup"), via("ecs"), via("elasticache"), via("rds"), via("s3"),
-             via("secretsmanager"), via("sns")}}}}}}},
+  // The default key policy (without it nobody could ever change the key again), and what
+  // the key is for: principals of the account, through these services only.
+  Json statements = KeyAccountStatements(account, region,
+                                         {"backup", "ecs", "elasticache", "rds", "s3", "secretsmanager", "sns"},
+                                         "AccountUsesKeyThroughServices");
+  for (Json& st : Json::array({
       // Log groups of this account (tenant apps, platform) encrypt with it.
       {{"Sid", "CloudWatchLogsEncrypts"},
        {"Effect", "Allow"},
@@ -145,7 +126,9 @@ std::string KeyPolicy(const model::Org& org, const model::Environment& env,
        {"Condition",
         {{"StringLike",
           {{"kms:EncryptionContext:aws:s3:arn", {access_logs_arn, access_logs_arn + "/*"}}}}}}},
-  }));
+       }))
+    statements.push_back(std::move(st));
+  return Policy(std::move(statements));
 }
 
 /// The alarm topic's policy: the account manages the topic; CloudWatch alarms of this

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/naming.h"
+#include "synth/policy_docs.h"
 #include "synth/contract.h"
 #include "synth/platform.h"
 #include "synth/synth.h"
@@ -52,10 +53,6 @@ constexpr ElbLogAccount kElbLogAccounts[] = {
 };
 
 Json NameTag(const std::string& name) { return {{"Name", name}}; }
-
-std::string Root(const std::string& account) {
-  return fmt::format("arn:aws:iam::{}:root", account);
-}
 
 /// A host routed to the environment's ALB: the first route naming it (for "//") and the
 /// tenant files that route it (for the manifest).

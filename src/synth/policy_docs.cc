@@ -1,11 +1,37 @@
 #include "synth/policy_docs.h"
 
+#include <fmt/format.h>
+
 #include <utility>
 
 namespace eurus::synth {
 
 std::string Policy(tf::Json statements) {
   return tf::Json{{"Version", kPolicyVersion}, {"Statement", std::move(statements)}}.dump();
+}
+
+std::string Root(const std::string& account) { return fmt::format("arn:aws:iam::{}:root", account); }
+
+tf::Json KeyAccountStatements(const std::string& account, const std::string& region,
+                              const std::vector<std::string>& services, const std::string& use_sid) {
+  tf::Json via = tf::Json::array();
+  for (const auto& s : services) via.push_back(fmt::format("{}.{}.amazonaws.com", s, region));
+  return tf::Json::array({
+      {{"Sid", "AccountAdministers"},
+       {"Effect", "Allow"},
+       {"Principal", {{"AWS", Root(account)}}},
+       {"Action", "kms:*"},
+       {"Resource", "*"}},
+      {{"Sid", use_sid},
+       {"Effect", "Allow"},
+       {"Principal", {{"AWS", Root(account)}}},
+       {"Action",
+        {"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
+         "kms:ReEncrypt*"}},
+       {"Resource", "*"},
+       {"Condition",
+        {{"StringEquals", {{"kms:CallerAccount", account}, {"kms:ViaService", via.size() == 1 ? via[0] : via}}}}}},
+  });
 }
 
 tf::Json DenyInsecureTransport(const std::string& arn) {

@@ -120,10 +120,6 @@ std::string RepositoryKey(const std::string& name) {
   return key;
 }
 
-std::string Root(const std::string& account) {
-  return fmt::format("arn:aws:iam::{}:root", account);
-}
-
 /// Accounts that may pull from the registry of `realm`, each group with its statement id.
 /// Sorted and without duplicates; a group without accounts is left out.
 std::vector<std::pair<std::string, std::set<std::string>>> Readers(const model::Org& org,

@@ -226,8 +226,10 @@ void AddObservability(const Context& ctx, std::vector<tf::Unit>& units) {
     const std::string base = fmt::format("{}-{}", org.name, model::RealmName(realm.kind));
     const tf::Ref topic = AddRealmTopic(org, realm.common_account, base, u, o);
     AddRealmAlarms(org, envs, topic, u, ctx);
-    u.Resource("aws_cloudwatch_dashboard", "realm",
-               {{"dashboard_name", base}, {"dashboard_body", RealmDashboardBody(org, realm.kind, envs)}}, o);
+    auto dashboards = RealmDashboards(org, realm.kind, envs);
+    for (size_t i = 0; i < dashboards.size(); ++i)
+      u.Resource("aws_cloudwatch_dashboard", i == 0 ? std::string("realm") : fmt::format("realm_{}", i + 1),
+                 {{"dashboard_name", dashboards[i].first}, {"dashboard_body", std::move(dashboards[i].second)}}, o);
     u.Output("alarm_topic_arn", topic["arn"], "SNS topic (KMS) of the realm-wide alarms");
     units.push_back(std::move(u));
   }

@@ -4,6 +4,7 @@
 // the realm's common account; and the link each environment's platform unit makes to it.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/model.h"
@@ -42,5 +43,17 @@ std::string RealmAlarmName(const model::Org& org, const model::Environment& env)
 /// Metrics Insights queries on its account id; then the realm alarms' state.
 std::string RealmDashboardBody(const model::Org& org, model::RealmKind realm,
                                const std::vector<const model::Environment*>& envs);
+
+/// Environments per realm dashboard: CloudWatch allows 500 widgets on a dashboard
+/// (PutDashboard, "Dashboard Body Structure and Syntax"); an environment takes at most 13
+/// (a header, 3 ALB, 2 ECS, 6 data store graphs, 1 NAT) and each dashboard ends with the
+/// alarm widget: 38 × 13 + 1 = 495.
+inline constexpr size_t kEnvironmentsPerDashboard = 38;
+
+/// The realm's dashboards as (name, body): `<org>-<realm>` for its first
+/// kEnvironmentsPerDashboard environments, then `<org>-<realm>-2`, `-3`, ... (each $3 a
+/// month; a realm of fewer environments has one).
+std::vector<std::pair<std::string, std::string>> RealmDashboards(const model::Org& org, model::RealmKind realm,
+                                                                 const std::vector<const model::Environment*>& envs);
 
 }  // namespace eurus::synth

@@ -175,4 +175,18 @@ std::string RealmDashboardBody(const model::Org& org, model::RealmKind realm,
   return Json{{"widgets", std::move(l.widgets)}}.dump();
 }
 
+std::vector<std::pair<std::string, std::string>> RealmDashboards(const model::Org& org, model::RealmKind realm,
+                                                                 const std::vector<const model::Environment*>& envs) {
+  const std::string base = fmt::format("{}-{}", org.name, model::RealmName(realm));
+  std::vector<std::pair<std::string, std::string>> out;
+  for (size_t i = 0; i < envs.size(); i += kEnvironmentsPerDashboard) {
+    std::vector<const model::Environment*> part(
+        envs.begin() + static_cast<std::ptrdiff_t>(i),
+        envs.begin() + static_cast<std::ptrdiff_t>(std::min(envs.size(), i + kEnvironmentsPerDashboard)));
+    out.emplace_back(i == 0 ? base : fmt::format("{}-{}", base, i / kEnvironmentsPerDashboard + 1),
+                     RealmDashboardBody(org, realm, part));
+  }
+  return out;
+}
+
 }  // namespace eurus::synth

@@ -1,5 +1,6 @@
 #include "synth/observability.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -141,6 +142,43 @@ TEST_F(ObservabilityTest, RealmAlarmsNotifyTheAlertAddresses) {
   EXPECT_TRUE(HasResource(u, "aws_sns_topic_subscription", R"({"protocol":"email","endpoint":"ops@acme.example.com"})"));
   Json topic = PolicyOf(u, "aws_sns_topic_policy", "alarms");
   EXPECT_EQ(topic["Statement"][1]["Condition"]["StringEquals"]["aws:SourceAccount"], "222222222222");
+}
+
+}  // namespace
+}  // namespace eurus::synth
+
+namespace eurus::synth {
+namespace {
+
+// Given a realm of 42 environments, each with every widget (NAT egress), the realm should get
+// two dashboards (`acme-nonprod` with the first 38, `acme-nonprod-2` with the rest), each
+// within CloudWatch's 500 widgets, each environment on exactly one of them.
+TEST_F(ObservabilityTest, ManyEnvironmentsSplitTheRealmDashboard) {
+  for (int i = 0; i < 40; ++i)
+    fs.files[fmt::format("environments/e{:02}.yaml", i)] =
+        testing::EnvYaml(fmt::format("7000000000{:02}", i), "nonprod", fmt::format("10.{}.0.0/16", 100 + i),
+                         "eu-west-1a, eu-west-1b") +
+        "  internet_egress: true\n";
+  Synth();
+  const tf::Unit& u = Obs("nonprod");
+  Json first = Resource(u, "aws_cloudwatch_dashboard", "realm");
+  Json second = Resource(u, "aws_cloudwatch_dashboard", "realm_2");
+  EXPECT_EQ(first["dashboard_name"], "acme-nonprod");
+  EXPECT_EQ(second["dashboard_name"], "acme-nonprod-2");
+  EXPECT_FALSE(HasResource(u, "aws_cloudwatch_dashboard", R"({"dashboard_name":"acme-nonprod-3"})"));
+  const std::string a = first["dashboard_body"], b = second["dashboard_body"];
+  EXPECT_LE(Json::parse(a)["widgets"].size(), 500u);
+  EXPECT_LE(Json::parse(b)["widgets"].size(), 500u);
+  for (int i = 0; i < 40; ++i) {
+    const std::string header = fmt::format("(account 7000000000{:02})", i);
+    EXPECT_NE(a.find(header) == std::string::npos, b.find(header) == std::string::npos) << i;
+  }
+  // The bound's arithmetic: one environment with every widget takes 13, plus the alarm widget.
+  model::Environment one;
+  one.name = "x";
+  one.account = "700000000099";
+  one.network.internet_egress = true;
+  EXPECT_EQ(Json::parse(RealmDashboardBody(*org, model::RealmKind::kNonprod, {&one}))["widgets"].size(), 14u);
 }
 
 }  // namespace

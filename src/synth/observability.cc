@@ -109,36 +109,9 @@ tf::Ref AddRealmTopic(const model::Org& org, const std::string& account, const s
                               {"kms_master_key_id", key["arn"]},
                               {"tags", {{"Name", topic_name}}}},
                              o);
-  Json policy = Json::array({
-      {{"Sid", "AccountManagesTopic"},
-       {"Effect", "Allow"},
-       {"Principal", {{"AWS", Root(account)}}},
-       {"Action",
-        {"SNS:AddPermission", "SNS:DeleteTopic", "SNS:GetTopicAttributes", "SNS:ListSubscriptionsByTopic",
-         "SNS:Publish", "SNS:RemovePermission", "SNS:SetTopicAttributes", "SNS:Subscribe"}},
-       {"Resource", topic_arn}},
-      {{"Sid", "CloudWatchAlarmsPublish"},
-       {"Effect", "Allow"},
-       {"Principal", {{"Service", "cloudwatch.amazonaws.com"}}},
-       {"Action", "SNS:Publish"},
-       {"Resource", topic_arn},
-       {"Condition",
-        {{"StringEquals", {{"aws:SourceAccount", account}}},
-         {"ArnLike", {{"aws:SourceArn", fmt::format("arn:aws:cloudwatch:{}:{}:alarm:*", org.region, account)}}}}}},
-  });
-  u.Resource("aws_sns_topic_policy", "alarms", {{"arn", topic["arn"]}, {"policy", Policy(std::move(policy))}}, o);
-  std::set<std::string> used;
-  for (const std::string& email : org.alert_emails) {
-    std::string key_name = "alarms_";
-    for (char c : email) {
-      const bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-      key_name += keep ? c : (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : '_';
-    }
-    std::string unique = key_name;
-    for (int n = 2; !used.insert(unique).second; ++n) unique = fmt::format("{}_{}", key_name, n);
-    u.Resource("aws_sns_topic_subscription", unique,
-               {{"topic_arn", topic["arn"]}, {"protocol", "email"}, {"endpoint", email}}, o);
-  }
+  u.Resource("aws_sns_topic_policy", "alarms",
+             {{"arn", topic["arn"]}, {"policy", AlarmTopicPolicy(org.region, account, topic_arn)}}, o);
+  AddEmailSubscriptions(u, topic, org.alert_emails, o);
   return topic;
 }
 

@@ -35,18 +35,6 @@ constexpr char kS3LogDelivery[] = "logging.s3.amazonaws.com";
 
 Json NameTag(const std::string& name) { return {{"Name", name}}; }
 
-/// A block name for an email address (sorted, unique addresses give unique names).
-std::string EmailKey(const std::string& email, std::set<std::string>& used) {
-  std::string key = "alarms_";
-  for (char c : email) {
-    const bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-    key += keep ? c : (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : '_';
-  }
-  std::string unique = key;
-  for (int n = 2; !used.insert(unique).second; ++n) unique = fmt::format("{}_{}", key, n);
-  return unique;
-}
-
 /// The environment key's policy: the account administers it (IAM policies decide who uses
 /// it); the services that encrypt with it on the account's behalf may, each only for its
 /// own use.
@@ -129,32 +117,6 @@ std::string KeyPolicy(const model::Org& org, const model::Environment& env,
        }))
     statements.push_back(std::move(st));
   return Policy(std::move(statements));
-}
-
-/// The alarm topic's policy: the account manages the topic; CloudWatch alarms of this
-/// account (and no other) publish to it.
-std::string TopicPolicy(const model::Org& org, const model::Environment& env,
-                        const std::string& topic_arn) {
-  return Policy(Json::array({
-      {{"Sid", "AccountManagesTopic"},
-       {"Effect", "Allow"},
-       {"Principal", {{"AWS", Root(env.account)}}},
-       {"Action",
-        {"SNS:AddPermission", "SNS:DeleteTopic", "SNS:GetTopicAttributes",
-         "SNS:ListSubscriptionsByTopic", "SNS:Publish", "SNS:RemovePermission",
-         "SNS:SetTopicAttributes", "SNS:Subscribe"}},
-       {"Resource", topic_arn}},
-      {{"Sid", "CloudWatchAlarmsPublish"},
-       {"Effect", "Allow"},
-       {"Principal", {{"Service", "cloudwatch.amazonaws.com"}}},
-       {"Action", "SNS:Publish"},
-       {"Resource", topic_arn},
-       {"Condition",
-        {{"StringEquals", {{"aws:SourceAccount", env.account}}},
-         {"ArnLike",
-          {{"aws:SourceArn",
-            fmt::format("arn:aws:cloudwatch:{}:{}:alarm:*", org.region, env.account)}}}}}},
-  }));
 }
 
 /// The bucket that keeps the S3 server access logs of the environment's buckets: the ALB's
@@ -333,11 +295,8 @@ tf::Ref AddAlarmTopic(const PlatformScope& w, const tf::Ref& key) {
                                 {"tags", NameTag(topic_name)}},
                                w.o);
   w.u.Resource("aws_sns_topic_policy", "alarms",
-               {{"arn", topic["arn"]}, {"policy", TopicPolicy(org, w.env, topic_arn)}}, w.o);
-  std::set<std::string> email_keys;
-  for (const std::string& email : org.alert_emails)
-    w.u.Resource("aws_sns_topic_subscription", EmailKey(email, email_keys),
-                 {{"topic_arn", topic["arn"]}, {"protocol", "email"}, {"endpoint", email}}, w.o);
+               {{"arn", topic["arn"]}, {"policy", AlarmTopicPolicy(org.region, w.env.account, topic_arn)}}, w.o);
+  AddEmailSubscriptions(w.u, topic, org.alert_emails, w.o);
   return topic;
 }
 
@@ -513,6 +472,24 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
 
   units.push_back(std::move(u));
   return units.size() - 1;
+}
+
+void AddEmailSubscriptions(tf::Unit& u, const tf::Ref& topic, const std::vector<std::string>& emails,
+                           const tf::Origin& o) {
+  std::set<std::string> used;
+  for (const std::string& email : emails) {
+    // A block name per address: lowercase letters, digits and `-` kept, the rest `_`; a
+    // suffix where two addresses would share one.
+    std::string key = "alarms_";
+    for (char c : email) {
+      const bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      key += keep ? c : (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : '_';
+    }
+    std::string unique = key;
+    for (int n = 2; !used.insert(unique).second; ++n) unique = fmt::format("{}_{}", key, n);
+    u.Resource("aws_sns_topic_subscription", unique, {{"topic_arn", topic["arn"]}, {"protocol", "email"}, {"endpoint", email}},
+               o);
+  }
 }
 
 }  // namespace eurus::synth

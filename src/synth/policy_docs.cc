@@ -34,6 +34,26 @@ tf::Json KeyAccountStatements(const std::string& account, const std::string& reg
   });
 }
 
+std::string AlarmTopicPolicy(const std::string& region, const std::string& account, const std::string& topic_arn) {
+  return Policy(tf::Json::array({
+      {{"Sid", "AccountManagesTopic"},
+       {"Effect", "Allow"},
+       {"Principal", {{"AWS", Root(account)}}},
+       {"Action",
+        {"SNS:AddPermission", "SNS:DeleteTopic", "SNS:GetTopicAttributes", "SNS:ListSubscriptionsByTopic",
+         "SNS:Publish", "SNS:RemovePermission", "SNS:SetTopicAttributes", "SNS:Subscribe"}},
+       {"Resource", topic_arn}},
+      {{"Sid", "CloudWatchAlarmsPublish"},
+       {"Effect", "Allow"},
+       {"Principal", {{"Service", "cloudwatch.amazonaws.com"}}},
+       {"Action", "SNS:Publish"},
+       {"Resource", topic_arn},
+       {"Condition",
+        {{"StringEquals", {{"aws:SourceAccount", account}}},
+         {"ArnLike", {{"aws:SourceArn", fmt::format("arn:aws:cloudwatch:{}:{}:alarm:*", region, account)}}}}}},
+  }));
+}
+
 tf::Json DenyInsecureTransport(const std::string& arn) {
   const tf::Json resources = {arn, arn + "/*"};
   return tf::Json::array({

@@ -25,6 +25,10 @@ std::string Root(const std::string& account);
 tf::Json KeyAccountStatements(const std::string& account, const std::string& region,
                               const std::vector<std::string>& services, const std::string& use_sid);
 
+/// The policy of an alarm topic `topic_arn` in `account`: the account manages the topic, and
+/// CloudWatch alarms of this account (and no other) publish to it.
+std::string AlarmTopicPolicy(const std::string& region, const std::string& account, const std::string& topic_arn);
+
 /// Two bucket-policy statements denying requests to bucket `arn` and its objects without
 /// TLS, or with TLS older than 1.2.
 tf::Json DenyInsecureTransport(const std::string& arn);

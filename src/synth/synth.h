@@ -183,6 +183,11 @@ std::pair<tf::Ref, tf::Ref> AddLogBucket(tf::Unit& u, const std::string& block, 
                                          tf::Json encryption, tf::Json writers, int days, bool protect,
                                          const tf::Origin& o, int noncurrent_days = 30);
 
+/// One email subscription to `topic` per address of `emails` (each recipient confirms once),
+/// with block names derived from the addresses (platform.cc).
+void AddEmailSubscriptions(tf::Unit& u, const tf::Ref& topic, const std::vector<std::string>& emails,
+                           const tf::Origin& o);
+
 /// The workloads of a tenant unit: ECS cluster, services, roles, logs, target groups,
 /// listener rules, scaling, secrets, alarms and dashboard (workloads.cc; reads platform).
 void AddTenantWorkloads(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,

@@ -13,6 +13,7 @@
 #include "ipam/lock.h"
 #include "model/build.h"
 #include "synth/synth.h"
+#include "synth/testing.h"
 
 namespace eurus::check {
 namespace {
@@ -1027,27 +1028,15 @@ TEST_F(PolicyTest, TenantRolesReachOnlyTheirOwnResources) {
 }
 
 /// The policy findings of examples/<name> when every tenant gives its team both roles (set
-/// on the model: the YAML decoder of `access` is another change).
+/// on the model, so every tenant of the examples has them, not only acme's shop).
 std::vector<std::string> ExampleWithAccessFindings(const std::string& name, size_t* roles) {
-  RealFileSystem fs;
-  SourceMap sources;
-  Diagnostics diags;
-  const std::string dir = std::string(EURUS_SOURCE_DIR) + "/examples/" + name;
-  auto project = config::LoadProject(fs, dir, sources, diags);
-  if (!project) return {"cannot load"};
-  Lock lock;
-  std::string err;
-  if (auto text = fs.Read(dir + "/eurus.lock.json", &err)) {
-    LockParseError perr;
-    if (auto parsed = ParseLock(*text, &perr)) lock = *parsed;
-  }
-  model::BuildResult r = model::Build(*project, lock, {}, diags);
-  if (!r.org) return {"cannot build"};
-  for (auto& t : r.org->tenants)
-    t.access = {{"arn:aws:iam::777777777777:role/" + t.name + "-team"},
-                {"arn:aws:iam::777777777777:role/" + t.name + "-ci"}, {}};
-  synth::Context sctx(*r.org, sources, dir);
-  std::vector<tf::Unit> units = synth::Synthesize(sctx);
+  synth::testing::Example ex(name, [](model::Org& org) {
+    for (auto& t : org.tenants)
+      t.access = {{"arn:aws:iam::777777777777:role/" + t.name + "-team"},
+                  {"arn:aws:iam::777777777777:role/" + t.name + "-ci"}, {}};
+  });
+  if (!ex.org) return {"cannot load"};
+  const std::vector<tf::Unit>& units = ex.units;
   std::vector<PolicyUnit> view;
   for (const auto& u : units) view.push_back(FromUnit(u));
   *roles = 0;
@@ -1060,7 +1049,7 @@ std::vector<std::string> ExampleWithAccessFindings(const std::string& name, size
     }
   }
   Diagnostics findings;
-  CheckPolicy(view, ContextFromOrg(*r.org), &sources, findings);
+  CheckPolicy(view, ContextFromOrg(*ex.org), &ex.sources, findings);
   std::vector<std::string> out;
   for (const auto& d : findings.items()) out.push_back(d.code + " " + d.message);
   return out;

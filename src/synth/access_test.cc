@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "check/glob.h"
 #include "synth/synth.h"
 #include "synth/testing.h"
 
@@ -21,13 +22,9 @@ constexpr char kA[] = "arn:aws:iam::777777777777:role/shop-team";
 constexpr char kB[] = "arn:aws:iam::777777777777:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Shop_1a2b";
 constexpr char kCi[] = "arn:aws:iam::888888888888:role/shop-ci";
 
-/// IAM's wildcard match: `*` any run of characters (`/` and `:` included), `?` one.
-bool Glob(std::string_view pattern, std::string_view s) {
-  if (pattern.empty()) return s.empty();
-  if (pattern[0] == '*')
-    return Glob(pattern.substr(1), s) || (!s.empty() && Glob(pattern, s.substr(1)));
-  return !s.empty() && (pattern[0] == '?' || pattern[0] == s[0]) && Glob(pattern.substr(1), s.substr(1));
-}
+/// IAM's wildcard match (`*` any run of characters, `/` and `:` included; `?` one): the
+/// same as AWS Backup's (check/glob.h).
+using check::Glob;
 
 /// The base org with tenants shop (dev and prod: a routed web app and a worker) and shopx
 /// (dev: a name that starts with shop's), each with its own image.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "diag/codes.h"
+#include "check/glob.h"
 #include "model/naming.h"
 #include "synth/synth.h"
 #include "synth/testing.h"
@@ -19,14 +20,9 @@ using testing::Json;
 using testing::Resource;
 using testing::ResourceCount;
 
-/// X-Ray's wildcard match of a rule field against a value: `*` any characters, `?` one.
-bool XrayMatch(const std::string& pattern, const std::string& value) {
-  if (pattern.empty()) return value.empty();
-  if (pattern[0] == '*')
-    return XrayMatch(pattern.substr(1), value) || (!value.empty() && XrayMatch(pattern, value.substr(1)));
-  if (value.empty()) return false;
-  return (pattern[0] == '?' || pattern[0] == value[0]) && XrayMatch(pattern.substr(1), value.substr(1));
-}
+/// X-Ray's wildcard match of a rule field against a value (`*` any characters, `?` one):
+/// the same matching as check/glob.h.
+bool XrayMatch(const std::string& pattern, const std::string& value) { return check::Glob(pattern, value); }
 
 /// The base org (dev: nonprod, prod: prod); tenant shop (web and worker in dev and prod),
 /// tenant shopx (api in dev; its name starts with shop's), tenant idle (dev, no apps). The

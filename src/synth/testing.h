@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -201,7 +202,8 @@ struct Example {
   std::optional<model::Org> org;
   std::vector<tf::Unit> units;
 
-  explicit Example(const std::string& name) {
+  /// `edit` changes the built model before synth (e.g. settings no example file has).
+  explicit Example(const std::string& name, const std::function<void(model::Org&)>& edit = {}) {
     const std::string dir = std::string(EURUS_SOURCE_DIR) + "/examples/" + name;
     auto project = config::LoadProject(fs, dir, sources, diags);
     if (!project) return;
@@ -214,6 +216,7 @@ struct Example {
     model::BuildResult r = model::Build(*project, lock, {}, diags);
     if (!r.org) return;
     org = std::move(r.org);
+    if (edit) edit(*org);
     units = Synthesize(Context(*org, sources, dir));
   }
 };

@@ -40,6 +40,7 @@ test: build schema
 	tests/prices/run
 	tests/cost/run $(EURUS)
 	tests/cost_report/run $(EURUS)
+	tests/docs/run
 	tests/fakeaws/run $(EURUS)
 	tests/tofu/run $(EURUS)
 

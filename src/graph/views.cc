@@ -154,7 +154,9 @@ Group VpcGroup(const EnvScope& w) {
   vpc.nodes.push_back({w.p + "alb", "shared ALB, internal\nHTTPS 443 in the platform subnets"});
   vpc.nodes.push_back({w.p + "endpoints", EndpointsLabel(w)});
   const bool igw = net.internet_egress || w.env.cloudfront;
-  if (igw) vpc.nodes.push_back({w.p + "igw", "internet gateway"});
+  if (igw)
+    vpc.nodes.push_back(
+        {w.p + "igw", net.internet_egress ? "internet gateway" : "internet gateway\nattached for the VPC origin, no route"});
   for (size_t i = 0; i < net.azs.size(); ++i) vpc.groups.push_back(AzGroup(w, i));
   Group tenants = TenantsGroup(w);
   if (tenants.groups.empty() && tenants.nodes.empty()) return vpc;

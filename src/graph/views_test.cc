@@ -134,7 +134,8 @@ TEST(NetworkViewTest, AcmeProd) {
   EXPECT_TRUE(FindEdge(g, "net:prod:cloudfront", "net:prod:alb"));
   EXPECT_TRUE(FindEdge(g, "net:prod:api", "net:prod:alb"));
   EXPECT_FALSE(FindEdge(g, "net:prod:igw", "net:prod:internet"));
-  EXPECT_TRUE(FindNode(g, "net:prod:igw"));  // attached for the CloudFront VPC origin
+  ASSERT_TRUE(FindNode(g, "net:prod:igw"));
+  EXPECT_EQ(FindNode(g, "net:prod:igw")->label, "internet gateway\nattached for the VPC origin, no route");
   EXPECT_TRUE(FindEdge(g, "net:prod:alb", "net:prod:t:shop:app:web"));
   EXPECT_FALSE(FindEdge(g, "net:prod:alb", "net:prod:t:shop:app:worker"));
   EXPECT_EQ(FindGroup(g.groups, "net:prod:tenants")->label, "tenants (3)");

@@ -8,6 +8,7 @@
 #include "cli/changes.h"
 #include "cli/ci_github.h"
 #include "cli/cost.h"
+#include "cli/graph.h"
 #include "cli/plan.h"
 #include "cli/validate.h"
 #include "version.h"
@@ -68,6 +69,9 @@ int main(int argc, char** argv) {
   CostOptions cost_opts;
   auto* cost = AddCostCommand(app, opts, cost_opts);
 
+  GraphOptions graph_opts;
+  auto* graph = AddGraphCommand(app, opts, graph_opts);
+
   CiGithubOptions cig;
   auto* ci = app.add_subcommand("ci", "write CI workflows");
   ci->require_subcommand(1);
@@ -91,6 +95,7 @@ int main(int argc, char** argv) {
     if (*changes) return RunChanges(fs, opts, chg);
     if (*ci_github) return RunCiGithub(fs, opts, cig);
     if (*cost) return RunCost(fs, opts, cost_opts);
+    if (*graph) return RunGraph(fs, opts, graph_opts);
     if (*plan) return RunPlan(fs, opts, plan_opts);
     if (*apply) return RunPlan(fs, opts, apply_opts);
   } catch (...) {

@@ -41,6 +41,7 @@ test: build schema
 	tests/cost/run $(EURUS)
 	tests/cost_report/run $(EURUS)
 	tests/docs/run
+	tests/graph/run $(EURUS)
 	tests/fakeaws/run $(EURUS)
 	tests/tofu/run $(EURUS)
 

@@ -113,7 +113,8 @@ std::string OrgYaml(const InitOptions& o, const Accounts& a) {
   } else if (o.github_repository.empty()) {
     // With neither CI nor a person, nobody could deploy (E0110): a placeholder keeps check green.
     y += "administrators:\n";
-    y += Line(fmt::format("  - arn:aws:iam::{}:role/{}-admin", a.id.at("management"), o.org),
+    std::string partition = o.region.rfind("us-gov-", 0) == 0 ? "aws-us-gov" : o.region.rfind("cn-", 0) == 0 ? "aws-cn" : "aws";
+    y += Line(fmt::format("  - arn:{}:iam::{}:role/{}-admin", partition, a.id.at("management"), o.org),
               "PLACEHOLDER: your role (--admin ARN)");
   } else {
     y += "# administrators:\n#   - arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_Admin_0123\n";

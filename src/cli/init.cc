@@ -25,7 +25,7 @@ std::string Line(const std::string& text, const std::string& comment) {
   constexpr size_t kColumn = 34;
   std::string line = text;
   line.append(line.size() < kColumn ? kColumn - line.size() : 1, ' ');
-  return line + "# " + comment + "\n";
+  return line + "# " + CommentSafe(comment) + "\n";
 }
 
 struct Accounts {
@@ -40,9 +40,10 @@ Accounts ResolveAccounts(const InitOptions& o, std::vector<std::string>& errors)
     size_t eq = arg.find('=');
     std::string name = arg.substr(0, eq);
     if (eq == std::string::npos || std::find(names.begin(), names.end(), name) == names.end()) {
-      std::string near = ClosestMatch(name, names);
-      errors.push_back(fmt::format("--account `{}`: expected NAME=ID with NAME one of {}{}", arg, fmt::join(names, ", "),
-                                   near.empty() || eq == std::string::npos ? "" : fmt::format(" (did you mean `{}`?)", near)));
+      std::string near = eq == std::string::npos ? "" : ClosestMatch(name, names);
+      errors.push_back(fmt::format("--account `{}`: expected NAME=ID with NAME one of {}{}", arg,
+                                   fmt::join(names, ", "),
+                                   near.empty() ? "" : fmt::format(" (did you mean `{}`?)", near)));
       continue;
     }
     if (a.id.count(name) && a.id[name] != arg.substr(eq + 1))
@@ -72,7 +73,7 @@ std::string AccountLine(const std::string& key, const Accounts& a, const std::st
 std::string OrgYaml(const InitOptions& o, const Accounts& a) {
   std::string y;
   y += fmt::format("# The platform of {}: the organisation. Written by `eurus init`; every field is described\n",
-                   o.org);
+                   CommentSafe(o.org));
   y += "# in eurus's docs/Configuration.md. After a change: `eurus check`, then `eurus plan`.\n";
   y += Line("eurus: 1", "the configuration format version");
   y += Line("org: " + YamlScalar(o.org), "prefixes every AWS name: 2 to 12 of a-z and 0-9");
@@ -113,11 +114,14 @@ std::string OrgYaml(const InitOptions& o, const Accounts& a) {
   } else if (o.github_repository.empty()) {
     // With neither CI nor a person, nobody could deploy (E0110): a placeholder keeps check green.
     y += "administrators:\n";
-    std::string partition = o.region.rfind("us-gov-", 0) == 0 ? "aws-us-gov" : o.region.rfind("cn-", 0) == 0 ? "aws-cn" : "aws";
+    std::string partition = o.region.rfind("us-gov-", 0) == 0 ? "aws-us-gov"
+                            : o.region.rfind("cn-", 0) == 0   ? "aws-cn"
+                                                              : "aws";
     y += Line(fmt::format("  - arn:{}:iam::{}:role/{}-admin", partition, a.id.at("management"), o.org),
               "PLACEHOLDER: your role (--admin ARN)");
   } else {
-    y += "# administrators:\n#   - arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_Admin_0123\n";
+    y += "# administrators:\n";
+    y += "#   - arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<id>\n";
   }
   return y;
 }
@@ -148,7 +152,8 @@ std::string EnvYaml(const InitOptions& o, const Accounts& a, bool prod) {
     y += Line("  internet_egress: true", "tasks may call the internet (packages, SaaS APIs)");
   }
   if (!o.domain.empty()) {
-    y += "# The edges apps may `expose` through: https://<host>." + env + "." + o.domain + " (docs/Ingress.md).\n";
+    y += CommentSafe("# The edges apps may `expose` through: https://<host>." + env + "." + o.domain +
+                     " (docs/Ingress.md).") + "\n";
     y += "ingress:\n";
     y += Line("  cloudfront: true", "CloudFront in front of the internal load balancer");
     y += Line("  api_gateway: true", "an HTTP API at https://api." + env + "." + o.domain + "/<tenant>/");

@@ -27,7 +27,7 @@ std::string Commented(const std::string& text, const std::string& comment) {
   constexpr size_t kColumn = 36;
   std::string line = text;
   line.append(line.size() < kColumn ? kColumn - line.size() : 1, ' ');
-  return line + "# " + comment + "\n";
+  return line + "# " + CommentSafe(comment) + "\n";
 }
 
 /// The resources of `t`: name → (type, what the comment says).
@@ -94,7 +94,8 @@ std::string YamlScalar(const std::string& s, bool quote) {
   // Plain only for what YAML reads back as the same string: names, hosts, ARNs, paths.
   bool plain = !quote && !s.empty() && (std::isalpha(static_cast<unsigned char>(s[0])) != 0);
   for (char c : s)
-    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("-_./@:").find(c) != std::string_view::npos);
+    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                      std::string_view("-_./@:").find(c) != std::string_view::npos);
   for (const char* word : {"true", "false", "null", "yes", "no", "on", "off", "y", "n"})
     plain = plain && !std::equal(s.begin(), s.end(), word, word + std::strlen(word),
                                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
@@ -139,6 +140,12 @@ bool OverlayFileSystem::ReplaceTree(const std::string& dir, const std::map<std::
   return false;
 }
 
+std::string CommentSafe(std::string s) {
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  return s;
+}
+
 std::string TenantPath(const std::string& name) { return "tenants/" + name + ".yaml"; }
 
 std::string TenantYaml(const TenantAddOptions& t, const std::vector<std::string>& envs,
@@ -148,7 +155,8 @@ std::string TenantYaml(const TenantAddOptions& t, const std::vector<std::string>
   std::vector<std::string> uses;
   for (const auto& r : res) uses.push_back(r[0]);
   std::string y;
-  y += fmt::format("# The tenant {}: a team's apps and data stores, and the environments it runs in.\n", t.name);
+  y += fmt::format("# The tenant {}: a team's apps and data stores, and the environments it runs in.\n",
+                   CommentSafe(t.name));
   y += "# Every field is described in eurus's docs/Configuration.md (\"tenants/<tenant>.yaml\").\n";
   y += "# After a change: `eurus check`, then `eurus plan`.\n";
   y += Commented("environments: " + Flow(envs), "where it is onboarded; each gets its own subnets");
@@ -167,12 +175,12 @@ std::string TenantYaml(const TenantAddOptions& t, const std::vector<std::string>
     for (const auto& [name, type, what] : res)
       y += Commented(fmt::format("  {}: {{ type: {} }}", YamlScalar(name), type), what);
   }
-  if (any_prod) {
+  if (any_prod && HasApp(t)) {
     y += "# Values for one environment only, deep-merged over the above, e.g.\n";
     y += "# overrides:\n";
     y += "#   prod:\n";
     y += "#     apps:\n";
-    y += fmt::format("#       {}: {{ replicas: {{ min: 3, max: 12 }} }}\n", HasApp(t) ? (t.app.empty() ? "web" : t.app) : "web");
+    y += fmt::format("#       {}: {{ replicas: {{ min: 3, max: 12 }} }}\n", t.app.empty() ? "web" : t.app);
   }
   return y;
 }

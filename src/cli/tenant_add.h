@@ -33,6 +33,10 @@ struct TenantAddOptions {
 /// always double-quoted (account ids, whose leading zeros a plain scalar would lose).
 std::string YamlScalar(const std::string& s, bool quote = false);
 
+/// `s` with every control character (a newline above all) replaced by a space: safe inside
+/// a YAML comment, where a newline would end the comment and start YAML.
+std::string CommentSafe(std::string s);
+
 /// The real tree with `extra` files (path → text) laid over it, read-only: what a command
 /// would write, compiled before anything is written. Writes fail.
 class OverlayFileSystem : public FileSystem {

@@ -173,6 +173,22 @@ TEST_F(TenantAddTest, RefusesToOverwrite) {
   EXPECT_EQ(Read("tenants/hello.yaml"), before);
 }
 
+// Given values that would break the YAML (newlines, colons), they should reach the checker as
+// written: its errors, never a syntax error or a key the user did not ask for.
+TEST_F(TenantAddTest, ArgumentsCannotInjectYaml) {
+  MakeRepo("acme.example.com");
+  TenantAddOptions t;
+  t.name = "shop";
+  t.port = 8080;
+  t.host = "x\nresources: { evil: { type: s3 } }";
+  t.image = "a: b";
+  EXPECT_EQ(Add(t), kInputError);
+  EXPECT_NE(err_.find("error[E0308]"), std::string::npos) << err_;
+  EXPECT_NE(err_.find("error[E0309]"), std::string::npos) << err_;
+  EXPECT_EQ(err_.find("E0002"), std::string::npos) << err_;
+  EXPECT_EQ(err_.find("E0003"), std::string::npos) << err_;
+}
+
 // Given a name with a path in it, tenant add should refuse before touching anything.
 TEST_F(TenantAddTest, RefusesAPathAsName) {
   MakeRepo("");

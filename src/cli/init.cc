@@ -126,9 +126,9 @@ std::string OrgYaml(const InitOptions& o, const Accounts& a) {
   return y;
 }
 
-std::string Zones(const std::string& region, int n) {
+std::string Zones(const std::string& region, const std::string& letters, size_t n) {
   std::vector<std::string> z;
-  for (int i = 0; i < n; ++i) z.push_back(YamlScalar(region + static_cast<char>('a' + i)));
+  for (size_t i = 0; i < n && i < letters.size(); ++i) z.push_back(YamlScalar(region + letters[i]));
   return fmt::format("[{}]", fmt::join(z, ", "));
 }
 
@@ -142,7 +142,7 @@ std::string EnvYaml(const InitOptions& o, const Accounts& a, bool prod) {
   y += Line(prod ? "realm: prod" : "realm: nonprod", "nonprod or prod");
   y += "network:\n";
   y += Line(prod ? "  cidr: 10.20.0.0/16" : "  cidr: 10.10.0.0/16", "the VPC; keep environments' ranges apart");
-  y += Line("  availability_zones: " + Zones(o.region, prod ? 3 : 2),
+  y += Line("  availability_zones: " + Zones(o.region, o.zones, prod ? 3 : 2),
             "check yours: aws ec2 describe-availability-zones");
   if (prod) {
     y += Line("  internet_egress: false", "no internet route: VPC endpoints reach the AWS APIs");
@@ -304,6 +304,10 @@ CLI::App* AddInitCommand(CLI::App& app, InitOptions& o) {
   cmd->add_option("--admin", o.administrators, "an IAM role ARN that may plan and apply from a terminal (repeatable)")
       ->type_name("ARN");
   cmd->add_option("--email", o.emails, "an address for the platform's alarms (repeatable)");
+  cmd->add_option("--zones", o.zones,
+                  "availability zone letters in order: dev takes two, prod three (e.g. acd where the "
+                  "region has no b for your account)")
+      ->capture_default_str();
   return cmd;
 }
 

@@ -24,6 +24,11 @@ struct InitOptions {
   std::string github_repository;     ///< ci.github_repository (owner/name)
   std::vector<std::string> administrators;  ///< IAM role ARNs; empty: a placeholder
   std::vector<std::string> emails;   ///< alerts.emails
+  /// The zone letters to use, in order: dev takes the first two, prod the first three. AWS
+  /// maps zone names to zones independently per account, so the letters an account has can
+  /// differ from another's (AWS: "we independently map Availability Zones to names for each
+  /// account", docs.aws.amazon.com/workspaces/latest/adminguide/azs-workspaces.html).
+  std::string zones = "abc";
 };
 
 /// The account names `--account NAME=ID` takes, in the order they are listed.

@@ -46,6 +46,8 @@ class InitTest : public ::testing::Test {
     return RenderAll(s.diags, s.sources, DiagFormat::kShort, false);
   }
 
+  std::string Read(const std::string& rel) { return fs_.Read(tmp_ + "/" + rel, nullptr).value_or(""); }
+
   size_t FileCount() {
     size_t n = 0;
     for (auto it = stdfs::recursive_directory_iterator(tmp_); it != stdfs::recursive_directory_iterator(); ++it)
@@ -128,6 +130,21 @@ TEST_F(InitTest, OtherRegionsAndOrgNames) {
     EXPECT_NE(prod.find(std::string("[") + c.region + "a, " + c.region + "b, " + c.region + "c]"), std::string::npos)
         << prod;
   }
+}
+
+// Given zone letters, dev should take the first two and prod the first three; too few are
+// the checker's E0207 (an environment needs two zones).
+TEST_F(InitTest, ZoneLetters) {
+  InitOptions o = Acme();
+  o.region = "ap-northeast-1";
+  o.zones = "acd";
+  ASSERT_EQ(Init(o), kOk) << err_;
+  EXPECT_NE(Read("repo/environments/dev.yaml").find("[ap-northeast-1a, ap-northeast-1c]"), std::string::npos);
+  EXPECT_NE(Read("repo/environments/prod.yaml").find("[ap-northeast-1a, ap-northeast-1c, ap-northeast-1d]"),
+            std::string::npos);
+  o.zones = "a";
+  EXPECT_EQ(Init(o, "one"), kInputError);
+  EXPECT_NE(err_.find("error[E0207]"), std::string::npos) << err_;
 }
 
 // Given a file init would write, it should name it and write nothing at all.

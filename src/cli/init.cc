@@ -299,11 +299,14 @@ CLI::App* AddInitCommand(CLI::App& app, InitOptions& o) {
   cmd->add_option("--account", o.accounts,
                   "NAME=ID for management, common-nonprod, common-prod, dev or prod (repeatable; missing ones "
                   "become placeholders)")
-      ->type_name("NAME=ID");
+      ->type_name("NAME=ID")
+      ->allow_extra_args(false);
   cmd->add_option("--github", o.github_repository, "owner/name of the GitHub repository that runs CI");
   cmd->add_option("--admin", o.administrators, "an IAM role ARN that may plan and apply from a terminal (repeatable)")
-      ->type_name("ARN");
-  cmd->add_option("--email", o.emails, "an address for the platform's alarms (repeatable)");
+      ->type_name("ARN")
+      ->allow_extra_args(false);
+  cmd->add_option("--email", o.emails, "an address for the platform's alarms (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("--zones", o.zones,
                   "availability zone letters in order: dev takes two, prod three (e.g. acd where the "
                   "region has no b for your account)")

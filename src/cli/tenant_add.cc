@@ -262,7 +262,8 @@ CLI::App* AddTenantAddCommand(CLI::App& app, CommonOptions& opts, TenantAddOptio
   add->add_option("-C,--dir", opts.dir, "the platform repository (holds eurus.yaml)")->capture_default_str();
   add->add_option("name", t.name, "the tenant: 2 to 16 of a-z and 0-9, a letter first")->required();
   add->add_option("--env", t.envs, "environments to onboard it in, comma-separated (default: all)")
-      ->type_name("ENV[,ENV...]");
+      ->type_name("ENV[,ENV...]")
+      ->allow_extra_args(false);
   add->add_option("--app", t.app, "an app (default name with any app option: web)");
   add->add_option("--image", t.image, "the app's ECR repository (default: NAME/APP)");
   add->add_option("--port", t.port, "the app's container port: routed at https://<host>.<env>.<domain>")
@@ -270,13 +271,16 @@ CLI::App* AddTenantAddCommand(CLI::App& app, CommonOptions& opts, TenantAddOptio
   add->add_option("--host", t.host, "the route host: a label (<host>.<env>.<domain>) or a full name (default: NAME)");
   add->add_option("--expose", t.expose, "publish the app through the environment's edge: cloudfront, api")
       ->delimiter(',')
-      ->check(CLI::IsMember({"cloudfront", "api"}));
+      ->check(CLI::IsMember({"cloudfront", "api"}))
+      ->allow_extra_args(false);
   add->add_flag("--postgres", t.postgres, "a PostgreSQL database `db` (Aurora Serverless v2)");
   add->add_flag("--mysql", t.mysql, "a MySQL database `mysql` (Aurora Serverless v2)");
   add->add_flag("--redis", t.redis, "a cache `cache` (ElastiCache Serverless, Valkey)");
   add->add_flag("--documentdb", t.documentdb, "a document database `documents` (Amazon DocumentDB)");
-  add->add_option("--bucket", t.buckets, "an S3 bucket resource of this name (repeatable)");
-  add->add_option("--contact", t.contacts, "an email address for the tenant's alarms (repeatable)");
+  add->add_option("--bucket", t.buckets, "an S3 bucket resource of this name (repeatable)")
+      ->allow_extra_args(false);
+  add->add_option("--contact", t.contacts, "an email address for the tenant's alarms (repeatable)")
+      ->allow_extra_args(false);
   return add;
 }
 

@@ -9,6 +9,8 @@
 #include "cli/ci_github.h"
 #include "cli/cost.h"
 #include "cli/graph.h"
+#include "cli/init.h"
+#include "cli/tenant_add.h"
 #include "cli/plan.h"
 #include "cli/validate.h"
 #include "version.h"
@@ -79,6 +81,12 @@ int main(int argc, char** argv) {
   ci_github->add_option("-C,--dir", opts.dir, "the platform repository (holds eurus.yaml)")->capture_default_str();
   ci_github->add_option("-o,--out", cig.out_dir, "where to write (default: .github/workflows at the top of the git work tree)");
 
+  // Scaffolding: a new repository, a new tenant (cli/init.h, cli/tenant_add.h).
+  InitOptions init_opts;
+  auto* init = AddInitCommand(app, init_opts);
+  TenantAddOptions tenant_opts;
+  auto* tenant_add = AddTenantAddCommand(app, opts, tenant_opts);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -96,6 +104,8 @@ int main(int argc, char** argv) {
     if (*ci_github) return RunCiGithub(fs, opts, cig);
     if (*cost) return RunCost(fs, opts, cost_opts);
     if (*graph) return RunGraph(fs, opts, graph_opts);
+    if (*init) return RunInit(fs, opts, init_opts);
+    if (*tenant_add) return RunTenantAdd(fs, opts, tenant_opts);
     if (*plan) return RunPlan(fs, opts, plan_opts);
     if (*apply) return RunPlan(fs, opts, apply_opts);
   } catch (...) {

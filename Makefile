@@ -42,6 +42,7 @@ test: build schema
 	tests/cost_report/run $(EURUS)
 	tests/docs/run
 	tests/graph/run $(EURUS)
+	tests/tutorial/run $(EURUS)
 	tests/fakeaws/run $(EURUS)
 	tests/tofu/run $(EURUS)
 

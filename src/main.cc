@@ -8,6 +8,7 @@
 #include "cli/changes.h"
 #include "cli/ci_github.h"
 #include "cli/cost.h"
+#include "cli/drift.h"
 #include "cli/plan.h"
 #include "cli/validate.h"
 #include "version.h"
@@ -68,6 +69,9 @@ int main(int argc, char** argv) {
   CostOptions cost_opts;
   auto* cost = AddCostCommand(app, opts, cost_opts);
 
+  DriftOptions drift_opts;
+  auto* drift = AddDriftCommand(app, opts, drift_opts);
+
   CiGithubOptions cig;
   auto* ci = app.add_subcommand("ci", "write CI workflows");
   ci->require_subcommand(1);
@@ -93,6 +97,7 @@ int main(int argc, char** argv) {
     if (*cost) return RunCost(fs, opts, cost_opts);
     if (*plan) return RunPlan(fs, opts, plan_opts);
     if (*apply) return RunPlan(fs, opts, apply_opts);
+    if (*drift) return RunDrift(fs, opts, drift_opts);
   } catch (...) {
     // Whatever escapes a command is a bug in eurus: reported as one, exit 4.
     return ReportEscaped(opts, command);

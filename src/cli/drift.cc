@@ -98,7 +98,19 @@ int RunDrift(FileSystem& fs, CommonOptions& opts, const DriftOptions& d, Console
   bool from_state = applied.empty();
   std::function<bool(const Session&)> check;
   if (!d.units.empty()) check = [&](const Session& s) { return CheckDriftUnits(d.units, applied, s); };
-  if (int rc = SynthForRun(fs, opts, d.out_dir, check); rc != kOk) return rc;
+  {
+    // With --json, stdout holds the report alone: synth's one line goes to stderr.
+    std::fflush(stdout);
+    int saved = d.json ? ::dup(STDOUT_FILENO) : -1;
+    if (saved >= 0) ::dup2(STDERR_FILENO, STDOUT_FILENO);
+    int rc = SynthForRun(fs, opts, d.out_dir, check);
+    if (saved >= 0) {
+      std::fflush(stdout);
+      ::dup2(saved, STDOUT_FILENO);
+      ::close(saved);
+    }
+    if (rc != kOk) return rc;
+  }
   std::string out = d.out_dir.empty() ? (fs::path(repo) / "out").string() : fs::absolute(d.out_dir, ec).string();
   std::string err;
   auto manifest = run::ReadManifestUnits(out, &err);

@@ -680,7 +680,7 @@ RunReport Pipeline::Run(const std::vector<RunUnit>& manifest) {
   }
   // A removed unit is destroyed after the removed units that read from it.
   for (const auto& [id, a] : applied_)
-    if (all[id].removed)
+    if (auto it = all.find(id); it != all.end() && it->second.removed)
       for (const auto& d : a.dependencies)
         if (all.count(d) && all[d].removed) all[d].dependencies.push_back(id);
 

@@ -11,6 +11,7 @@
 #include "cli/graph.h"
 #include "cli/init.h"
 #include "cli/tenant_add.h"
+#include "cli/drift.h"
 #include "cli/plan.h"
 #include "cli/validate.h"
 #include "version.h"
@@ -73,6 +74,8 @@ int main(int argc, char** argv) {
 
   GraphOptions graph_opts;
   auto* graph = AddGraphCommand(app, opts, graph_opts);
+  DriftOptions drift_opts;
+  auto* drift = AddDriftCommand(app, opts, drift_opts);
 
   CiGithubOptions cig;
   auto* ci = app.add_subcommand("ci", "write CI workflows");
@@ -108,6 +111,7 @@ int main(int argc, char** argv) {
     if (*tenant_add) return RunTenantAdd(fs, opts, tenant_opts);
     if (*plan) return RunPlan(fs, opts, plan_opts);
     if (*apply) return RunPlan(fs, opts, apply_opts);
+    if (*drift) return RunDrift(fs, opts, drift_opts);
   } catch (...) {
     // Whatever escapes a command is a bug in eurus: reported as one, exit 4.
     return ReportEscaped(opts, command);

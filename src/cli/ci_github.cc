@@ -164,7 +164,7 @@ std::string Document(const std::function<void(YAML::Emitter&)>& body) {
   YAML::Emitter y;
   y.SetIndent(2);
   y << YAML::Comment("Written by `eurus ci github`. Re-run it after adding an environment; edit only the\n"
-                     "steps marked EDIT. docs/Pipelines.md describes both workflows.");
+                     "steps marked EDIT. docs/Pipelines.md describes the workflows.");
   y << YAML::BeginMap;
   body(y);
   y << YAML::EndMap;
@@ -304,10 +304,78 @@ std::string ApplyWorkflow(const model::Org& org, const std::string& prefix) {
   });
 }
 
+/// Every account directory of `org`: management, each realm's common account, each environment.
+std::vector<std::string> AccountDirs(const model::Org& org) {
+  std::vector<std::string> dirs = {synth::kManagementDir};
+  for (auto realm : {model::RealmKind::kNonprod, model::RealmKind::kProd}) {
+    dirs.push_back(synth::CommonDir(realm));
+    for (const auto& e : org.environments)
+      if (e.realm == realm) dirs.push_back(e.name);
+  }
+  return dirs;
+}
+
+/// The scheduled drift check (docs/Pipelines.md, "Drift"): daily and on demand, one job per
+/// account, each a refresh-only plan of the account's units with the read-only planner role
+/// (the same OIDC set-up as the plan workflow). A job fails when something changed outside
+/// eurus (exit 5) and warns when code is ahead of what was applied (exit 6); the report goes
+/// to the job summary either way.
+std::string DriftWorkflow(const model::Org& org, const std::string& prefix) {
+  std::string workdir = prefix.empty() ? "." : prefix.substr(0, prefix.size() - 1);
+  std::vector<Job> jobs;
+  for (const auto& dir : AccountDirs(org)) {
+    Job j{.id = "drift-" + dir, .name = "drift " + dir};
+    j.steps = Setup();
+    j.steps.push_back({.name = "Synth", .run = "eurus synth --frozen --quiet --format github"});
+    for (auto& s : Cloud(prefix, "planner")) j.steps.push_back(std::move(s));
+    j.steps.push_back(
+        {.name = "Drift of the account's units (refresh-only plans, planner role)",
+         .run = "# units with local state (management/bootstrap) have no state in S3: a person checks them\n"
+                "units=$(jq -r --arg a \"$ACCOUNT/\" '[.units | to_entries[] | select(.key | startswith($a))\n"
+                "  | select(.value.state != \"local\") | .key] | join(\" \")' out/eurus.manifest.json)\n"
+                "if [ -z \"$units\" ]; then\n"
+                "  echo \"no units in $ACCOUNT\" | tee -a \"$GITHUB_STEP_SUMMARY\"\n"
+                "  exit 0\n"
+                "fi\n"
+                "rc=0\n"
+                "# word splitting of $units is intended: one argument per unit\n"
+                "eurus drift --frozen --role planner --format github --markdown \"$GITHUB_STEP_SUMMARY\" $units || rc=$?\n"
+                "case $rc in\n"
+                "  0) ;;\n"
+                "  5) echo \"::error::resources in $ACCOUNT changed outside eurus (the job summary lists them)\" ;;\n"
+                "  6) echo \"::warning::code for $ACCOUNT is ahead of what was applied (the job summary lists the units)\"\n"
+                "     rc=0 ;;\n"
+                "  *) echo \"::error::eurus drift could not check every unit of $ACCOUNT (exit $rc)\" ;;\n"
+                "esac\n"
+                "exit $rc\n",
+         .env = {{"ACCOUNT", dir}}});
+    jobs.push_back(std::move(j));
+  }
+  return Document([&](YAML::Emitter& y) {
+    EmitHead(
+        y, "eurus drift",
+        [&] {
+          y << YAML::BeginMap << YAML::Key << "schedule" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+          // Daily, off the hour: scheduled runs "can be delayed during periods of high loads",
+          // which include the start of every hour (docs.github.com, "Events that trigger
+          // workflows", schedule).
+          y << YAML::Key << "cron" << YAML::Value << "17 5 * * *" << YAML::EndMap << YAML::EndSeq;
+          y << YAML::Key << "workflow_dispatch" << YAML::Value << YAML::BeginMap << YAML::EndMap;
+          y << YAML::EndMap;
+        },
+        "eurus-drift", false, workdir);
+    y << YAML::Key << "jobs" << YAML::Value << YAML::BeginMap;
+    for (const auto& j : jobs) EmitJob(y, j);
+    y << YAML::EndMap;
+  });
+}
+
 }  // namespace
 
 std::map<std::string, std::string> GithubWorkflows(const model::Org& org, const std::string& prefix) {
-  return {{"eurus-plan.yml", PlanWorkflow(org, prefix)}, {"eurus-apply.yml", ApplyWorkflow(org, prefix)}};
+  return {{"eurus-plan.yml", PlanWorkflow(org, prefix)},
+          {"eurus-apply.yml", ApplyWorkflow(org, prefix)},
+          {"eurus-drift.yml", DriftWorkflow(org, prefix)}};
 }
 
 int RunCiGithub(FileSystem& fs, CommonOptions& opts, const CiGithubOptions& o) {

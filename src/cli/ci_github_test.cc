@@ -107,5 +107,44 @@ TEST(CiGithubTest, ApplyWorkflowStructure) {
   EXPECT_EQ(Seq(jobs["apply-common-nonprod"]["needs"]), (std::vector<std::string>{"changes", "apply-management"}));
 }
 
+
+// Given acme, the drift workflow should run daily and on demand, one job per account, each
+// with the planner role from the OIDC token, running `eurus drift` on the account's units into
+// the job summary, failing on drift (exit 5) and only warning on code ahead (exit 6).
+TEST(CiGithubTest, DriftWorkflowStructure) {
+  auto files = GithubWorkflows(Acme(), "platform/");
+  ASSERT_TRUE(files.count("eurus-drift.yml"));
+  YAML::Node w = YAML::Load(files.at("eurus-drift.yml"));
+  ASSERT_TRUE(w["on"]["schedule"].IsSequence()) << files.at("eurus-drift.yml");
+  EXPECT_EQ(w["on"]["schedule"][0]["cron"].as<std::string>(), "17 5 * * *");
+  EXPECT_TRUE(w["on"]["workflow_dispatch"]);
+  EXPECT_FALSE(w["on"]["push"]);
+  EXPECT_EQ(w["permissions"]["id-token"].as<std::string>(), "write");
+  EXPECT_EQ(w["permissions"]["contents"].as<std::string>(), "read");
+  EXPECT_EQ(w["defaults"]["run"]["working-directory"].as<std::string>(), "platform");
+  EXPECT_EQ(w["concurrency"]["group"].as<std::string>(), "eurus-drift");
+  std::vector<std::string> accounts = {"management", "common-nonprod", "common-prod"};
+  for (const auto& e : Acme().environments) accounts.push_back(e.name);
+  EXPECT_EQ(w["jobs"].size(), accounts.size());
+  for (const auto& a : accounts) {
+    YAML::Node j = w["jobs"]["drift-" + a];
+    ASSERT_TRUE(j.IsMap()) << a;
+    EXPECT_FALSE(j["environment"]) << a;  // read-only: no reviewers gate
+    EXPECT_TRUE(StepUsing(j, "aws-actions/configure-aws-credentials").IsNull());
+    YAML::Node token = StepRunning(j, "TF_VAR_eurus_web_identity_token_file=");
+    ASSERT_TRUE(token) << a;
+    EXPECT_NE(token["run"].as<std::string>().find("EURUS_ROLE=planner"), std::string::npos);
+    EXPECT_TRUE(StepUsing(j, "actions/cache"));
+    YAML::Node drift = StepRunning(j, "eurus drift --frozen --role planner");
+    ASSERT_TRUE(drift) << a;
+    EXPECT_EQ(drift["env"]["ACCOUNT"].as<std::string>(), a);
+    std::string run = drift["run"].as<std::string>();
+    EXPECT_NE(run.find("--markdown \"$GITHUB_STEP_SUMMARY\" $units"), std::string::npos) << run;
+    EXPECT_NE(run.find("select(.value.state != \"local\")"), std::string::npos) << run;
+    EXPECT_NE(run.find("5) echo \"::error::"), std::string::npos) << run;
+    EXPECT_NE(run.find("6) echo \"::warning::"), std::string::npos) << run;
+    EXPECT_NE(run.find("exit $rc"), std::string::npos) << run;
+  }
+}
 }  // namespace
 }  // namespace eurus::cli

@@ -57,12 +57,6 @@ std::optional<std::vector<RunUnit>> ReadManifestUnits(const std::string& out_dir
   return units;
 }
 
-std::string UnknownUnitMessage(const std::string& id, const std::vector<std::string>& known) {
-  std::string msg = fmt::format("unknown unit `{}`", id);
-  if (std::string near = ClosestMatch(id, known); !near.empty()) return msg + fmt::format("; did you mean `{}`?", near);
-  return msg + " (units are named like `dev/network`; `eurus synth` lists them)";
-}
-
 namespace {
 
 enum class Step { kInit, kPlan, kShow, kApply };
@@ -102,7 +96,9 @@ class Pipeline {
 
  private:
   std::string Path(const std::string& rel) const { return (fs::path(dot_) / rel).string(); }
-  std::string PlanPath(const Node& n) const { return Path("plans/" + n.unit.id + ".tfplan"); }
+  std::string PlanPath(const Node& n) const {
+    return Path((o_.mode == Mode::kDrift ? "drift/" : "plans/") + n.unit.id + ".tfplan");
+  }
   std::string LogPath(const Node& n) const { return Path("logs/" + n.unit.id + ".log"); }
   std::string StampPath(const Node& n) const { return Path("init/" + n.unit.id + ".stamp"); }
 
@@ -199,12 +195,24 @@ void Pipeline::PlanSteps(Node& n) const {
     if (have_data && !n.unit.local_state && last_identity != identity_) init.push_back("-reconfigure");
     n.steps.push_back({Step::kInit, Tofu(n, init)});
   }
-  std::vector<std::string> plan = {"plan", "-input=false", "-out=" + PlanPath(n)};
+  auto plan_and_show = [&](std::vector<std::string> plan, const std::string& stem) {
+    plan.insert(plan.begin() + 2, "-out=" + stem + ".tfplan");  // after "plan -input=false"
+    n.steps.push_back({Step::kPlan, Tofu(n, plan)});
+    Command show = Tofu(n, {"show", "-json", stem + ".tfplan"});
+    show.stdout_path = stem + ".json";
+    n.steps.push_back({Step::kShow, show});
+  };
+  std::string stem = PlanPath(n).substr(0, PlanPath(n).size() - 7);
+  if (o_.mode == Mode::kDrift) {
+    // run/drift.h. Read-only: no state lock (the planner role may not write it). Exit 2 of
+    // -detailed-exitcode is accepted, not trusted: the saved plan's JSON says what drifted.
+    plan_and_show({"plan", "-input=false", "-refresh-only", "-detailed-exitcode", "-lock=false"}, stem);
+    if (o_.ahead_from_state) plan_and_show({"plan", "-input=false", "-refresh=false", "-lock=false"}, stem + ".ahead");
+    return;
+  }
+  std::vector<std::string> plan = {"plan", "-input=false"};
   if (n.unit.removed) plan.push_back("-destroy");
-  n.steps.push_back({Step::kPlan, Tofu(n, plan)});
-  Command show = Tofu(n, {"show", "-json", PlanPath(n)});
-  show.stdout_path = Path("plans/" + n.unit.id + ".json");
-  n.steps.push_back({Step::kShow, show});
+  plan_and_show(plan, stem);
 }
 
 void Pipeline::ApplySteps(Node& n) const {
@@ -514,7 +522,8 @@ void Pipeline::Pass(const char* verb) {
       if (res->success && lock_files_) lock_files_->Learn(n.unit.dir);
       NextInit();
     }
-    if (!res->success) {
+    bool drift_exit = o_.mode == Mode::kDrift && step == Step::kPlan && res->status == "exit 2";
+    if (!res->success && !drift_exit) {
       if (runner_.aborted() || ScopedInterruptHandler::signal()) {
         n.state = Node::kFailed;
         n.report.status = UnitStatus::kInterrupted;
@@ -661,7 +670,7 @@ RunReport Pipeline::Run(const std::vector<RunUnit>& manifest) {
   std::map<std::string, RunUnit> all;
   for (const auto& u : manifest) all[u.id] = u;
   for (const auto& [id, a] : applied_) {
-    if (all.count(id)) continue;
+    if (all.count(id) || o_.mode == Mode::kDrift) continue;  // drift: a removed unit is code ahead
     RunUnit u;
     u.id = id;
     u.dir = Path("applied/" + id);
@@ -671,7 +680,7 @@ RunReport Pipeline::Run(const std::vector<RunUnit>& manifest) {
   }
   // A removed unit is destroyed after the removed units that read from it.
   for (const auto& [id, a] : applied_)
-    if (all[id].removed)
+    if (auto it = all.find(id); it != all.end() && it->second.removed)
       for (const auto& d : a.dependencies)
         if (all.count(d) && all[d].removed) all[d].dependencies.push_back(id);
 
@@ -718,7 +727,7 @@ RunReport Pipeline::Run(const std::vector<RunUnit>& manifest) {
       n.report.detail = "removed, but its last applied files are gone from " + n.unit.dir;
     }
   }
-  PhasedPass("plan");
+  PhasedPass(o_.mode == Mode::kDrift ? "drift" : "plan");
 
   if (o_.mode == Mode::kApply && !interrupted_) {
     // The destroy guard, over every plan, before anything is applied.
@@ -772,33 +781,6 @@ RunReport Pipeline::Run(const std::vector<RunUnit>& manifest) {
 RunReport RunUnits(CommandRunner& runner, const std::vector<RunUnit>& manifest, const RunOptions& o) {
   Pipeline p(runner, o);
   return p.Run(manifest);
-}
-
-void PrintSummary(std::FILE* out, Mode mode, const RunReport& r) {
-  fmt::print(out, "{:<32} {:>5} {:>7} {:>8} {:>8}  {}\n", "unit", "add", "change", "destroy", "time", "status");
-  int add = 0, change = 0, destroy = 0;
-  std::map<UnitStatus, int> by_status;
-  for (const auto& u : r.units) {
-    ++by_status[u.status];
-    std::string a = "-", c = "-", d = "-";
-    if (u.plan) {
-      a = std::to_string(u.plan->adds), c = std::to_string(u.plan->changes), d = std::to_string(u.plan->destroys);
-      add += u.plan->adds, change += u.plan->changes, destroy += u.plan->destroys;
-    }
-    std::string status = StatusName(u.status);
-    if (u.removed) status += " (removed: destroy)";
-    if (!u.detail.empty() && u.status != UnitStatus::kOk) status += ": " + u.detail;
-    if (u.status == UnitStatus::kFailed) status += " (log: " + u.log + ")";
-    if (mode == Mode::kPlan && u.plan && (!u.plan->guarded_deletes.empty() || u.removed))
-      status += " (apply needs --allow-destroy " + u.id + ")";
-    fmt::print(out, "{:<32} {:>5} {:>7} {:>8} {:>7.1f}s  {}\n", u.id, a, c, d, u.seconds, status);
-  }
-  std::string counts;
-  for (const auto& [s, n] : by_status) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, StatusName(s));
-  fmt::print(out, "eurus: {} of {} units ({}): {} to add, {} to change, {} to destroy\n",
-             mode == Mode::kPlan ? "plan" : "apply", r.units.size(), counts.empty() ? "none" : counts, add, change,
-             destroy);
-  std::fflush(out);
 }
 
 }  // namespace eurus::run

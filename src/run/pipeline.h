@@ -18,7 +18,9 @@
 
 namespace eurus::run {
 
-enum class Mode { kPlan, kApply };
+/// kDrift (`eurus drift`): a refresh-only plan of each unit, nothing applied, no removed
+/// units; with RunOptions::ahead_from_state also a plan without refresh (run/drift.h).
+enum class Mode { kPlan, kApply, kDrift };
 
 /// One unit to run, from out/eurus.manifest.json or from the applied record.
 struct RunUnit {
@@ -60,6 +62,9 @@ struct RunOptions {
   /// address the first question did not show. false: that is not applied. Empty: `--yes`,
   /// nothing is asked (the destroy guard still holds).
   std::function<bool(const std::string& question)> confirm;
+  /// Drift: after the refresh-only plan, also `plan -refresh=false` (the code against the
+  /// state as last applied); UnitReport::plan is then that plan's summary.
+  bool ahead_from_state = false;
 };
 
 enum class UnitStatus {

@@ -651,5 +651,50 @@ TEST(PlanSummaryTest, CountsActionsLikeTofu) {
   EXPECT_TRUE(SummarizePlan("{}", nullptr)->empty());
 }
 
+
+// Given drift mode, a recorded unit no longer in the manifest and one unit whose refresh-only
+// plan exits 2 (-detailed-exitcode: something drifted), we should run only refresh-only plans
+// (no lock, the role given), saved under .eurus/drift/, accept the exit 2, never plan the
+// removed unit, and with ahead_from_state also plan each unit without refresh.
+TEST_F(PipelineTest, DriftRunsRefreshOnlyPlans) {
+  Units({{"dev/network", {}}, {"dev/tenant-a", {"dev/network"}}});
+  SaveApplied(repo_ + "/.eurus/applied.json", {{"dev/network", {"sha256:dev/network", {}}}, {"dev/old", {"sha256:x", {}}}});
+  Env("FAKE_TOFU_DRIFT_dev_network",
+      R"([{"address":"aws_vpc.main","mode":"managed","change":{"actions":["update"],"before":{"tags":{"Name":"a"}},"after":{"tags":{"Name":"b"}}}}])");
+  RunOptions o;
+  o.mode = Mode::kDrift;
+  o.role = "planner";
+  RunReport r = Run(o);
+  EXPECT_EQ(r.exit_code, 0) << output_;
+  ASSERT_EQ(r.units.size(), 2u);
+  for (const auto& u : r.units) EXPECT_EQ(u.status, UnitStatus::kOk) << u.id << ": " << u.detail;
+  EXPECT_NE(output_.find("] drift dev/network"), std::string::npos) << output_;
+  for (const auto& c : Calls()) {
+    EXPECT_EQ(c.role, "planner") << c.args;
+    if (c.event == "start" && c.args.rfind("plan ", 0) == 0) {
+      EXPECT_EQ(c.args, "plan -input=false -out=" + repo_ + "/.eurus/drift/" + c.unit +
+                            ".tfplan -refresh-only -detailed-exitcode -lock=false");
+    }
+    if (c.event == "end" && c.unit == "dev/network" && c.args.rfind("plan ", 0) == 0) {
+      EXPECT_EQ(c.args, "plan 2");
+    }
+  }
+  EXPECT_NE(ReadFileOr(repo_ + "/.eurus/drift/dev/network.json").find("aws_vpc.main"), std::string::npos);
+  EXPECT_EQ(Commands("apply").size(), 0u);
+
+  fs::remove(repo_ + "/tofu.log");
+  o.ahead_from_state = true;
+  r = Run(o);
+  EXPECT_EQ(r.exit_code, 0) << output_;
+  auto plans = Commands("plan");
+  EXPECT_EQ(plans.size(), 4u);
+  bool no_refresh = false;
+  for (const auto& c : Calls())
+    no_refresh |= c.event == "start" && c.args == "plan -input=false -out=" + repo_ + "/.eurus/drift/" + c.unit +
+                                                       ".ahead.tfplan -refresh=false -lock=false";
+  EXPECT_TRUE(no_refresh);
+  ASSERT_TRUE(Unit(r, "dev/tenant-a").plan);
+  EXPECT_EQ(Unit(r, "dev/tenant-a").plan->adds, 1);  // the fake's plan without refresh: one create
+}
 }  // namespace
 }  // namespace eurus::run

@@ -8,6 +8,7 @@
 #include "cli/changes.h"
 #include "cli/ci_github.h"
 #include "cli/cost.h"
+#include "cli/explain.h"
 #include "cli/plan.h"
 #include "cli/validate.h"
 #include "version.h"
@@ -68,6 +69,10 @@ int main(int argc, char** argv) {
   CostOptions cost_opts;
   auto* cost = AddCostCommand(app, opts, cost_opts);
 
+  ExplainOptions exp;
+  exp.args.assign(argv + 1, argv + argc);
+  auto* explain = AddExplainCommand(app, opts, exp);
+
   CiGithubOptions cig;
   auto* ci = app.add_subcommand("ci", "write CI workflows");
   ci->require_subcommand(1);
@@ -91,6 +96,7 @@ int main(int argc, char** argv) {
     if (*changes) return RunChanges(fs, opts, chg);
     if (*ci_github) return RunCiGithub(fs, opts, cig);
     if (*cost) return RunCost(fs, opts, cost_opts);
+    if (*explain) return RunExplain(fs, opts, exp);
     if (*plan) return RunPlan(fs, opts, plan_opts);
     if (*apply) return RunPlan(fs, opts, apply_opts);
   } catch (...) {

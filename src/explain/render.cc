@@ -1,0 +1,114 @@
+// The human form of `eurus explain tenant`: sectioned, at most 100 columns where the values
+// allow (a value longer than a line is printed whole on its own line).
+
+#include <fmt/format.h>
+
+#include "cost/report.h"
+#include "explain/tenant.h"
+
+namespace eurus::explain {
+
+namespace {
+
+constexpr size_t kWidth = 100;
+
+/// `items` joined by ", " after `head`, wrapped at kWidth with continuation lines indented
+/// by `indent` spaces.
+std::string Wrap(const std::string& head, const std::vector<std::string>& items, size_t indent) {
+  std::string out = head, line = head;
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string item = items[i] + (i + 1 < items.size() ? "," : "");
+    if (line.size() + 1 + item.size() > kWidth && line.size() > indent) {
+      out += "\n" + std::string(indent, ' ');
+      line = std::string(indent, ' ');
+    } else if (line.size() > 0 && line.back() != ' ') {
+      out += " ";
+      line += " ";
+    }
+    out += item;
+    line += item;
+  }
+  return out + "\n";
+}
+
+/// "ecs:DescribeServices, ecs:DescribeTasks → arn:…:cluster/acme-shop" lines of `grants`.
+std::string RenderGrants(const std::vector<Grant>& grants, size_t indent) {
+  std::string out;
+  std::string pad(indent, ' ');
+  for (const auto& g : grants) {
+    out += Wrap(pad + (g.sid.empty() ? "" : g.sid + ":"), g.actions, indent + 4);
+    out += Wrap(pad + "  on", g.resources, indent + 5);
+  }
+  return out;
+}
+
+std::string RenderVars(const char* what, const std::vector<Variable>& vars) {
+  if (vars.empty()) return "";
+  size_t name_w = 0;
+  for (const auto& v : vars) name_w = std::max(name_w, v.name.size());
+  std::string out = fmt::format("    {}:\n", what);
+  for (const auto& v : vars) {
+    std::string line = fmt::format("      {:<{}} = {}", v.name, name_w, v.value);
+    std::string tag = fmt::format("({})", v.from);
+    if (line.size() + 2 + tag.size() <= kWidth)
+      out += line + "  " + tag + "\n";
+    else
+      out += line + "\n" + std::string(9 + name_w, ' ') + tag + "\n";
+  }
+  return out;
+}
+
+std::string RenderApp(const AppReport& a) {
+  std::string out = fmt::format("  {}: image {}, {} CPU units, {} MiB{}\n", a.name, a.image, a.cpu, a.memory,
+                                a.spot ? ", Fargate Spot" : "");
+  std::vector<std::string> ports;
+  for (int p : a.ports) ports.push_back(std::to_string(p));
+  out += fmt::format("    tasks: {} desired, {} to {}; ports: {}\n", a.desired, a.min, a.max,
+                     ports.empty() ? "none" : fmt::format("{}", fmt::join(ports, ", ")));
+  if (!a.image_parameter.empty()) out += fmt::format("    image tag: SSM parameter {}\n", a.image_parameter);
+  if (!a.internal_only.empty()) out += Wrap("    note:", {a.internal_only}, 10);
+  out += RenderVars("environment", a.environment);
+  out += RenderVars("secrets (from Secrets Manager at task start)", a.secrets);
+  if (!a.task_role.empty()) out += "    task role grants:\n" + RenderGrants(a.task_role, 6);
+  return out;
+}
+
+std::string RenderEnv(const EnvReport& e, const std::string& currency) {
+  std::string out = fmt::format("== {} (account {}, unit {})\n", e.env, e.account, e.unit);
+  out += "urls:\n";
+  if (e.urls.empty()) out += "  none: no app has a route\n";
+  for (const auto& u : e.urls) {
+    const char* via = u.via == "cloudfront" ? "public, CloudFront"
+                      : u.via == "api"      ? "public, API Gateway"
+                                            : "internal ALB, inside the VPC only";
+    out += fmt::format("  {:<10} {}  ({})\n", u.app, u.url, via);
+  }
+  out += "apps:\n";
+  for (const auto& a : e.apps) out += RenderApp(a);
+  if (!e.access.empty()) out += "access roles:\n";
+  for (const auto& a : e.access) {
+    out += Wrap(fmt::format("  {} ({}), assumed by", a.role, a.kind), a.principals, 4);
+    out += RenderGrants(a.grants, 4);
+  }
+  out += "subnets:\n";
+  for (const auto& s : e.subnets)
+    out += fmt::format("  {:<14} tasks {:<18} data {}\n", s.az, s.tenant_cidr, s.data_cidr);
+  out += "alarms:\n";
+  if (e.alarms.empty()) out += "  none\n";
+  for (const auto& a : e.alarms)
+    out += fmt::format("  {:<40} {} {} {}\n", a.name, a.metric, a.statistic, a.condition);
+  if (e.cost)
+    out += fmt::format("monthly estimate: {} {} ({} its own, {} its share of shared costs; eurus cost --by tenant)\n",
+                       cost::Money(e.cost->total()), currency, cost::Money(e.cost->direct), cost::Money(e.cost->shared));
+  return out;
+}
+
+}  // namespace
+
+std::string Render(const TenantReport& r) {
+  std::string out = fmt::format("tenant {}\n", r.tenant);
+  for (const auto& e : r.envs) out += "\n" + RenderEnv(e, r.currency);
+  return out;
+}
+
+}  // namespace eurus::explain

@@ -126,8 +126,9 @@ enum class Owner {
 
 /// One row of the table. `unit` is a glob over the unit name; `type` a glob over the
 /// resource type; `name` a pattern over the block name where `*` is any run of bytes and
-/// {tenant}, {app}, {store}, {secret}, {host}, {image}, {env}, {realm} and {az} match the
-/// block keys of the model's names (synth::BlockKey). The first matching row wins.
+/// {tenant}, {app}, {store}, {secret}, {host}, {image}, {kind}, {port}, {env}, {realm} and
+/// {az} match the block keys of the model's names (synth::BlockKey). The first matching row
+/// wins.
 struct Row {
   const char* unit;
   const char* type;
@@ -162,9 +163,19 @@ constexpr Row kRows[] = {
     {"tenant-*", "aws_ecs_cluster*", "{tenant}", Owner::kTenant, "of tenant {tenant}: every app's service runs in it"},
     {"tenant-*", "aws_security_group", "{tenant}_app", Owner::kTenant, "of tenant {tenant}'s tasks: admits the shared ALB only"},
     {"tenant-*", "aws_security_group", "{tenant}_data", Owner::kTenant, "of tenant {tenant}'s data stores: admits its apps only"},
+    {"tenant-*", "aws_vpc_security_group_*", "{tenant}_app_to_data_{kind}*", Owner::kStore, "that lets tenant {tenant}'s apps reach its {kind} stores (data store {store} and any other of its kind)"},
+    {"tenant-*", "aws_vpc_security_group_*", "{tenant}_data_from_app_{kind}*", Owner::kStore, "that admits tenant {tenant}'s apps to its {kind} stores (data store {store} and any other of its kind)"},
+    {"tenant-*", "aws_vpc_security_group_*", "{tenant}_app_from_alb_{port}", Owner::kRoute, "that admits the shared ALB to tenant {tenant}'s tasks on port {port} (app {app} and any other routed app on it)"},
+    {"tenant-*", "aws_vpc_security_group_*", "{tenant}_app_to_internet*", Owner::kEnvironment, "that lets tenant {tenant}'s tasks reach the internet on 443 (environment {env}'s `internet_egress`)"},
+    {"tenant-*", "aws_vpc_security_group_*", "{tenant}_app_to_alb_*", Owner::kTenant, "that lets tenant {tenant}'s tasks call other routed apps through the shared ALB"},
+    {"tenant-*", "aws_vpc_security_group_*", "{tenant}_app_to_endpoints", Owner::kTenant, "that lets tenant {tenant}'s tasks call AWS through the interface endpoints"},
+    {"tenant-*", "aws_vpc_security_group_*", "{tenant}_app_to_s3", Owner::kTenant, "that lets tenant {tenant}'s tasks reach S3 through the gateway endpoint"},
+    {"tenant-*", "aws_vpc_security_group_*", "{tenant}_app_to_*", Owner::kEnvironment, "that lets tenant {tenant}'s tasks reach an egress destination (environment {env}'s `network.egress`)"},
     {"tenant-*", "aws_vpc_security_group_*", "{tenant}_*", Owner::kTenant, "of tenant {tenant}'s app or data security group"},
     {"tenant-*", "aws_subnet", "{tenant}_data_{az}", Owner::kTenant, "for tenant {tenant}'s data stores in {az} (its CIDR is kept in eurus.lock.json)"},
     {"tenant-*", "aws_subnet", "{tenant}_{az}", Owner::kTenant, "for tenant {tenant}'s tasks in {az} (its CIDR is kept in eurus.lock.json)"},
+    {"tenant-*", "aws_route", "{tenant}_{az}_to_internet", Owner::kEnvironment, "from tenant {tenant}'s subnet in {az} to the NAT gateway (environment {env}'s `internet_egress`)"},
+    {"tenant-*", "aws_route", "{tenant}_{az}_to_*", Owner::kEnvironment, "from tenant {tenant}'s subnet in {az} to an egress destination (environment {env}'s `network.egress`)"},
     {"tenant-*", "aws_route*", "{tenant}_*", Owner::kTenant, "of tenant {tenant}'s subnets"},
     {"tenant-*", "aws_vpc_endpoint_route_table_association", "{tenant}_*", Owner::kTenant, "of tenant {tenant}'s subnets"},
     {"tenant-*", "aws_sns_topic", "{tenant}_alarms", Owner::kContacts, "that tenant {tenant}'s alarms notify (its `contacts`)"},
@@ -255,6 +266,11 @@ std::vector<std::string> Candidates(const Scope& s, std::string_view token) {
   } else if (token == "image" && s.unit) {
     if (s.unit->resources().contains("aws_ecr_repository"))
       for (const auto& [key, body] : s.unit->resources()["aws_ecr_repository"].items()) out.push_back(key);
+  } else if (token == "kind" && s.dep) {
+    for (const auto& r : s.dep->resources) out.push_back(model::ResourceTypeName(r.type));
+  } else if (token == "port" && s.dep) {
+    for (const auto& a : s.dep->apps)
+      if (a.route && a.port) out.push_back(std::to_string(*a.port));
   } else if (token == "env") {
     for (const auto& e : s.org->environments) out.push_back(synth::BlockKey(e.name));
   } else if (token == "realm") {
@@ -302,7 +318,10 @@ struct Found {
   const model::Tenant* tenant = nullptr;
   const model::App* app = nullptr;
   const model::Resource* store = nullptr;
-  std::string image;  ///< the repository name of {image}
+  std::string image;   ///< the repository name of {image}
+  std::string secret;  ///< the secret's name of {secret}
+  std::string kind;    ///< {kind}: "postgres", ...
+  std::string port;    ///< {port}
 };
 
 Found Resolve(const Scope& s, const Captures& caps) {
@@ -315,7 +334,20 @@ Found Resolve(const Scope& s, const Captures& caps) {
   if (auto it = caps.find("secret"); it != caps.end() && s.dep)
     for (const auto& a : s.dep->apps)
       for (const auto& sec : a.secrets)
-        if (!f.app && synth::BlockKey(sec) == it->second) f.app = &a;
+        if (!f.app && synth::BlockKey(sec) == it->second) {
+          f.app = &a;
+          f.secret = sec;
+        }
+  if (auto it = caps.find("kind"); it != caps.end() && s.dep) {  // the first store of the kind
+    f.kind = it->second;
+    for (const auto& r : s.dep->resources)
+      if (!f.store && f.kind == model::ResourceTypeName(r.type)) f.store = &r;
+  }
+  if (auto it = caps.find("port"); it != caps.end() && s.dep) {  // the first routed app on the port
+    f.port = it->second;
+    for (const auto& a : s.dep->apps)
+      if (!f.app && a.route && a.port && std::to_string(*a.port) == f.port) f.app = &a;
+  }
   if (auto it = caps.find("store"); it != caps.end() && s.dep)
     for (const auto& r : s.dep->resources)
       if (r.name == it->second || synth::BlockKey(r.name) == it->second) f.store = &r;
@@ -411,12 +443,13 @@ std::string Fill(const Scope& s, std::string why, const Found& f) {
       {"{store}", f.store ? f.store->name : ""},
       {"{hostname}", f.app && f.app->route ? f.app->route->host : ""},
       {"{image}", f.image},
+      {"{secret}", f.secret},
+      {"{kind}", f.kind},
+      {"{port}", f.port},
       {"{env}", s.env ? s.env->name : ""},
       {"{zone}", s.env ? s.env->zone : ""},
       {"{realm}", s.realm ? model::RealmName(*s.realm) : ""},
   };
-  if (f.app)
-    for (const auto& sec : f.app->secrets) values.emplace("{secret}", sec);
   for (const auto& [key, value] : values)
     for (size_t at = why.find(key); at != std::string::npos; at = why.find(key, at + value.size()))
       why.replace(at, key.size(), value);

@@ -91,14 +91,22 @@ AddressReport ExplainUnit(const Scope& s, const SourceMap& sources) {
                        s.env ? s.env->account : "", why, Snippet(sources, span));
   std::vector<std::string> sources_list(u.sources.begin(), u.sources.end());
   std::vector<std::string> deps(u.dependencies.begin(), u.dependencies.end());
-  r.text += fmt::format("  made from: {}\n  applied after: {}\n  resources ({}):\n",
+  r.text += fmt::format("  made from: {}\n  applied after: {}\n",
                         sources_list.empty() ? "eurus.yaml" : fmt::format("{}", fmt::join(sources_list, ", ")),
-                        deps.empty() ? "nothing" : fmt::format("{}", fmt::join(deps, ", ")), u.resource_count());
+                        deps.empty() ? "nothing" : fmt::format("{}", fmt::join(deps, ", ")));
   OJ counts = OJ::object();
+  std::string line = fmt::format("  resources ({}):", u.resource_count());
   for (const auto& [type, n] : u.ResourceCounts()) {
-    r.text += fmt::format("    {:>3} {}\n", n, type);
+    std::string item = fmt::format(" {} {},", n, type);
+    if (line.size() + item.size() > kWidth) {
+      r.text += line + "\n";
+      line = "   ";
+    }
+    line += item;
     counts[type] = n;
   }
+  if (line.ends_with(",")) line.pop_back();
+  r.text += line + "\n";
   r.text += fmt::format("  `eurus explain {}/TYPE.NAME` explains one of them\n", u.id());
   r.json = {{"address", u.id()}, {"unit", u.id()}, {"why", why}, {"from", SpanJson(sources, span)},
             {"sources", sources_list}, {"dependencies", deps}, {"resources", counts}};

@@ -322,6 +322,7 @@ struct Found {
   std::string secret;  ///< the secret's name of {secret}
   std::string kind;    ///< {kind}: "postgres", ...
   std::string port;    ///< {port}
+  std::string az;      ///< {az}, as the environment names it ("eu-west-1a")
 };
 
 Found Resolve(const Scope& s, const Captures& caps) {
@@ -359,6 +360,9 @@ Found Resolve(const Scope& s, const Captures& caps) {
             f.tenant = &t;
             f.app = &a;
           }
+  if (auto it = caps.find("az"); it != caps.end() && s.env)
+    for (const auto& az : s.env->network.azs)
+      if (synth::BlockKey(az) == it->second) f.az = az;
   if (auto it = caps.find("image"); it != caps.end()) {
     const auto& body = s.unit->resources()["aws_ecr_repository"][it->second];
     f.image = body.value("name", "");
@@ -446,6 +450,7 @@ std::string Fill(const Scope& s, std::string why, const Found& f) {
       {"{secret}", f.secret},
       {"{kind}", f.kind},
       {"{port}", f.port},
+      {"{az}", f.az},
       {"{env}", s.env ? s.env->name : ""},
       {"{zone}", s.env ? s.env->zone : ""},
       {"{realm}", s.realm ? model::RealmName(*s.realm) : ""},
@@ -490,9 +495,19 @@ std::optional<Origin> OriginOf(const Scope& s, const std::string& type, const st
     if (!check::Glob(row.unit, s.unit->name()) || !check::Glob(row.type, type)) continue;
     Captures caps;
     if (!Match(s, row.name, name, caps)) continue;
-    Found f = Resolve(s, caps);
-    auto [span, from] = Locate(s, row.owner, f);
-    return Origin{fmt::format("{} {}", noun, Fill(s, row.why, f)), from, span};
+    // The environment or realm a management or common block names ({env}, {realm}).
+    Scope at = s;
+    if (auto it = caps.find("env"); it != caps.end())
+      for (const auto& e : s.org->environments)
+        if (synth::BlockKey(e.name) == it->second) {
+          at.env = &e;
+          at.realm = e.realm;
+        }
+    if (auto it = caps.find("realm"); it != caps.end())
+      at.realm = it->second == "prod" ? model::RealmKind::kProd : model::RealmKind::kNonprod;
+    Found f = Resolve(at, caps);
+    auto [span, from] = Locate(at, row.owner, f);
+    return Origin{fmt::format("{} {}", noun, Fill(at, row.why, f)), from, span};
   }
   return std::nullopt;
 }

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "cost/report.h"
 #include "explain/tenant.h"
 
@@ -12,26 +14,41 @@ namespace {
 
 constexpr size_t kWidth = 100;
 
-/// `items` joined by ", " after `head`, wrapped at kWidth with continuation lines indented
-/// by `indent` spaces.
-std::string Wrap(const std::string& head, const std::vector<std::string>& items, size_t indent) {
-  std::string out = head, line = head;
+/// `items` after `head`, separated by `sep` (", " or " "), wrapped at kWidth with
+/// continuation lines indented by `indent` spaces; an item longer than a line stays whole.
+std::string Wrap(const std::string& head, const std::vector<std::string>& items, size_t indent,
+                 const std::string& sep = ", ") {
+  std::string out = head;
+  size_t column = head.size();
+  std::string trail = sep.substr(0, sep.find(' '));  // "," or ""
   for (size_t i = 0; i < items.size(); ++i) {
-    std::string item = items[i] + (i + 1 < items.size() ? "," : "");
-    if (line.size() + 1 + item.size() > kWidth && line.size() > indent) {
+    std::string item = items[i] + (i + 1 < items.size() ? trail : "");
+    if (column + 1 + item.size() > kWidth && column > indent) {
       out += "\n" + std::string(indent, ' ');
-      line = std::string(indent, ' ');
-    } else if (line.size() > 0 && line.back() != ' ') {
+      column = indent;
+    } else if (column > 0 && out.back() != ' ') {
       out += " ";
-      line += " ";
+      ++column;
     }
     out += item;
-    line += item;
+    column += item.size();
   }
   return out + "\n";
 }
 
-/// "ecs:DescribeServices, ecs:DescribeTasks → arn:…:cluster/acme-shop" lines of `grants`.
+/// The words of `text`, for Wrap.
+std::vector<std::string> Words(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find(' ', at);
+    if (end == std::string::npos) end = text.size();
+    if (end > at) out.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+
+/// "ecs:DescribeServices, ecs:DescribeTasks" then "on arn:…" lines of `grants`.
 std::string RenderGrants(const std::vector<Grant>& grants, size_t indent) {
   std::string out;
   std::string pad(indent, ' ');
@@ -42,18 +59,19 @@ std::string RenderGrants(const std::vector<Grant>& grants, size_t indent) {
   return out;
 }
 
+/// `vars` grouped by where they come from, in order of first appearance.
 std::string RenderVars(const char* what, const std::vector<Variable>& vars) {
-  if (vars.empty()) return "";
-  size_t name_w = 0;
-  for (const auto& v : vars) name_w = std::max(name_w, v.name.size());
-  std::string out = fmt::format("    {}:\n", what);
-  for (const auto& v : vars) {
-    std::string line = fmt::format("      {:<{}} = {}", v.name, name_w, v.value);
-    std::string tag = fmt::format("({})", v.from);
-    if (line.size() + 2 + tag.size() <= kWidth)
-      out += line + "  " + tag + "\n";
-    else
-      out += line + "\n" + std::string(9 + name_w, ' ') + tag + "\n";
+  std::vector<std::string> sources;
+  for (const auto& v : vars)
+    if (std::find(sources.begin(), sources.end(), v.from) == sources.end()) sources.push_back(v.from);
+  std::string out;
+  for (const auto& from : sources) {
+    size_t name_w = 0;
+    for (const auto& v : vars)
+      if (v.from == from) name_w = std::max(name_w, v.name.size());
+    out += fmt::format("    {} from {}:\n", what, from);
+    for (const auto& v : vars)
+      if (v.from == from) out += fmt::format("      {:<{}} = {}\n", v.name, name_w, v.value);
   }
   return out;
 }
@@ -66,9 +84,9 @@ std::string RenderApp(const AppReport& a) {
   out += fmt::format("    tasks: {} desired, {} to {}; ports: {}\n", a.desired, a.min, a.max,
                      ports.empty() ? "none" : fmt::format("{}", fmt::join(ports, ", ")));
   if (!a.image_parameter.empty()) out += fmt::format("    image tag: SSM parameter {}\n", a.image_parameter);
-  if (!a.internal_only.empty()) out += Wrap("    note:", {a.internal_only}, 10);
+  if (!a.internal_only.empty()) out += Wrap("    note:", Words(a.internal_only), 10, " ");
   out += RenderVars("environment", a.environment);
-  out += RenderVars("secrets (from Secrets Manager at task start)", a.secrets);
+  out += RenderVars("secrets (read by ECS at task start)", a.secrets);
   if (!a.task_role.empty()) out += "    task role grants:\n" + RenderGrants(a.task_role, 6);
   return out;
 }
@@ -77,7 +95,9 @@ std::string RenderEnv(const EnvReport& e, const std::string& currency) {
   std::string out = fmt::format("== {} (account {}, unit {})\n", e.env, e.account, e.unit);
   out += "urls:\n";
   if (e.urls.empty()) out += "  none: no app has a route\n";
-  for (const auto& u : e.urls) {
+  std::vector<Url> urls = e.urls;  // the public ones first
+  std::stable_sort(urls.begin(), urls.end(), [](const Url& a, const Url& b) { return a.via != "alb" && b.via == "alb"; });
+  for (const auto& u : urls) {
     const char* via = u.via == "cloudfront" ? "public, CloudFront"
                       : u.via == "api"      ? "public, API Gateway"
                                             : "internal ALB, inside the VPC only";
@@ -98,8 +118,9 @@ std::string RenderEnv(const EnvReport& e, const std::string& currency) {
   for (const auto& a : e.alarms)
     out += fmt::format("  {:<40} {} {} {}\n", a.name, a.metric, a.statistic, a.condition);
   if (e.cost)
-    out += fmt::format("monthly estimate: {} {} ({} its own, {} its share of shared costs; eurus cost --by tenant)\n",
-                       cost::Money(e.cost->total()), currency, cost::Money(e.cost->direct), cost::Money(e.cost->shared));
+    out += fmt::format("monthly estimate: {} ({} its own + {} its share of the shared costs; {}, as `eurus cost`)\n",
+                       cost::Money(e.cost->total()), cost::Money(e.cost->direct), cost::Money(e.cost->shared),
+                       currency);
   return out;
 }
 

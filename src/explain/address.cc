@@ -6,13 +6,13 @@
 
 #include "diag/diagnostic.h"
 #include "explain/origin.h"
+#include "explain/text.h"
 
 namespace eurus::explain {
 
 namespace {
 
 using OJ = nlohmann::ordered_json;
-constexpr size_t kWidth = 100;
 
 /// "  --> tenants/shop.yaml:15:3" and the source line under it, like a diagnostic's snippet.
 std::string Snippet(const SourceMap& sources, Span span) {
@@ -87,8 +87,9 @@ AddressReport ExplainUnit(const Scope& s, const SourceMap& sources) {
   r.ok = true;
   Span span = UnitSpan(s);
   std::string why = UnitReason(s);
-  r.text = fmt::format("{}: unit in account {} ({})\n  why: {}\n  from:\n{}", u.id(), u.account(),
-                       s.env ? s.env->account : "", why, Snippet(sources, span));
+  std::string account = s.env ? fmt::format("account {} ({})", u.account(), s.env->account) : "account " + u.account();
+  r.text = fmt::format("{}: a unit in {}\n{}  from:\n{}", u.id(), account, Wrap("  why:", Words(why), 7, " "),
+                       Snippet(sources, span));
   std::vector<std::string> sources_list(u.sources.begin(), u.sources.end());
   std::vector<std::string> deps(u.dependencies.begin(), u.dependencies.end());
   r.text += fmt::format("  made from: {}\n  applied after: {}\n",
@@ -148,8 +149,8 @@ AddressReport ExplainAddress(const model::Org& org, const config::Project* proje
   const nlohmann::json& body = unit->resources()[type][name];
   OJ attrs = KeyAttributes(body);
   r.ok = true;
-  r.text = fmt::format("{}/{}.{}\n  what: {}\n  from: {}\n{}", unit_id, type, name, origin->reason, origin->from,
-                       Snippet(sources, origin->span));
+  r.text = fmt::format("{}/{}.{}\n{}  from: {}\n{}", unit_id, type, name, Wrap("  what:", Words(origin->reason), 8, " "),
+                       origin->from, Snippet(sources, origin->span));
   if (body.contains("//")) r.text += fmt::format("  origin comment in main.tf.json: {}\n", body["//"].get<std::string>());
   r.text += "  key attributes:\n" + RenderAttributes(attrs);
   r.json = {{"address", fmt::format("{}/{}.{}", unit_id, type, name)},

@@ -83,15 +83,25 @@ void ReadContainer(const Json& container, const model::App& app, const model::De
   for (const auto& p : container.value("portMappings", Json::array())) a.ports.push_back(p.value("containerPort", 0));
 }
 
-/// How to expose a routed app that only the VPC reaches.
-std::string ExposeHelp(const model::Environment& env, const model::Tenant& t) {
-  if (env.cloudfront || env.api_gateway)
-    return fmt::format("reachable only inside the VPC (the internal ALB); add `expose: [{}]` to it in {}",
-                       env.cloudfront && env.api_gateway ? "cloudfront, api" : env.cloudfront ? "cloudfront" : "api",
-                       t.file);
-  return fmt::format("reachable only inside the VPC (the internal ALB); environment {} has no edge: set "
-                     "`ingress.cloudfront` or `ingress.api_gateway` in {}, then `expose` the app",
-                     env.name, env.file);
+/// How to expose a routed app that only the VPC reaches (docs/Ingress.md, "Exposing a tenant
+/// app"): through the edges the environment has, CloudFront only for a host its certificate
+/// can cover (E0321 refuses the others).
+std::string ExposeHelp(const model::Environment& env, const model::Tenant& t, const model::App& app) {
+  const std::string where = "reachable only inside the VPC (the internal ALB)";
+  if (!env.cloudfront && !env.api_gateway)
+    return fmt::format("{}; environment {} has no edge: set `ingress.cloudfront` or `ingress.api_gateway` in {}, "
+                       "then add `expose` to the app in {}",
+                       where, env.name, env.file, t.file);
+  bool coverable = model::ValidationOf(app.route->host, env.zone) != model::HostValidation::kManual;
+  std::vector<std::string> edges;
+  if (env.cloudfront && coverable) edges.push_back("cloudfront");
+  if (env.api_gateway) edges.push_back("api");
+  std::string out = where;
+  if (!edges.empty()) out += fmt::format("; add `expose: [{}]` to it in {}", fmt::join(edges, ", "), t.file);
+  if (env.cloudfront && !coverable)
+    out += fmt::format("; CloudFront needs a host under `{}` (its host `{}` is outside the zone)", env.zone,
+                       app.route->host);
+  return out;
 }
 
 AppReport ReadApp(const tf::Unit& u, const model::Environment& env, const model::Tenant& t,
@@ -113,7 +123,7 @@ AppReport ReadApp(const tf::Unit& u, const model::Environment& env, const model:
   a.min = target.value("min_capacity", a.desired);
   a.max = target.value("max_capacity", a.desired);
   a.task_role = Grants(Blocks(u, "aws_iam_role_policy").value(key + "_task", Json::object()).value("policy", Json()));
-  if (app.route && !app.expose_cloudfront && !app.expose_api) a.internal_only = ExposeHelp(env, t);
+  if (app.route && !app.expose_cloudfront && !app.expose_api) a.internal_only = ExposeHelp(env, t, app);
   return a;
 }
 

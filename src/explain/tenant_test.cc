@@ -63,8 +63,9 @@ TEST(ExplainTenantTest, RoutedAppWithoutExposeIsInternalOnly) {
   const AppReport* api = App(r.envs[0], "api");
   ASSERT_TRUE(api);
   EXPECT_EQ(api->internal_only,
-            "reachable only inside the VPC (the internal ALB); add `expose: [cloudfront, api]` to it in "
-            "tenants/catalog.yaml");
+            "reachable only inside the VPC (the internal ALB); add `expose: [api]` to it in tenants/catalog.yaml; "
+            "CloudFront needs a host under `dev.acme.example.com` (its host `catalog.internal.acme.example.com` is "
+            "outside the zone)");
   EXPECT_TRUE(HasUrl(r.envs[0], "alb", "https://catalog.internal.acme.example.com/*"));
   EXPECT_FALSE(std::any_of(r.envs[0].urls.begin(), r.envs[0].urls.end(), [](const Url& u) { return u.via != "alb"; }));
 }

@@ -51,7 +51,8 @@ std::string RenderApp(const AppReport& a) {
   if (!a.image_parameter.empty()) out += fmt::format("    image tag: SSM parameter {}\n", a.image_parameter);
   if (!a.internal_only.empty()) out += Wrap("    note:", Words(a.internal_only), 10, " ");
   out += RenderVars("environment", a.environment);
-  out += RenderVars("secrets (read by ECS at task start)", a.secrets);
+  if (!a.secrets.empty()) out += "    secrets (ECS reads them from Secrets Manager at task start):\n";
+  for (const auto& v : a.secrets) out += fmt::format("      {} = {}\n", v.name, v.value);
   if (!a.task_role.empty()) out += "    task role grants:\n" + RenderGrants(a.task_role, 6);
   return out;
 }
@@ -66,7 +67,7 @@ std::string RenderEnv(const EnvReport& e, const std::string& currency) {
     const char* via = u.via == "cloudfront" ? "public, CloudFront"
                       : u.via == "api"      ? "public, API Gateway"
                                             : "internal ALB, inside the VPC only";
-    out += fmt::format("  {:<10} {}  ({})\n", u.app, u.url, via);
+    out += fmt::format("  {:<10} {}{}  ({})\n", u.app, u.method.empty() ? "" : u.method + " ", u.url, via);
   }
   out += "apps:\n";
   for (const auto& a : e.apps) out += RenderApp(a);

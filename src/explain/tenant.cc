@@ -141,20 +141,21 @@ void ReadUrls(const tf::Unit& u, const tf::Unit* platform, const std::string& ap
     }
     for (const auto& h : rule_hosts) {
       if (std::find(hosts.begin(), hosts.end(), h) == hosts.end()) hosts.push_back(h);
-      for (const auto& p : paths) out.push_back({app, "alb", fmt::format("https://{}{}", h, p)});
+      for (const auto& p : paths) out.push_back({app, "alb", fmt::format("https://{}{}", h, p), ""});
     }
   }
   if (platform) {
     Json aliases = Blocks(*platform, "aws_cloudfront_distribution").value("env", Json::object()).value("aliases", Json::array());
     for (const auto& h : hosts)
-      if (std::find(aliases.begin(), aliases.end(), h) != aliases.end()) out.push_back({app, "cloudfront", "https://" + h + "/"});
+      if (std::find(aliases.begin(), aliases.end(), h) != aliases.end()) out.push_back({app, "cloudfront", "https://" + h + "/", ""});
   }
   std::string domain = platform ? Blocks(*platform, "aws_apigatewayv2_domain_name").value("api", Json::object()).value("domain_name", "") : "";
   for (const auto& [name, route] : Blocks(u, "aws_apigatewayv2_route").items()) {
     if (!name.starts_with(key + "_api_route_")) continue;
     std::string rk = route.value("route_key", "");
     size_t sp = rk.find(' ');
-    out.push_back({app, "api", sp == std::string::npos ? rk : fmt::format("{} https://{}{}", rk.substr(0, sp), domain, rk.substr(sp + 1))});
+    if (sp == std::string::npos) continue;  // "$default": not a tenant's route
+    out.push_back({app, "api", fmt::format("https://{}{}", domain, rk.substr(sp + 1)), rk.substr(0, sp)});
   }
 }
 
@@ -255,7 +256,10 @@ nlohmann::ordered_json ToJson(const TenantReport& r) {
   OJ envs = OJ::array();
   for (const auto& e : r.envs) {
     OJ urls = OJ::array(), apps = OJ::array(), access = OJ::array(), subnets = OJ::array(), alarms = OJ::array();
-    for (const auto& u : e.urls) urls.push_back({{"app", u.app}, {"via", u.via}, {"url", u.url}});
+    for (const auto& u : e.urls) {
+      urls.push_back({{"app", u.app}, {"via", u.via}, {"url", u.url}});
+      urls.back()["method"] = u.method.empty() ? OJ() : OJ(u.method);
+    }
     for (const auto& a : e.apps) {
       OJ j = {{"name", a.name}, {"image", a.image}, {"image_parameter", a.image_parameter}, {"cpu", a.cpu},
               {"memory", a.memory}, {"desired", a.desired}, {"min", a.min}, {"max", a.max}, {"spot", a.spot},

@@ -21,7 +21,10 @@ namespace eurus::explain {
 struct Url {
   std::string app;
   std::string via;   ///< "cloudfront", "api" or "alb" (the internal ALB: inside the VPC only)
-  std::string url;   ///< "https://shop.dev.acme.example.com/*", "ANY https://api.dev.../shop/{proxy+}"
+  /// "https://shop.dev.acme.example.com/" (CloudFront), an API route ("https://api.dev.acme.example.com/shop/{proxy+}"),
+  /// or an ALB rule's host and path pattern ("https://shop.dev.acme.example.com/*")
+  std::string url;
+  std::string method;  ///< an API route's method ("ANY"); empty for the others
 };
 
 /// One grant of a policy statement: its actions on its resources.

@@ -51,8 +51,9 @@ TEST(ExplainTenantTest, AcmePaymentsApiRoutes) {
   const run::Session& s = Compiled("acme");
   TenantReport r = ExplainTenant(s.org(), s.units, nullptr, "payments", "dev");
   ASSERT_EQ(r.envs.size(), 1u);
-  EXPECT_TRUE(HasUrl(r.envs[0], "api", "ANY https://api.dev.acme.example.com/payments/v1/{proxy+}"));
-  EXPECT_TRUE(HasUrl(r.envs[0], "api", "ANY https://api.dev.acme.example.com/payments/v2/{proxy+}"));
+  EXPECT_TRUE(HasUrl(r.envs[0], "api", "https://api.dev.acme.example.com/payments/v1/{proxy+}"));
+  EXPECT_TRUE(HasUrl(r.envs[0], "api", "https://api.dev.acme.example.com/payments/v2/{proxy+}"));
+  for (const auto& u : r.envs[0].urls) EXPECT_EQ(u.method, u.via == "api" ? "ANY" : "") << u.url;
 }
 
 // Given catalog's api, routed but exposed nowhere, we should say it is internal-only and how to

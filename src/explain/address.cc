@@ -49,6 +49,8 @@ OJ KeyAttributes(const nlohmann::json& body) {
                  return x.is_string() || x.is_number();
                })) {
       out[k] = v;
+    } else if ((v.is_array() || v.is_object()) && !v.empty() && v.dump().size() <= 100) {
+      out[k] = v;  // small nested blocks: a listener rule's conditions, a service's network
     }
   }
   return out;

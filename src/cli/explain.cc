@@ -104,7 +104,7 @@ int RunExplain(FileSystem& fs, CommonOptions& opts, const ExplainOptions& e) {
     if (!e.env.empty()) with_env.what.push_back(e.env);
     return ExplainTenant(fs, opts, with_env);
   }
-  if (e.what.size() != 1) {
+  if (e.what.size() != 1 || e.what[0] == "tenant") {
     fmt::print(stderr, "eurus explain: expected `tenant NAME` or one ADDRESS (dev/tenant-shop, dev/tenant-shop/TYPE.NAME)\n");
     return kUsage;
   }

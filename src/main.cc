@@ -12,6 +12,7 @@
 #include "cli/init.h"
 #include "cli/tenant_add.h"
 #include "cli/drift.h"
+#include "cli/explain.h"
 #include "cli/plan.h"
 #include "cli/validate.h"
 #include "version.h"
@@ -76,6 +77,9 @@ int main(int argc, char** argv) {
   auto* graph = AddGraphCommand(app, opts, graph_opts);
   DriftOptions drift_opts;
   auto* drift = AddDriftCommand(app, opts, drift_opts);
+  ExplainOptions exp;
+  exp.args.assign(argv + 1, argv + argc);
+  auto* explain = AddExplainCommand(app, opts, exp);
 
   CiGithubOptions cig;
   auto* ci = app.add_subcommand("ci", "write CI workflows");
@@ -109,6 +113,7 @@ int main(int argc, char** argv) {
     if (*graph) return RunGraph(fs, opts, graph_opts);
     if (*init) return RunInit(fs, opts, init_opts);
     if (*tenant_add) return RunTenantAdd(fs, opts, tenant_opts);
+    if (*explain) return RunExplain(fs, opts, exp);
     if (*plan) return RunPlan(fs, opts, plan_opts);
     if (*apply) return RunPlan(fs, opts, apply_opts);
     if (*drift) return RunDrift(fs, opts, drift_opts);

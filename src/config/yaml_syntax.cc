@@ -75,7 +75,7 @@ Line ScanLine(std::string_view text, uint32_t begin) {
   return l;
 }
 
-std::vector<Line> ScanLines(std::string_view text) {
+std::vector<Line> SplitLines(std::string_view text) {
   std::vector<Line> lines;
   uint32_t begin = 0;
   while (begin <= text.size()) {
@@ -226,7 +226,7 @@ Diagnostic UnclosedFlow(std::string_view text, FileId file, uint32_t offset) {
 
 Diagnostic YamlSyntaxError(std::string_view text, FileId file, uint32_t offset, const std::string& reason) {
   if (reason.find("flow not found") != std::string::npos) return UnclosedFlow(text, file, offset);
-  std::vector<Line> lines = ScanLines(text);
+  std::vector<Line> lines = SplitLines(text);
   size_t at = LineOf(lines, offset);
   std::optional<Diagnostic> d;
   if (reason == "illegal map value") d = IllegalMapValue(text, file, lines, at, offset);

@@ -80,9 +80,9 @@ void WarnInternalOnlyRoutes(Context& ctx) {
                            fmt::format("app `{}` of tenant `{}` is reachable only from inside the VPC in {}", u.app,
                                        u.tenant, List(u.envs, "and")));
     w.Label(u.span, "routed on the internal ALB only: no `expose`");
-    w.Note(fmt::format("the shared ALB is internal and admits HTTP(S) from the VPC only; {} has an edge, which "
-                       "publishes a route only when the app exposes it",
-                       u.envs.size() == 1 ? u.envs.front() : List(u.envs, "and")));
+    w.Note(fmt::format("the shared ALB is internal and admits HTTP(S) from the VPC only; the edge of {} publishes "
+                       "a route only when the app exposes it",
+                       List(u.envs, "and")));
     w.Help(u.cloudfront ? "add `expose: [cloudfront]` to serve it on the internet through CloudFront (or `[api]` "
                           "through the API Gateway); `expose: []` keeps it internal and silences this warning"
                         : "add `expose: [api]` to serve it through the API Gateway; `expose: []` keeps it internal "

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   AddProjectOptions(*synth, opts);
   synth->add_option("-o,--out", syn.out_dir, "output directory (default: DIR/out)");
   synth->add_flag("-q,--quiet", syn.quiet, "no per-unit summary");
+  synth->add_flag("-v,--verbose", syn.verbose, "list each unit's resources by type");
 
   ValidateOptions val;
   auto* validate = app.add_subcommand("validate", "check every generated unit against the AWS provider schema, offline");

@@ -13,6 +13,7 @@ int RunCheck(FileSystem& fs, CommonOptions& opts);
 struct SynthOptions {
   std::string out_dir;  ///< empty: <dir>/out
   bool quiet = false;   ///< no per-unit table
+  bool verbose = false; ///< the per-unit table lists resource counts by type
   /// Called after the synth pass, before anything is rendered or written (`plan`/`apply`
   /// check the unit names they were given); false stops the run with kUsage.
   std::function<bool(const Session&)> check;

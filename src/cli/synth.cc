@@ -1,8 +1,25 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/synth_summary.h"
+#include "run/changes.h"
 
 namespace eurus::cli {
+
+namespace {
+
+/// Unit id → content hash of a manifest's text; nullopt when it is not a readable manifest.
+std::optional<std::map<std::string, std::string>> Hashes(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  std::string err;
+  auto m = run::ParseManifest(*text, &err);
+  if (!m) return std::nullopt;
+  std::map<std::string, std::string> out;
+  for (const auto& [id, u] : m->units) out[id] = u.hash;
+  return out;
+}
+
+}  // namespace
 
 int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   // Kept until exit, never freed (run/compile.h).
@@ -19,22 +36,33 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
     }
     if (!so.check(s)) return kUsage;
   }
+  // The tree this run replaces, to tell changed units from unchanged ones.
+  const std::string manifest = JoinPath(o.out_dir.empty() ? JoinPath(o.dir, "out") : o.out_dir, "eurus.manifest.json");
+  std::string err;
+  auto previous = Hashes(fs.Exists(manifest) ? fs.Read(manifest, &err) : std::nullopt);
   // Every pass, the write included: on any error out/ and the lock are as they were.
   if (!CompileOrPrint(fs, opts, o, s)) return ExitCodeFor(s.diags);
   PrintDiagnostics(opts, s);  // warnings
   const std::vector<tf::Unit>& units = s.units;
-  if (!so.quiet) {
-    fmt::print("{:<28} {:<13} {:>9}  {}\n", "unit", "account", "resources", "by type");
-    for (size_t i = 0; i < units.size(); ++i) {
-      std::string types;
-      for (const auto& [t, n] : units[i].ResourceCounts())
-        types += fmt::format("{}{} {}", types.empty() ? "" : ", ", n, t.substr(4));
-      fmt::print("{:<28} {:<13} {:>9}  {}\n", units[i].id(), s.accounts[i], units[i].resource_count(), types);
-    }
-  }
+  std::vector<UnitSummary> summary;
   size_t total = 0;
-  for (const auto& u : units) total += u.resource_count();
-  fmt::print("eurus: wrote {} units ({} resources) to {}\n", units.size(), total, s.out_dir);
+  for (size_t i = 0; i < units.size(); ++i) {
+    UnitSummary u;
+    u.id = units[i].id();
+    u.account = s.accounts[i];
+    u.resources = units[i].resource_count();
+    u.by_type = units[i].ResourceCounts();
+    summary.push_back(std::move(u));
+    total += units[i].resource_count();
+  }
+  auto current = Hashes(s.files.count("eurus.manifest.json") ? std::optional(s.files.at("eurus.manifest.json"))
+                                                             : std::nullopt);
+  SetStatus(summary, previous && current ? &*previous : nullptr, current ? *current : std::map<std::string, std::string>{});
+  if (!so.quiet)
+    for (const std::string& line : SummaryLines(summary, so.verbose)) fmt::print("{}\n", line);
+  std::string counts = StatusCounts(summary);
+  fmt::print("eurus: wrote {} units ({} resources) to {}{}\n", units.size(), total, s.out_dir,
+             counts.empty() ? "" : ": " + counts);
   return kOk;
 }
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "config/yaml_syntax.h"
 #include "diag/codes.h"
 
 namespace eurus::config {
@@ -188,30 +189,7 @@ Node ParseYaml(const SourceMap& sources, FileId file, Diagnostics& diags) {
     uint32_t off = e.mark.is_null() ? 0
                    : sources.Offset(file, static_cast<uint32_t>(e.mark.line + 1),
                                     static_cast<uint32_t>(e.mark.column + 1));
-    // An unclosed [ or { is reported where the parser gave up (the next key); point at
-    // the bracket that was left open instead.
-    if (e.msg.find("flow not found") != std::string::npos) {
-      int depth = 0;
-      for (uint32_t i = std::min<uint32_t>(off, static_cast<uint32_t>(text.size())); i-- > 0;) {
-        char c = text[i];
-        if (c == ']' || c == '}') ++depth;
-        if (c == '[' || c == '{') {
-          if (depth == 0) { off = i; break; }
-          --depth;
-        }
-      }
-      diags.Report(Error(codes::kYamlSyntax, std::string("YAML syntax error: this ") +
-                                                 (text[off] == '[' ? "[" : "{") + " is never closed")
-                       .Label({file, off, off + 1}, "opened here")
-                       .Help(std::string("add the closing ") + (text[off] == '[' ? "]" : "}")));
-      return Node{};
-    }
-    std::string msg = e.msg.empty() ? "invalid YAML" : e.msg;
-    if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-    diags.Report(Error(codes::kYamlSyntax, "YAML syntax error: " + msg)
-                     .Label({file, off, off + 1})
-                     .Help("fix the YAML syntax; indentation must use spaces, and a value that "
-                           "starts with a special character needs quotes"));
+    diags.Report(YamlSyntaxError(text, file, off, e.msg));
     return Node{};
   }
   Converter c(sources, file, diags);

@@ -224,7 +224,7 @@ TEST_F(NodeTest, TwoDocuments) {
 
 // Given other invalid YAML, we should report yaml-cpp's reason, lowercased, where it is.
 TEST_F(NodeTest, OtherSyntaxError) {
-  Node n = Parse("a: 1\n b: 2\n");
+  Node n = Parse("a: 1\nb: @x\n");
   EXPECT_TRUE(n.is_null());
   ASSERT_EQ(diags.items().size(), 1u);
   const Diagnostic& d = diags.items()[0];

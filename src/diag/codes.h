@@ -117,5 +117,12 @@ inline constexpr char kWarnNoInsightsProd[] = "W0012";  // prod environment with
 inline constexpr char kWarnFixedSplit[] = "W0013";  // fixed shared costs: the cost categories split the rest evenly
 inline constexpr char kWarnBudgetRecipients[] = "W0014";  // a budget notifies nobody, or more than AWS allows
 inline constexpr char kWarnSharedImage[] = "W0015";  // an image two tenants run: their release roles cannot push it
+// W0018-W0023: valid settings that do not do what they seem to (model/check_surprises.cc)
+inline constexpr char kWarnInternalOnlyRoute[] = "W0018";  // a routed app the environment's edge does not expose
+inline constexpr char kWarnNatWithoutEgress[] = "W0019";   // `nat_gateways` in an environment without NAT gateways
+inline constexpr char kWarnOverlappingVpcs[] = "W0020";    // two environments' VPC ranges overlap
+inline constexpr char kWarnIdleFlowLogRetention[] = "W0021";  // flow log retention with flow logs off
+inline constexpr char kWarnIdleEndpointZones[] = "W0022";  // `endpoint_zones` without interface endpoints
+inline constexpr char kWarnFixedScaling[] = "W0023";       // scaling targets with replicas.min == replicas.max
 
 }  // namespace eurus::codes

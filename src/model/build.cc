@@ -4,6 +4,7 @@
 #include "model/build.h"
 
 #include "model/build_context.h"
+#include "model/check_surprises.h"
 
 namespace eurus::model {
 
@@ -77,6 +78,7 @@ BuildResult Build(const config::Project& project, const Lock& previous, const Bu
   build::WarnUnreachableApis(ctx);     // endpoints that leave out what the tasks call
   build::CheckSamplingRules(ctx);      // X-Ray sampling rules within the account quota
   build::WarnSharedImages(ctx);        // images a tenant's release role could not push
+  build::WarnSurprises(ctx);           // settings that do not do what they seem to (W0018-W0023)
   build::Allocate(ctx, result);        // subnets against the lock, listener rule priorities
   ctx.org.source_files = project.files;
   if (!diags.has_errors()) result.org = std::move(ctx.org);

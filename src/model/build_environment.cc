@@ -130,7 +130,9 @@ void BuildNatMode(Context& ctx, const NetworkDoc& dn, Environment& e) {
                    dn.nat_gateways.span, near.empty() ? "expected per_az or single" : "did you mean `" + near + "`?")
                    .Help("`per_az` (default, highly available) or `single` (cheaper, one AZ)"));
   }
-  if (n.nat == NatMode::kSingle && e.realm == RealmKind::kProd) {
+  // Without egress there is no NAT gateway to lose (W0019 says the setting does nothing).
+  const bool has_nat = (dn.internet_egress.set && dn.internet_egress.value) || dn.egress.set;
+  if (n.nat == NatMode::kSingle && e.realm == RealmKind::kProd && has_nat) {
     Diagnostic w = Warning(codes::kWarnSingleNat,
                            fmt::format("prod environment `{}` uses a single NAT gateway", e.name));
     w.Label(dn.nat_gateways.span, "egress stops when this gateway's AZ fails");

@@ -245,7 +245,7 @@ TEST_F(BuildTest, UnversionedProdBucketWarns) {
 // (in any realm: the choice is deliberate, but a reviewer must see it), and not when they stay
 // on or are left at the default.
 TEST_F(BuildTest, FlowLogsOffWarns) {
-  fs.files["environments/dev.yaml"] += "  flow_logs: { enabled: false, retention_days: 7 }\n";
+  fs.files["environments/dev.yaml"] += "  flow_logs: { enabled: false }\n";
   fs.files["environments/prod.yaml"] += "  flow_logs: { enabled: true }\n";
   ASSERT_TRUE(Run()) << RenderAll(diags, sources, DiagFormat::kShort);
   EXPECT_EQ(Where(), (std::vector<std::string>{"environments/dev.yaml:6:25 W0007"}));

@@ -161,7 +161,8 @@ TEST_F(ChangesGitTest, OneTenantEdited) {
 
 // Given a network change, the network should change and its tenants be applied after it.
 TEST_F(ChangesGitTest, NetworkChangeBringsDependents) {
-  ReplaceIn("environments/dev.yaml", "nat_gateways: single", "nat_gateways: single\n  flow_logs: { enabled: true, retention_days: 90 }");
+  ReplaceIn("environments/dev.yaml", "availability_zones: [eu-west-1a, eu-west-1b]",
+            "availability_zones: [eu-west-1a, eu-west-1b]\n  flow_logs: { enabled: true, retention_days: 90 }");
   auto ch = Changes();
   auto changed = ch.changes.Ids(run::UnitChange::kChanged);
   EXPECT_TRUE(std::find(changed.begin(), changed.end(), "dev/network") != changed.end());

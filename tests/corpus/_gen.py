@@ -506,5 +506,34 @@ case("image-shared-with-a-releasing-tenant",
      [E("W0015", KB, "shop/web", extra="also run by tenant `shop`"),
       E("W0015", SHOP, "image: ‸shop/web", extra="also run by tenant `knowledgebase`")])
 
+# ---------------- YAML errors at the line that is wrong (issue 18) ----------------
+case("yaml-missing-colon", [rep(DEV, "realm: nonprod\n", "realm nonprod\n")],
+     [E("E0002", DEV, "realm nonprod", extra="missing `:` after `realm`")])
+case("yaml-colon-without-space", [rep(SHOP, "    port: 8080\n", "    port:8080\n")],
+     [E("E0002", SHOP, "port‸:8080", extra="write `port: 8080`")])
+case("yaml-indented-deeper-than-a-value", [rep(SHOP, "    cpu: 256\n", "     cpu: 256\n")],
+     [E("E0002", SHOP, "cpu: 256", extra="indent it 4 spaces like `port`")])
+case("yaml-indentation-between-levels", [rep(DEV, "  internet_egress: true\n", " internet_egress: true\n")],
+     [E("E0002", DEV, "internet_egress", extra="indentation matches no line above it")])
+
+# ---------------- surprises become warnings (issue 18) ----------------
+case("route-not-exposed", [rep(SHOP, "    expose: [cloudfront]\n", "")],
+     [E("W0018", SHOP, "route:", extra="reachable only from inside the VPC in dev and prod")])
+case("nat-gateways-without-egress", [rep(DEV, "  internet_egress: true\n", "")],
+     [E("W0019", DEV, "single", extra="`nat_gateways` does nothing")])
+# With an error beside it: a warnings-only run would write the lock the new range needs.
+case("multi-vpc-cidr-of-another-environment",
+     [rep(PROD, "cidr: 10.20.0.0/16", "cidr: 10.10.0.0/16"),
+      rep(SHOP, "web: { replicas: { min: 2, max: 8 } }", "web: { replicas: { min: 1, max: 8 } }")],
+     [E("W0020", PROD, "10.10.0.0/16", extra="of `dev`"), E("E0306", SHOP, "min: ‸1, max: 8")], nolock=True)
+case("flow-log-retention-with-flow-logs-off",
+     [rep(PROD, "flow_logs: { enabled: true, retention_days: 90 }", "flow_logs: { enabled: false, retention_days: 90 }")],
+     [E("W0021", PROD, "enabled: false, retention_days: ‸90", extra="flow logs are off")])
+case("endpoint-zones-without-endpoints",
+     [rep(DEV, "  internet_egress: true\n", "  internet_egress: true\n  endpoint_zones: one\n")],
+     [E("W0022", DEV, "zones: ‸one", extra="no interface endpoints")])
+case("scaling-with-fixed-replicas", [rep(SHOP, "    replicas: { min: 1, max: 4 }\n", "    replicas: { min: 2, max: 2 }\n")],
+     [E("W0023", SHOP, "cpu: 60", extra="does nothing in dev")])
+
 
 main()

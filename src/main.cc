@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/changes.h"
 #include "cli/ci_github.h"
+#include "cli/completion.h"
 #include "cli/cost.h"
 #include "cli/plan.h"
 #include "cli/validate.h"
@@ -75,6 +76,10 @@ int main(int argc, char** argv) {
   ci_github->add_option("-C,--dir", opts.dir, "the platform repository (holds eurus.yaml)")->capture_default_str();
   ci_github->add_option("-o,--out", cig.out_dir, "where to write (default: .github/workflows at the top of the git work tree)");
 
+  // Last, so that its scripts see every command above.
+  CompletionOptions completion_opts;
+  auto* completion = AddCompletionCommand(app, completion_opts);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -90,6 +95,7 @@ int main(int argc, char** argv) {
     if (*sch) return RunSchema(fs, schema);
     if (*changes) return RunChanges(fs, opts, chg);
     if (*ci_github) return RunCiGithub(fs, opts, cig);
+    if (*completion) return RunCompletion(app, completion_opts);
     if (*cost) return RunCost(fs, opts, cost_opts);
     if (*plan) return RunPlan(fs, opts, plan_opts);
     if (*apply) return RunPlan(fs, opts, apply_opts);

@@ -10,7 +10,7 @@ SCHEMA := $(BUILD)/aws-schema.json
 export EURUS_AWS_SCHEMA := $(abspath $(SCHEMA))
 EXAMPLES := $(wildcard examples/*/eurus.yaml)
 
-.PHONY: all setup configure build schema test test-tofu scan bench-cur demo bench golden format clean
+.PHONY: all setup configure build schema test test-tofu scan bench-cur demo bench golden format clean package
 
 all: build
 
@@ -70,6 +70,11 @@ bench: build
 # eurus cost report against DuckDB over a generated CUR 2.0 export (CUR_MB uncompressed MB).
 bench-cur: build
 	bench/cur_bench $(EURUS) --size-mb $(or $(CUR_MB),1000)
+
+# The relocatable release eurus-<version>-linux-x86_64.tar.gz and its .sha256 in $(BUILD)/
+# (scripts/package, docs/Install.md); tests/package/run checks it.
+package: setup
+	scripts/package --build $(BUILD)
 
 # Regenerates the golden snapshot of examples/minimal after an intended change.
 golden: build

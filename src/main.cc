@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/changes.h"
 #include "cli/ci_github.h"
+#include "cli/completion.h"
 #include "cli/cost.h"
 #include "cli/graph.h"
 #include "cli/init.h"
@@ -94,6 +95,9 @@ int main(int argc, char** argv) {
   auto* init = AddInitCommand(app, init_opts);
   TenantAddOptions tenant_opts;
   auto* tenant_add = AddTenantAddCommand(app, opts, tenant_opts);
+  // Last, so that its scripts see every command above.
+  CompletionOptions completion_opts;
+  auto* completion = AddCompletionCommand(app, completion_opts);
 
   try {
     app.parse(argc, argv);
@@ -110,6 +114,7 @@ int main(int argc, char** argv) {
     if (*sch) return RunSchema(fs, schema);
     if (*changes) return RunChanges(fs, opts, chg);
     if (*ci_github) return RunCiGithub(fs, opts, cig);
+    if (*completion) return RunCompletion(app, completion_opts);
     if (*cost) return RunCost(fs, opts, cost_opts);
     if (*graph) return RunGraph(fs, opts, graph_opts);
     if (*init) return RunInit(fs, opts, init_opts);

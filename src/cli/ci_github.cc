@@ -12,7 +12,6 @@
 #include "run/changes.h"
 #include "synth/synth.h"
 #include "tf/unit.h"
-#include "version.h"
 
 namespace eurus::cli {
 
@@ -104,31 +103,70 @@ std::string Sanitize(const std::string& s) {
   return o;
 }
 
-/// The steps every job starts with: checkout, eurus, tofu.
-std::vector<Step> Setup() {
-  Step checkout{.name = "Checkout (full history: eurus changes reads the base commit)",
-                .uses = "actions/checkout@v4",
-                .with = {{"fetch-depth", "0"}}};
-  Step install{
-      .name = "Install eurus (EDIT this step to match how you ship eurus)",
-      .run = "# EDIT: how this runner gets eurus. By default, a release archive holding `eurus`\n"
-             "# and `aws-schema.json` (for eurus validate) at the URL in the repository\n"
-             "# variable EURUS_DOWNLOAD_URL. To build from source instead: clone eurus-aws,\n"
-             "# `make build schema`, and put build/ on $GITHUB_PATH.\n"
-             "if [ -z \"$EURUS_DOWNLOAD_URL\" ]; then\n"
-             "  echo '::error::set the repository variable EURUS_DOWNLOAD_URL (see docs/Pipelines.md)'\n"
-             "  exit 1\n"
-             "fi\n"
-             "mkdir -p \"$RUNNER_TEMP/eurus\"\n"
-             "curl -fsSL \"$EURUS_DOWNLOAD_URL\" | tar -xz -C \"$RUNNER_TEMP/eurus\"\n"
-             "echo \"$RUNNER_TEMP/eurus\" >> \"$GITHUB_PATH\"\n"
-             "echo \"EURUS_AWS_SCHEMA=$RUNNER_TEMP/eurus/aws-schema.json\" >> \"$GITHUB_ENV\"\n",
-      .env = {{"EURUS_DOWNLOAD_URL", "${{ vars.EURUS_DOWNLOAD_URL }}"},
-              {"EURUS_VERSION", EURUS_VERSION}}};
-  Step tofu{.name = "Install OpenTofu",
-            .uses = "opentofu/setup-opentofu@v1",
-            .with = {{"tofu_version", Sanitize(tf::kTofuVersion).insert(0, ">=")}, {"tofu_wrapper", "false"}}};
-  return {checkout, install, tofu};
+/// Letters, digits and `._-` only, for a cache key (GitHub refuses commas; keep it readable).
+std::string KeyText(const std::string& s) {
+  std::string o;
+  for (char c : s) o += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ? c : '-';
+  return o;
+}
+
+/// The steps that put eurus (bin/eurus, and the schema `eurus validate` finds beside it in
+/// share/eurus) on the job's PATH, from `ci.eurus` (docs/Pipelines.md, "Installing eurus"):
+///  - a release: the archive `make package` built, downloaded and checked against the SHA-256
+///    pinned in eurus.yaml. The pin lives in the reviewed repository, so an archive replaced
+///    where it is hosted fails the step; a `.sha256` published beside it would come from the
+///    same place and prove nothing more than an intact download.
+///  - sources: `source` fetched at `ref` and built by its scripts/package into the same kind
+///    of archive, cached per source and ref so that only a workflow's first job builds.
+/// Without `ci.eurus` (`eurus ci github` refuses that, E0332; init-style callers may not) the
+/// step fails and says what to configure.
+std::vector<Step> InstallEurus(const model::EurusInstall& ei) {
+  const std::string unpack =
+      "mkdir -p \"$RUNNER_TEMP/eurus\"\n"
+      "tar -xzf \"$archive\" -C \"$RUNNER_TEMP/eurus\" --strip-components=1\n"
+      "echo \"$RUNNER_TEMP/eurus/bin\" >> \"$GITHUB_PATH\"\n"
+      "\"$RUNNER_TEMP/eurus/bin/eurus\" --version\n";
+  if (!ei.url.empty())
+    return {{.name = "Install eurus (the release ci.eurus names, checked against its pinned sha256)",
+             .run = "archive=\"$RUNNER_TEMP/eurus.tar.gz\"\n"
+                    "curl -fsSL --retry 3 -o \"$archive\" \"$EURUS_URL\"\n"
+                    "echo \"$EURUS_SHA256  $archive\" | sha256sum --check --strict\n" + unpack,
+             .env = {{"EURUS_URL", ei.url}, {"EURUS_SHA256", ei.sha256}}}};
+  if (!ei.source.empty()) {
+    Step cache{.name = "Cache the eurus build",
+               .uses = "actions/cache@v4",
+               .with = {{"path", "${{ runner.temp }}/eurus-dist"},
+                        {"key", "eurus-${{ runner.os }}-" + KeyText(ei.source) + "-" + KeyText(ei.ref)}},
+               .id = "eurus-build"};
+    Step build{.name = "Build eurus from source (ci.eurus: source at ref)",
+               .run = "src=\"$RUNNER_TEMP/eurus-src\"\n"
+                      "git init -q \"$src\"\n"
+                      "git -C \"$src\" fetch -q --depth 1 \"$EURUS_SOURCE\" \"$EURUS_REF\"\n"
+                      "git -C \"$src\" checkout -q FETCH_HEAD\n"
+                      "\"$src/scripts/package\" --install-deps --out \"$RUNNER_TEMP/eurus-dist\"\n",
+               .env = {{"EURUS_SOURCE", ei.source}, {"EURUS_REF", ei.ref}},
+               .if_ = "${{ steps.eurus-build.outputs.cache-hit != 'true' }}"};
+    Step install{.name = "Install eurus (the archive built from source)",
+                 .run = "archive=$(ls \"$RUNNER_TEMP\"/eurus-dist/eurus-*-linux-x86_64.tar.gz)\n" + unpack};
+    return {cache, build, install};
+  }
+  return {{.name = "Install eurus (not configured)",
+           .run = "echo '::error::eurus.yaml has no ci.eurus: name a release (url, sha256) or sources (source, "
+                  "ref), then run eurus ci github again (docs/Pipelines.md, Installing eurus)'\n"
+                  "exit 1\n"}};
+}
+
+/// The steps every job starts with: checkout, eurus, and tofu unless `tofu` is false.
+std::vector<Step> Setup(const model::Org& org, bool tofu = true) {
+  std::vector<Step> steps = {{.name = "Checkout (full history: eurus changes reads the base commit)",
+                              .uses = "actions/checkout@v4",
+                              .with = {{"fetch-depth", "0"}}}};
+  for (auto& s : InstallEurus(org.eurus_install)) steps.push_back(std::move(s));
+  if (tofu)
+    steps.push_back({.name = "Install OpenTofu",
+                     .uses = "opentofu/setup-opentofu@v1",
+                     .with = {{"tofu_version", Sanitize(tf::kTofuVersion).insert(0, ">=")}, {"tofu_wrapper", "false"}}});
+  return steps;
 }
 
 /// Credentials: none are configured for the job. Each unit's providers and backend assume
@@ -163,8 +201,8 @@ std::vector<Step> Cloud(const std::string& prefix, const std::string& role) {
 std::string Document(const std::function<void(YAML::Emitter&)>& body) {
   YAML::Emitter y;
   y.SetIndent(2);
-  y << YAML::Comment("Written by `eurus ci github`. Re-run it after adding an environment; edit only the\n"
-                     "steps marked EDIT. docs/Pipelines.md describes the workflows.");
+  y << YAML::Comment("Written by `eurus ci github`. Re-run it after adding an environment or changing\n"
+                     "ci.eurus in eurus.yaml. docs/Pipelines.md describes the workflows.");
   y << YAML::BeginMap;
   body(y);
   y << YAML::EndMap;
@@ -174,7 +212,7 @@ std::string Document(const std::function<void(YAML::Emitter&)>& body) {
 std::string PlanWorkflow(const model::Org& org, const std::string& prefix) {
   std::string workdir = prefix.empty() ? "." : prefix.substr(0, prefix.size() - 1);
   Job plan{.id = "plan", .name = "check, synth, validate, plan the changed units"};
-  plan.steps = Setup();
+  plan.steps = Setup(org);
   plan.steps.push_back({.name = "Check (annotations on the YAML)", .run = "eurus check --frozen --format github"});
   plan.steps.push_back({.name = "Synth", .run = "eurus synth --frozen --quiet --format github"});
   plan.steps.push_back({.name = "Validate against the provider schema", .run = "eurus validate --format github"});
@@ -240,8 +278,7 @@ std::string ApplyWorkflow(const model::Org& org, const std::string& prefix) {
     }
   }
   Job changes{.id = "changes", .name = "changed units per account"};
-  changes.steps = Setup();
-  changes.steps.resize(2);  // no tofu needed
+  changes.steps = Setup(org, /*tofu=*/false);
   changes.steps.push_back({.name = "Check", .run = "eurus check --frozen --format github"});
   std::string script =
       "base=\"$BEFORE\"\n"
@@ -278,7 +315,7 @@ std::string ApplyWorkflow(const model::Org& org, const std::string& prefix) {
     // Skipped upstream jobs (nothing changed there) must not skip this one; failed ones must.
     j.if_ = "${{ !cancelled() && !failure() && needs.changes.outputs." + a.dir + " != '' }}";
     if (a.prod) j.environment = "prod";
-    j.steps = Setup();
+    j.steps = Setup(org);
     for (auto& s : Cloud(prefix, "deployer")) j.steps.push_back(std::move(s));
     j.steps.push_back({.name = "Apply the changed units and their dependents",
                        .run = "# word splitting of $UNITS is intended: one argument per unit\n"
@@ -325,7 +362,7 @@ std::string DriftWorkflow(const model::Org& org, const std::string& prefix) {
   std::vector<Job> jobs;
   for (const auto& dir : AccountDirs(org)) {
     Job j{.id = "drift-" + dir, .name = "drift " + dir};
-    j.steps = Setup();
+    j.steps = Setup(org);
     j.steps.push_back({.name = "Synth", .run = "eurus synth --frozen --quiet --format github"});
     for (auto& s : Cloud(prefix, "planner")) j.steps.push_back(std::move(s));
     j.steps.push_back(
@@ -387,14 +424,28 @@ int RunCiGithub(FileSystem& fs, CommonOptions& opts, const CiGithubOptions& o) {
   std::string out = !o.out_dir.empty() ? o.out_dir
                     : loc              ? JoinPath(loc->toplevel, ".github/workflows")
                                        : JoinPath(opts.dir, ".github/workflows");
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);  // WriteAtomic reports a failure
   if (s.org().github_repository.empty())
     s.diags.Report(Warning(codes::kWarnNoRepository,
                            "`ci.github_repository` is not set: no role trusts these workflows")
                        .Label(s.project->org.file_span, "no `ci: { github_repository: ... }`")
                        .Help("add `ci: { github_repository: owner/name }` to eurus.yaml, apply "
                              "management/bootstrap, then run `eurus ci github` again"));
+  if (!s.org().eurus_install.configured()) {
+    // Located at `ci.github_repository` when there is one: `eurus` belongs beside it.
+    const auto& doc = s.project->org;
+    Span at = doc.github_repository.given ? doc.github_repository.key_span : doc.file_span;
+    s.diags.Report(Error(codes::kEurusInstall, "the workflows would have no way to install eurus: `ci.eurus` is not set")
+                       .Label(at, doc.github_repository.given ? "`eurus:` belongs beside this, under `ci`"
+                                                              : "no `ci: { eurus: ... }`")
+                       .Help("add `ci: { eurus: { url: https://.../eurus-<version>-linux-x86_64.tar.gz, sha256: "
+                             "<hex> } }` (the archive `make package` builds and the first word of its .sha256 "
+                             "file), or `ci: { eurus: { source: <git URL of eurus>, ref: <tag> } }` to build it "
+                             "in CI; docs/Pipelines.md, \"Installing eurus\""));
+    PrintDiagnostics(opts, s);
+    return ExitCodeFor(s.diags);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);  // WriteAtomic reports a failure
   for (const auto& [name, text] : GithubWorkflows(s.org(), prefix)) {
     std::string path = JoinPath(out, name), err;
     if (!fs.WriteAtomic(path, text, &err)) {

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
 #include "config/load.h"
 #include "model/build.h"
 
@@ -146,5 +150,121 @@ TEST(CiGithubTest, DriftWorkflowStructure) {
     EXPECT_NE(run.find("exit $rc"), std::string::npos) << run;
   }
 }
+/// acme, installing eurus from a release (`url`, `sha256`) or from sources (`source`, `ref`).
+model::Org AcmeWith(const std::string& url, const std::string& sha256, const std::string& source = "",
+                    const std::string& ref = "") {
+  model::Org org = Acme();
+  org.eurus_install.url = url;
+  org.eurus_install.sha256 = sha256;
+  org.eurus_install.source = source;
+  org.eurus_install.ref = ref;
+  return org;
+}
+
+const std::string kSha(64, 'a');
+
+/// Every job of both workflows, as (file/job id, job).
+std::vector<std::pair<std::string, YAML::Node>> AllJobs(const std::map<std::string, std::string>& files) {
+  std::vector<std::pair<std::string, YAML::Node>> out;
+  for (const auto& [name, text] : files) {
+    YAML::Node w = YAML::Load(text);
+    for (const auto& j : w["jobs"]) out.emplace_back(name + "/" + j.first.as<std::string>(), j.second);
+  }
+  return out;
+}
+
+// Given a release in ci.eurus, every job should download it, check the pinned SHA-256 before
+// unpacking, and put the archive's bin/ on the PATH; no repository variable is needed.
+TEST(CiGithubTest, InstallsTheConfiguredRelease) {
+  const std::string url = "https://dl.example.com/eurus-0.1.0-linux-x86_64.tar.gz";
+  auto files = GithubWorkflows(AcmeWith(url, kSha), "");
+  for (const auto& [name, text] : files) EXPECT_EQ(text.find("vars."), std::string::npos) << name;
+  for (const auto& [id, job] : AllJobs(files)) {
+    YAML::Node step = StepRunning(job, "sha256sum --check --strict");
+    ASSERT_TRUE(step.IsMap()) << id;
+    EXPECT_EQ(step["env"]["EURUS_URL"].as<std::string>(), url) << id;
+    EXPECT_EQ(step["env"]["EURUS_SHA256"].as<std::string>(), kSha) << id;
+    std::string run = step["run"].as<std::string>();
+    EXPECT_LT(run.find("curl -fsSL"), run.find("sha256sum")) << run;
+    EXPECT_LT(run.find("sha256sum"), run.find("tar -xzf")) << run;
+    EXPECT_NE(run.find("echo \"$RUNNER_TEMP/eurus/bin\" >> \"$GITHUB_PATH\""), std::string::npos) << run;
+    EXPECT_EQ(job["steps"][1]["run"].as<std::string>(), run) << id << ": eurus comes right after the checkout";
+  }
+  YAML::Node apply = YAML::Load(files.at("eurus-apply.yml"));
+  EXPECT_TRUE(StepUsing(apply["jobs"]["changes"], "opentofu/setup-opentofu").IsNull()) << "changes needs no tofu";
+  EXPECT_TRUE(StepUsing(apply["jobs"]["apply-dev"], "opentofu/setup-opentofu").IsMap());
+}
+
+// Given sources in ci.eurus, every job should restore a build cached per source and ref, build
+// only on a miss, and install the archive scripts/package made.
+TEST(CiGithubTest, BuildsTheConfiguredSourcesOnce) {
+  auto files = GithubWorkflows(AcmeWith("", "", "https://github.com/acme/eurus.git", "v0.1.0"), "");
+  for (const auto& [id, job] : AllJobs(files)) {
+    YAML::Node cache = StepUsing(job, "actions/cache");
+    ASSERT_TRUE(cache.IsMap()) << id;
+    EXPECT_EQ(cache["id"].as<std::string>(), "eurus-build");
+    EXPECT_EQ(cache["with"]["key"].as<std::string>(), "eurus-${{ runner.os }}-https---github.com-acme-eurus.git-v0.1.0");
+    YAML::Node build = StepRunning(job, "scripts/package\" --install-deps");
+    ASSERT_TRUE(build.IsMap()) << id;
+    EXPECT_EQ(build["if"].as<std::string>(), "${{ steps.eurus-build.outputs.cache-hit != 'true' }}");
+    EXPECT_EQ(build["env"]["EURUS_REF"].as<std::string>(), "v0.1.0");
+    EXPECT_NE(build["run"].as<std::string>().find("fetch -q --depth 1 \"$EURUS_SOURCE\" \"$EURUS_REF\""),
+              std::string::npos);
+    EXPECT_TRUE(StepRunning(job, "eurus-dist/eurus-*-linux-x86_64.tar.gz").IsMap()) << id;
+  }
+}
+
+// Given no ci.eurus, the pure writer should fail the job early and say what to configure.
+TEST(CiGithubTest, UnconfiguredInstallFailsWithHelp) {
+  auto files = GithubWorkflows(AcmeWith("", ""), "");
+  for (const auto& [id, job] : AllJobs(files)) {
+    YAML::Node step = StepRunning(job, "::error::eurus.yaml has no ci.eurus");
+    ASSERT_TRUE(step.IsMap()) << id;
+    EXPECT_NE(step["run"].as<std::string>().find("exit 1"), std::string::npos);
+  }
+}
+
+/// A copy of examples/minimal in a fresh directory, with `extra` appended to eurus.yaml.
+std::filesystem::path MinimalWith(const std::string& name, const std::string& extra) {
+  auto dir = std::filesystem::temp_directory_path() / ("eurus-ci-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(std::string(EURUS_SOURCE_DIR) + "/examples/minimal", dir,
+                        std::filesystem::copy_options::recursive);
+  std::ofstream(dir / "eurus.yaml", std::ios::app) << extra;
+  return dir;
+}
+
+// Given no ci.eurus, `eurus ci github` should refuse (exit 1) and write nothing; with one, it
+// should write both workflows.
+TEST(CiGithubTest, RunRequiresAnInstallSource) {
+  RealFileSystem fs;
+  auto dir = MinimalWith("none", "");
+  CommonOptions opts;
+  opts.dir = dir.string();
+  ::testing::internal::CaptureStderr();
+  CiGithubOptions cig;
+  cig.out_dir = (dir / "wf").string();
+  int rc = RunCiGithub(fs, opts, cig);
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(rc, kInputError);
+  EXPECT_NE(err.find("E0332"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "wf"));
+  std::filesystem::remove_all(dir);
+
+  dir = MinimalWith("url", "ci:\n  eurus:\n    url: https://dl.example.com/e.tar.gz\n    sha256: " + kSha + "\n");
+  CommonOptions opts2;
+  opts2.dir = dir.string();
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  cig.out_dir = (dir / "wf").string();
+  rc = RunCiGithub(fs, opts2, cig);
+  ::testing::internal::GetCapturedStdout();
+  err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(rc, kOk) << err;
+  EXPECT_TRUE(std::filesystem::exists(dir / "wf/eurus-plan.yml"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "wf/eurus-apply.yml"));
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace eurus::cli

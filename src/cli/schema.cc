@@ -76,6 +76,10 @@ constexpr Pattern kGithubRepository = {"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",
                                        "expected owner/name, such as acme/platform"};
 constexpr Pattern kBranch = {"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",
                              "expected a branch name such as main"};
+constexpr Pattern kHttpsUrl = {"^https://[A-Za-z0-9._~:/?#@!&()*+,;=%\\[\\]-]+$", "expected an https URL"};
+constexpr Pattern kSha256 = {"^[0-9A-Fa-f]{64}$", "expected 64 hexadecimal digits"};
+constexpr Pattern kGitUrl = {"^(https://|ssh://|git@)[A-Za-z0-9._~:/?#@!&()*+,;=%\\[\\]-]+$",
+                             "expected a git URL: https://, ssh:// or git@host:path"};
 constexpr Pattern kPrincipal = {
     "^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/([A-Za-z0-9_+=,.@-]+/)*[A-Za-z0-9_+=,.@-]{1,64}$",
     "expected an IAM role or user ARN such as arn:aws:iam::111111111111:role/platform-admin"};
@@ -244,7 +248,19 @@ json OrgSchema() {
                     kGithubRepository)},
             {"default_branch",
              String("the branch merges land on (default main): applies run from it",
-                    kBranch)}})},
+                    kBranch)},
+            {"eurus",
+             With(Mapping("how the workflows of `eurus ci github` install eurus: a `make package` "
+                          "release (url, sha256) or sources built at a tag (source, ref)",
+                          {{"url", String("https URL of the release archive eurus-<version>-linux-x86_64.tar.gz",
+                                          kHttpsUrl)},
+                           {"sha256", String("the archive's SHA-256 (first word of its .sha256 file): the "
+                                             "workflow installs nothing else",
+                                             kSha256)},
+                           {"source", String("git URL of eurus's sources, built on the runner", kGitUrl)},
+                           {"ref", String("the tag, branch or full commit of `source` to build", kBranch)}}),
+                  {{"oneOf", json::array({{{"required", {"url", "sha256"}}},
+                                          {{"required", {"source", "ref"}}}})}})}})},
       {"administrators",
        StringList("IAM role or user ARNs that may assume the deployer and planner roles from a "
                   "terminal (no account roots)",

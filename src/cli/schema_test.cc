@@ -133,6 +133,7 @@ TEST_F(SchemaTest, OrgKeysMatchDecoder) {
   EXPECT_EQ(Names(Prop(Prop(eurus, "realms"), "prod")), Sorted(keys::kRealm));
   EXPECT_EQ(Names(Prop(eurus, "alerts")), Sorted(keys::kAlerts));
   EXPECT_EQ(Names(Prop(eurus, "ci")), Sorted(keys::kCi));
+  EXPECT_EQ(Names(Prop(Prop(eurus, "ci"), "eurus")), Sorted({"ref", "sha256", "source", "url"}));
 }
 
 // Given an environment's schema, we should allow exactly the keys the decoder accepts.

@@ -18,7 +18,11 @@ std::string DefaultSchemaPath() {
   std::error_code ec;
   std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec || exe.empty()) return {};
-  return (exe.parent_path() / "aws-schema.json").string();
+  std::filesystem::path beside = exe.parent_path() / "aws-schema.json";
+  // The release layout (`make package`): bin/eurus and share/eurus/aws-schema.json.
+  std::filesystem::path shared = exe.parent_path().parent_path() / "share/eurus/aws-schema.json";
+  if (!std::filesystem::exists(beside, ec) && std::filesystem::exists(shared, ec)) return shared.string();
+  return beside.string();
 }
 
 namespace {

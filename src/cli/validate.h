@@ -15,8 +15,9 @@ struct ValidateOptions {
 };
 
 /// Where the schema is looked for without --schema: $EURUS_AWS_SCHEMA when set, else
-/// `aws-schema.json` beside the running eurus binary (`make schema` puts it there). Empty
-/// when neither can be determined.
+/// `aws-schema.json` beside the running eurus binary (`make schema` puts it there), else
+/// `../share/eurus/aws-schema.json` from it when that exists (a `make package` release).
+/// Empty when neither can be determined.
 std::string DefaultSchemaPath();
 
 /// `eurus validate`: prints one summary line on success (exit 0); diagnostics and exit 1 on

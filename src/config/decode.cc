@@ -18,7 +18,8 @@ const std::vector<std::string> kBilling = {"shared_costs", "activate_tags"};
 const std::vector<std::string> kSharedCosts = {"fixed"};
 const std::vector<std::string> kRealm = {"common_account"};
 const std::vector<std::string> kAlerts = {"emails"};
-const std::vector<std::string> kCi = {"github_repository", "default_branch"};
+const std::vector<std::string> kCi = {"github_repository", "default_branch", "eurus"};
+const std::vector<std::string> kCiEurus = {"url", "sha256", "source", "ref"};
 const std::vector<std::string> kEnv = {"account", "realm", "network", "ingress", "protection",
                                        "ha", "container_insights", "logs", "dr", "tracing"};
 const std::vector<std::string> kNetwork = {"cidr", "availability_zones", "platform_subnet_size",
@@ -337,6 +338,12 @@ OrgDoc DecodeOrg(const Node& root, Diagnostics& diags) {
   MapIn ci = m.Sub("ci", "`ci`", keys::kCi);
   o.github_repository = ci.String("github_repository");
   o.default_branch = ci.String("default_branch");
+  if (const Entry* e = ci.Find("eurus")) {
+    MapIn ei = ci.Sub("eurus", "`ci.eurus`", keys::kCiEurus);
+    o.eurus_install = {.url = ei.String("url"), .sha256 = ei.String("sha256"),
+                       .source = ei.String("source"), .ref = ei.String("ref"),
+                       .span = e->key_span, .set = true};
+  }
   o.administrators = m.List("administrators");
   MapIn billing = m.Sub("billing", "`billing`", keys::kBilling);
   o.activate_tags = billing.Boolean("activate_tags");

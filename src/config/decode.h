@@ -41,6 +41,8 @@ struct OrgDoc {
   StrList alert_emails;
   Str github_repository;
   Str default_branch;       ///< ci.default_branch
+  /// ci.eurus: a release archive (`url`, `sha256`) or sources (`source`, `ref`).
+  struct { Str url, sha256, source, ref; Span span; bool set = false; } eurus_install;
   StrList administrators;   ///< IAM role/user ARNs trusted by the deployer and planner roles
   /// billing.shared_costs: a method name (`method`), or `{ fixed: { tenant: percent } }`.
   struct {

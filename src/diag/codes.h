@@ -82,6 +82,7 @@ inline constexpr char kReservedPort[] = "E0323";        // app port taken by the
 inline constexpr char kTenantAccess[] = "E0324";        // `access` names no IAM role/user, or too many to trust
 inline constexpr char kSampling[] = "E0325";            // a tracing sampling rate or reservoir out of range
 inline constexpr char kSamplingRules[] = "E0326";       // more X-Ray sampling rules than the account's quota
+inline constexpr char kEurusInstall[] = "E0332";        // ci.eurus incomplete or ambiguous, or absent for `eurus ci github`
 
 // E04xx: derived AWS names
 inline constexpr char kNameTooLong[] = "E0401";      // a derived AWS name exceeds its limit

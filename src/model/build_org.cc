@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <set>
+#include <string_view>
 
 #include "diag/codes.h"
 #include "model/build_context.h"
@@ -180,6 +181,83 @@ void BuildDefaultBranch(Context& ctx, const config::OrgDoc& o) {
   ctx.org.default_branch = b;
 }
 
+/// Characters a URL in `ci.eurus` may hold: it lands in a workflow's `env:`, so no spaces,
+/// quotes or braces (GitHub would expand `${{ ... }}` there).
+bool UrlChars(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-._~:/?#[]@!&()*+,;=%").find(c) != std::string_view::npos;
+  });
+}
+
+/// `ci.eurus`: one way for the CI workflows to get eurus — a `make package` archive at `url`
+/// whose `sha256` the repository pins (the workflow refuses any other archive), or the git
+/// repository `source` built at `ref`. Absence is `eurus ci github`'s concern, not an error here.
+void BuildEurusInstall(Context& ctx, const config::OrgDoc& o) {
+  const auto& ei = o.eurus_install;
+  if (!ei.set) return;
+  auto bad = [&](Span at, const std::string& msg, const std::string& label, const std::string& help) {
+    ctx.Report(Bad(codes::kEurusInstall, msg, at, label).Help(help));
+  };
+  const char* kShapes = "write `eurus: { url: https://.../eurus-<version>-linux-x86_64.tar.gz, sha256: <hex> }` "
+                        "(a `make package` release) or `eurus: { source: <git URL of eurus>, ref: <tag> }`";
+  if (!ei.url && !ei.source) return bad(ei.span, "`ci.eurus` names neither a release nor sources", "here", kShapes);
+  if (ei.url && ei.source)
+    return bad(ei.source.key_span, "`ci.eurus` names both a release `url` and a `source`",
+               "and a `source`", "keep one: CI installs the release from `url`, or builds `source`");
+  EurusInstall out;
+  bool ok = true;
+  if (ei.url) {
+    const std::string& u = ei.url.value;
+    if (u.rfind("https://", 0) != 0 || u.size() <= 8 || !UrlChars(u)) {
+      bad(ei.url.span, fmt::format("`{}` is not an https URL", u), "expected https://host/path",
+          "give the address of the archive `make package` built, e.g. a GitHub release asset");
+      ok = false;
+    }
+    std::string hex = ei.sha256.value;
+    std::transform(hex.begin(), hex.end(), hex.begin(), [](char c) { return std::tolower(static_cast<unsigned char>(c)); });
+    if (!ei.sha256) {
+      bad(ei.url.key_span, "a release `url` without its `sha256`", "no `sha256` beside it",
+          "add `sha256:` with the first word of the `.sha256` file `make package` wrote beside the archive: "
+          "the workflow installs only that archive");
+      ok = false;
+    } else if (hex.size() != 64 || !std::all_of(hex.begin(), hex.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); })) {
+      bad(ei.sha256.span, "`sha256` is not a SHA-256 digest", "expected 64 hexadecimal digits",
+          "copy the first word of the archive's `.sha256` file (or of `sha256sum <archive>`)");
+      ok = false;
+    }
+    if (ei.ref)
+      bad(ei.ref.key_span, "`ref` goes with `source`, not with a release `url`", "not used with `url`",
+          "remove `ref`; the archive is pinned by `sha256`");
+    out.url = u;
+    out.sha256 = hex;
+  } else {
+    const std::string& src = ei.source.value;
+    bool git_url = (src.rfind("https://", 0) == 0 || src.rfind("ssh://", 0) == 0 || src.rfind("git@", 0) == 0) && UrlChars(src);
+    if (!git_url) {
+      bad(ei.source.span, fmt::format("`{}` is not a git URL", src), "expected https://, ssh:// or git@",
+          "give the clone URL of eurus's repository, e.g. `https://github.com/<owner>/eurus.git`");
+      ok = false;
+    }
+    const std::string& r = ei.ref.value;
+    if (!ei.ref) {
+      bad(ei.source.key_span, "`source` without a `ref`", "no `ref` beside it",
+          "add `ref:` with the tag (or full commit) to build: without it CI would build whatever the "
+          "repository holds that day");
+      ok = false;
+    } else if (r.empty() || r.front() == '-' || r.front() == '/' || r.find("..") != std::string::npos || !GitPathChars(r)) {
+      bad(ei.ref.span, fmt::format("`{}` is not a tag, branch or commit", r), "expected e.g. v0.1.0",
+          "name a tag or a full commit hash");
+      ok = false;
+    }
+    if (ei.sha256)
+      bad(ei.sha256.key_span, "`sha256` goes with a release `url`, not with `source`", "not used with `source`",
+          "remove `sha256`; pin the sources with `ref` (a tag or a full commit)");
+    out.source = src;
+    out.ref = r;
+  }
+  if (ok) ctx.org.eurus_install = out;
+}
+
 /// `administrators`: the IAM roles and users that may assume the deployer and planner roles
 /// from a terminal. An account root is refused: it would delegate to every principal of that
 /// account (docs/Security.md, "Deploy identities").
@@ -226,6 +304,7 @@ void BuildOrg(Context& ctx) {
   BuildAlerts(ctx, o);
   BuildCi(ctx, o);
   BuildDefaultBranch(ctx, o);
+  BuildEurusInstall(ctx, o);
   BuildAdministrators(ctx, o);
 }
 

@@ -251,6 +251,18 @@ struct SharedCosts {
   std::vector<std::pair<std::string, double>> fixed;
 };
 
+/// `ci.eurus`: how the CI workflows (`eurus ci github`) get eurus; exactly one of a release
+/// archive (`url` + its pinned `sha256`) or a git repository built from source (`source` at
+/// `ref`); both empty when not configured (docs/Pipelines.md, "Installing eurus").
+struct EurusInstall {
+  std::string url;     ///< https URL of a `make package` archive
+  std::string sha256;  ///< lowercase hex SHA-256 of that archive, pinned in the repository
+  std::string source;  ///< a git URL of eurus's sources, built with scripts/package
+  std::string ref;     ///< the tag, branch or full commit of `source` to build
+
+  bool configured() const { return !url.empty() || !source.empty(); }
+};
+
 struct Org {
   std::string name;
   std::string region;
@@ -261,6 +273,7 @@ struct Org {
   std::vector<std::string> alert_emails;
   std::string github_repository;
   std::string default_branch = "main";     ///< ci.default_branch: applies run from it
+  EurusInstall eurus_install;              ///< ci.eurus
   std::vector<std::string> administrators; ///< IAM principal ARNs that may deploy from a terminal
   SharedCosts shared_costs;                ///< billing.shared_costs
   /// billing.activate_tags: the billing unit activates eurus's tag keys for cost allocation.

@@ -408,8 +408,7 @@ def main():
                 t = open(p).read()
                 old = '      "vpc": "10.20.0.0/16"\n'
                 assert t.count(old) == 1
-                t = t.replace(old, "<<<<<<< HEAD\n" + old + "=======\n" +
-                              '      "vpc": "10.21.0.0/16"\n' + ">>>>>>> feature\n")
+                t = t.replace(old, "                              '      "vpc": "10.21.0.0/16"\n' + ">>>>>>> feature\n")
                 open(p, "w").write(t)
         lines = []
         for code, f, anchor, nth, extra in expect:
@@ -506,6 +505,7 @@ case("image-shared-with-a-releasing-tenant",
      [E("W0015", KB, "shop/web", extra="also run by tenant `shop`"),
       E("W0015", SHOP, "image: ‸shop/web", extra="also run by tenant `knowledgebase`")])
 
+<<<<<<< HEAD
 # ---------------- YAML errors at the line that is wrong (issue 18) ----------------
 case("yaml-missing-colon", [rep(DEV, "realm: nonprod\n", "realm nonprod\n")],
      [E("E0002", DEV, "realm nonprod", extra="missing `:` after `realm`")])
@@ -534,6 +534,31 @@ case("endpoint-zones-without-endpoints",
      [E("W0022", DEV, "zones: ‸one", extra="no interface endpoints")])
 case("scaling-with-fixed-replicas", [rep(SHOP, "    replicas: { min: 1, max: 4 }\n", "    replicas: { min: 2, max: 2 }\n")],
      [E("W0023", SHOP, "cpu: 60", extra="does nothing in dev")])
+case("ci-eurus-url-without-sha256",
+     [rep(ORG, "  github_repository: acme/platform\n", "  github_repository: acme/platform\n"
+          "  eurus: { url: https://dl.example.com/eurus-0.1.0-linux-x86_64.tar.gz }\n")],
+     [E("E0332", ORG, "url:", extra="without its `sha256`")])
+case("ci-eurus-sha256-not-hex",
+     [rep(ORG, "  github_repository: acme/platform\n", "  github_repository: acme/platform\n"
+          "  eurus:\n    url: https://dl.example.com/eurus-0.1.0-linux-x86_64.tar.gz\n    sha256: 0123abcd\n")],
+     [E("E0332", ORG, "0123abcd", extra="not a SHA-256 digest")])
+case("ci-eurus-plain-http",
+     [rep(ORG, "  github_repository: acme/platform\n", "  github_repository: acme/platform\n"
+          "  eurus:\n    url: http://dl.example.com/eurus.tar.gz\n    sha256: " + "ab" * 32 + "\n")],
+     [E("E0332", ORG, "http://", extra="not an https URL")])
+case("ci-eurus-release-and-source",
+     [rep(ORG, "  github_repository: acme/platform\n", "  github_repository: acme/platform\n"
+          "  eurus:\n    url: https://dl.example.com/eurus.tar.gz\n    sha256: " + "ab" * 32 + "\n"
+          "    source: https://github.com/acme/eurus.git\n")],
+     [E("E0332", ORG, "source:", extra="both a release `url` and a `source`")])
+case("ci-eurus-source-without-ref",
+     [rep(ORG, "  github_repository: acme/platform\n", "  github_repository: acme/platform\n"
+          "  eurus: { source: https://github.com/acme/eurus.git }\n")],
+     [E("E0332", ORG, "source:", extra="without a `ref`")])
+case("ci-eurus-typo",
+     [rep(ORG, "  github_repository: acme/platform\n", "  github_repository: acme/platform\n"
+          "  eurus: { source: https://github.com/acme/eurus.git, ref: v0.1.0, sha265: x }\n")],
+     [E("E0004", ORG, "sha265", extra="did you mean `sha256`?")])
 
 
 main()

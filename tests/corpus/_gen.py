@@ -408,7 +408,8 @@ def main():
                 t = open(p).read()
                 old = '      "vpc": "10.20.0.0/16"\n'
                 assert t.count(old) == 1
-                t = t.replace(old, "                              '      "vpc": "10.21.0.0/16"\n' + ">>>>>>> feature\n")
+                t = t.replace(old, "<<<<<<< HEAD\n" + old + "=======\n" +
+                              '      "vpc": "10.21.0.0/16"\n' + ">>>>>>> feature\n")
                 open(p, "w").write(t)
         lines = []
         for code, f, anchor, nth, extra in expect:
@@ -505,7 +506,6 @@ case("image-shared-with-a-releasing-tenant",
      [E("W0015", KB, "shop/web", extra="also run by tenant `shop`"),
       E("W0015", SHOP, "image: ‸shop/web", extra="also run by tenant `knowledgebase`")])
 
-<<<<<<< HEAD
 # ---------------- YAML errors at the line that is wrong (issue 18) ----------------
 case("yaml-missing-colon", [rep(DEV, "realm: nonprod\n", "realm nonprod\n")],
      [E("E0002", DEV, "realm nonprod", extra="missing `:` after `realm`")])

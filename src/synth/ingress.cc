@@ -449,7 +449,9 @@ void AddCloudFrontLogging(const model::Environment& env, tf::Unit& u, const tf::
 }
 
 /// The public names of the exposed hosts: aliases to the distribution, in the zone or in the
-/// apex zone (an alias works at a zone's apex, where a CNAME cannot be).
+/// apex zone. An alias works at a zone's apex, where a CNAME cannot be; the distribution
+/// must list the record's name among its aliases (Route 53 developer guide, "Values that are
+/// common for alias records": record name, CloudFront distribution).
 void AddAliasRecords(const Context& ctx, const model::Environment& env, tf::Unit& u,
                      const std::map<std::string, ExposedHost>& hosts, const tf::Ref& distribution) {
   tf::Ref zone = u.Existing("aws_route53_zone", "env");

@@ -88,6 +88,8 @@ constexpr Pattern kTagText = {"^([A-Za-z0-9 _.:/=+@-]|[^\\x00-\\x7f])*$",
 constexpr Pattern kTagKey = {"^(?!aws:|eurus:)([A-Za-z0-9 _.:/=+@-]|[^\\x00-\\x7f])+$",
                              "expected letters, digits, spaces and _.:/=+-@, not starting with "
                              "aws: or eurus:"};
+/// A Route 53 hosted zone id (the API's `Id` without `/hostedzone/`), as model/build_environment.cc checks it.
+constexpr Pattern kHostedZoneId = {"^Z[A-Z0-9]{1,31}$", "expected a hosted zone id such as Z0123456789ABCDEFGHIJ"};
 constexpr Pattern kTransitGateway = {"^tgw-[0-9a-f]{8,17}$",
                                      "expected tgw- and 8 to 17 hexadecimal digits"};
 // eurus/ holds the platform's own images (E0319).
@@ -363,7 +365,14 @@ json EnvSchema() {
        {"waf_body_limit",
         Boolean("block request bodies over 8 KB (the common rule set's SizeRestrictions_BODY); "
                 "off, that rule only counts; needs waf",
-                false)}});
+                false)},
+       {"apex_zone",
+        {{"description",
+          "own the org's apex zone <domain> (one environment, normally prod): true creates it, a "
+          "hosted zone id uses that existing zone of this account; its hosts (<domain>, "
+          "www.<domain>, ...) can then be routed and exposed here"},
+         {"default", false},
+         {"anyOf", json::array({{{"type", "boolean"}}, String("an existing public hosted zone of <domain>", kHostedZoneId)})}}}});
   json props = {
       {"account", AccountId("the environment's own AWS account, used by nothing else in the org")},
       {"realm",

@@ -28,7 +28,7 @@ const std::vector<std::string> kNetwork = {"cidr", "availability_zones", "platfo
                                            "flow_logs", "endpoints", "endpoint_zones"};
 const std::vector<std::string> kEgress = {"cidr", "destinations", "transit_gateway_id"};
 const std::vector<std::string> kFlowLogs = {"enabled", "retention_days"};
-const std::vector<std::string> kIngress = {"cloudfront", "api_gateway", "waf", "waf_body_limit"};
+const std::vector<std::string> kIngress = {"cloudfront", "api_gateway", "waf", "waf_body_limit", "apex_zone"};
 const std::vector<std::string> kLogs = {"retention_days"};
 const std::vector<std::string> kDr = {"rpo_hours", "rto_hours"};
 const std::vector<std::string> kEnvTracing = {"sampling_rate", "reservoir"};
@@ -416,6 +416,7 @@ EnvDoc DecodeEnv(const Node& root, Str name, Diagnostics& diags) {
   e.ingress.api_gateway = in.Boolean("api_gateway");
   e.ingress.waf = in.Boolean("waf");
   e.ingress.waf_body_limit = in.Boolean("waf_body_limit");
+  e.ingress.apex_zone = in.String("apex_zone");
   e.protection = m.Boolean("protection");
   e.ha = m.Boolean("ha");
   e.container_insights = m.Boolean("container_insights");

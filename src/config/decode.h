@@ -72,7 +72,8 @@ struct EnvDoc {
     Str endpoint_zones;
     Span span;
   } network;
-  struct { Bool cloudfront, api_gateway, waf, waf_body_limit; } ingress;
+  /// `ingress`; `apex_zone` is `true`, `false` or a hosted zone id (model/build_environment.cc).
+  struct { Bool cloudfront, api_gateway, waf, waf_body_limit; Str apex_zone; } ingress;
   Bool protection;
   Bool ha, container_insights;
   Int log_retention_days;

@@ -82,6 +82,9 @@ inline constexpr char kReservedPort[] = "E0323";        // app port taken by the
 inline constexpr char kTenantAccess[] = "E0324";        // `access` names no IAM role/user, or too many to trust
 inline constexpr char kSampling[] = "E0325";            // a tracing sampling rate or reservoir out of range
 inline constexpr char kSamplingRules[] = "E0326";       // more X-Ray sampling rules than the account's quota
+inline constexpr char kApexOwners[] = "E0327";          // two environments own the org's apex zone
+inline constexpr char kApexShadowed[] = "E0328";        // an apex-zone host under another environment's delegated zone
+inline constexpr char kApexZone[] = "E0329";            // `ingress.apex_zone` malformed or without a domain
 inline constexpr char kEurusInstall[] = "E0332";        // ci.eurus incomplete or ambiguous, or absent for `eurus ci github`
 
 // E04xx: derived AWS names
@@ -118,6 +121,7 @@ inline constexpr char kWarnNoInsightsProd[] = "W0012";  // prod environment with
 inline constexpr char kWarnFixedSplit[] = "W0013";  // fixed shared costs: the cost categories split the rest evenly
 inline constexpr char kWarnBudgetRecipients[] = "W0014";  // a budget notifies nobody, or more than AWS allows
 inline constexpr char kWarnSharedImage[] = "W0015";  // an image two tenants run: their release roles cannot push it
+inline constexpr char kWarnApexNonprod[] = "W0016";  // a nonprod environment owns the org's apex zone
 // W0018-W0023: valid settings that do not do what they seem to (model/check_surprises.cc)
 inline constexpr char kWarnInternalOnlyRoute[] = "W0018";  // a routed app the environment's edge does not expose
 inline constexpr char kWarnNatWithoutEgress[] = "W0019";   // `nat_gateways` in an environment without NAT gateways

@@ -27,6 +27,22 @@ HostValidation ValidationOf(const std::string& host, const std::string& zone) {
   return host.find('.') == host.size() - zone.size() - 1 ? HostValidation::kWildcard : HostValidation::kZone;
 }
 
+namespace {
+/// `host` is `zone` or a name under it.
+bool AtOrUnder(const std::string& host, const std::string& zone) {
+  return host == zone || (host.size() > zone.size() && host.ends_with(zone) &&
+                          host[host.size() - zone.size() - 1] == '.');
+}
+}  // namespace
+
+HostValidation ValidationIn(const Environment& env, const std::string& host) {
+  const HostValidation how = ValidationOf(host, env.zone);
+  if (how != HostValidation::kManual || !env.apex || !AtOrUnder(host, env.apex->name)) return how;
+  for (const std::string& z : env.apex->environment_zones)
+    if (AtOrUnder(host, z)) return HostValidation::kManual;  // delegated away
+  return HostValidation::kApex;
+}
+
 const Realm& Org::realm(RealmKind k) const {
   for (const auto& r : realms)
     if (r.kind == k) return r;

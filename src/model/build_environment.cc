@@ -335,6 +335,36 @@ void BuildLayout(Context& ctx, const config::EnvDoc& d, Environment& e) {
   }
 }
 
+/// `ingress.apex_zone`: `true` (the platform unit creates the zone `<domain>`), `false`, or
+/// the id of an existing public hosted zone of `<domain>` in the environment's account.
+void BuildApexZone(Context& ctx, const config::EnvDoc& d, Environment& e) {
+  const config::Str& f = d.ingress.apex_zone;
+  if (!f || f.value == "false") return;
+  const std::string& domain = ctx.project.org.domain.value;
+  ApexZone apex;
+  apex.name = domain;
+  apex.span = f.span;
+  if (f.value != "true") {
+    // Route 53 hosted zone ids: "Z" and upper-case letters and digits (at most 32 in all).
+    const bool id = f.value.size() >= 2 && f.value.size() <= 32 && f.value[0] == 'Z' &&
+                    f.value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == std::string::npos;
+    if (!id) {
+      ctx.Report(Bad(codes::kApexZone, fmt::format("`apex_zone: {}` is neither true, false nor a hosted zone id", f.value),
+                     f.span, "expected true, false or an id such as Z0123456789ABCDEFGHIJ")
+                     .Help("`apex_zone: true` creates the zone; to use an existing public zone of the domain in "
+                           "this account, give its id (Route 53 console, or `aws route53 list-hosted-zones-by-name`)"));
+      return;
+    }
+    apex.zone_id = f.value;
+  }
+  if (domain.empty()) {
+    ctx.Report(Bad(codes::kApexZone, "`apex_zone` needs the org's domain", f.span, "no `domain` in eurus.yaml")
+                   .Help("set `domain` in eurus.yaml: the apex zone is the zone of that domain"));
+    return;
+  }
+  e.apex = std::move(apex);
+}
+
 /// `ingress`: CloudFront and API Gateway need the org's domain; WAF needs CloudFront.
 void BuildIngress(Context& ctx, const config::EnvDoc& d, Environment& e) {
   e.cloudfront = d.ingress.cloudfront.set && d.ingress.cloudfront.value;
@@ -355,6 +385,41 @@ void BuildIngress(Context& ctx, const config::EnvDoc& d, Environment& e) {
     ctx.Report(Bad(codes::kIngress, "`waf_body_limit` sets a rule of the WAF, which is off", d.ingress.waf_body_limit.span,
                    "needs `waf: true`")
                    .Help("turn on `ingress.waf` or remove `waf_body_limit`"));
+  BuildApexZone(ctx, d, e);
+}
+
+/// One environment at most owns the apex zone (E0327), normally a prod one (W0016); the owner
+/// learns every environment's zone, which its hosts may not fall under.
+void CheckApexOwner(Context& ctx) {
+  std::vector<std::string> zones;
+  const Environment* owner = nullptr;
+  for (Environment& e : ctx.org.environments) {
+    if (!e.zone.empty()) zones.push_back(e.zone);
+    if (!e.apex) continue;
+    if (owner) {
+      // Suggest dropping it where it least belongs: a nonprod owner before a prod one.
+      const Environment& drop = e.realm == RealmKind::kProd && owner->realm != RealmKind::kProd ? *owner : e;
+      ctx.Report(Bad(codes::kApexOwners,
+                     fmt::format("environments `{}` and `{}` both own the apex zone `{}`", owner->name, e.name, e.apex->name),
+                     e.apex->span, "the second owner")
+                     .Secondary(owner->apex->span, "the first owner")
+                     .Note("a domain has one authoritative zone: the registrar delegates to one set of name servers")
+                     .Help(fmt::format("keep `apex_zone` in one environment (normally prod): remove it from {}", drop.file)));
+      continue;
+    }
+    owner = &e;
+    if (e.realm == RealmKind::kNonprod) {
+      Diagnostic w = Warning(codes::kWarnApexNonprod,
+                             fmt::format("nonprod environment `{}` owns the apex zone `{}`", e.name, e.apex->name));
+      w.Label(e.apex->span, "the company's own domain is served from a nonprod account");
+      w.Note("a nonprod change could then take the company's public names (and their certificates) down");
+      w.Help("move `apex_zone` to a prod environment's file");
+      ctx.Report(std::move(w));
+    }
+  }
+  std::sort(zones.begin(), zones.end());
+  for (Environment& e : ctx.org.environments)
+    if (e.apex) e.apex->environment_zones = zones;
 }
 
 /// Deletion protection: `protection` when set, else on in the prod realm.
@@ -407,6 +472,7 @@ void BuildEnvironments(Context& ctx) {
   }
   std::sort(ctx.org.environments.begin(), ctx.org.environments.end(),
             [](const Environment& a, const Environment& b) { return a.name < b.name; });
+  CheckApexOwner(ctx);
 }
 
 void WarnUnreachableApis(Context& ctx) {

@@ -61,23 +61,77 @@ std::vector<std::string> RoutePaths(Context& ctx, const config::StrList& paths) 
   return out;
 }
 
-/// CloudFront serves a host under its us-east-1 certificate of the environment zone and an
-/// alias record in that zone: a host outside it cannot be served, nor the API's own domain.
+/// `host` is `zone` or a name under it.
+bool AtOrUnder(const std::string& host, const std::string& zone) {
+  return !zone.empty() && (host == zone || (host.size() > zone.size() && host.ends_with(zone) &&
+                                            host[host.size() - zone.size() - 1] == '.'));
+}
+
+/// Why CloudFront cannot serve `host` outside the environment's zone, and how it could:
+/// E0328 under another environment's delegated zone in the apex owner, else E0321 with help
+/// that names the apex owner, or says how to make one.
+void ReportUnservableHost(Context& ctx, const Environment& env, const config::AppDoc& d, const config::Str& x,
+                          const App& a) {
+  const Org& org = ctx.org;
+  const std::string& host = a.route->host;
+  const Environment* other = nullptr;  // the environment whose zone holds the host
+  const Environment* owner = nullptr;  // the apex zone's owner
+  for (const Environment& e : org.environments) {
+    if (e.name != env.name && AtOrUnder(host, e.zone)) other = &e;
+    if (e.apex) owner = &e;
+  }
+  if (env.apex && other) {
+    ctx.Report(Bad(codes::kApexShadowed,
+                   fmt::format("app `{}` is exposed through CloudFront at `{}`, inside environment `{}`'s zone `{}`",
+                               a.name, host, other->name, other->zone),
+                   d.route.host.span, fmt::format("`{}` is delegated to environment `{}`", other->zone, other->name))
+                   .Secondary(x.span, "exposed here")
+                   .Note(fmt::format("the apex zone `{}` delegates `{}` to that environment's zone: records for `{}` in "
+                                     "the apex zone would never be answered",
+                                     org.domain, other->zone, host))
+                   .Help(fmt::format("pick a name of the apex zone outside every environment's zone (e.g. `{}.{}`), "
+                                     "or one under `{}`",
+                                     a.name, org.domain, env.zone)));
+    return;
+  }
+  Diagnostic err = Bad(codes::kEdgeExposure,
+                       fmt::format("app `{}` is exposed through CloudFront at `{}`, outside the zone `{}`", a.name,
+                                   host, env.zone),
+                       d.route.host.span, "not coverable by the distribution's certificate");
+  err.Secondary(x.span, "exposed here");
+  const std::string short_host = fmt::format("`host: {}` (served as {}.{})", a.name, a.name, env.zone);
+  if (!other && AtOrUnder(host, org.domain) && owner && owner != &env)
+    err.Help(fmt::format("only environment `{}` owns the apex zone `{}` and serves its names: expose the app there, "
+                         "or route it under `{}` with {}",
+                         owner->name, org.domain, env.zone, short_host));
+  else if (!other && AtOrUnder(host, org.domain) && env.realm == RealmKind::kProd)
+    err.Help(fmt::format("set `ingress.apex_zone: true` in {} to serve names of `{}` from this environment, or "
+                         "route the app under `{}` with {}",
+                         env.file, org.domain, env.zone, short_host));
+  else if (!other && AtOrUnder(host, org.domain))
+    err.Help(fmt::format("names of `{}` are served by the environment that owns its apex zone: set "
+                         "`ingress.apex_zone: true` in a prod environment's file and expose the app there, or route "
+                         "it under `{}` with {}",
+                         org.domain, env.zone, short_host));
+  else
+    err.Help(fmt::format("CloudFront serves names of zones eurus manages: route the app under `{}` with {}, or drop "
+                         "`cloudfront` from `expose`",
+                         env.zone, short_host));
+  ctx.Report(std::move(err));
+}
+
+/// CloudFront serves a host under its us-east-1 certificate and an alias record in a zone
+/// the environment manages (its own, or the apex zone it owns): a host outside them cannot
+/// be served, nor an API Gateway custom domain.
 void CheckCloudFrontHost(Context& ctx, const Environment& env, const config::AppDoc& d, const config::Str& x,
                          const App& a) {
   const std::string& zone = env.zone;
-  if (ValidationOf(a.route->host, zone) == HostValidation::kManual)
-    ctx.Report(Bad(codes::kEdgeExposure,
-                   fmt::format("app `{}` is exposed through CloudFront at `{}`, outside the zone `{}`",
-                               a.name, a.route->host, zone),
-                   d.route.host.span, "not coverable by the distribution's certificate")
-                   .Secondary(x.span, "exposed here")
-                   .Help(fmt::format("route the app under `{}` (e.g. `host: {}`), or drop `cloudfront` from `expose`",
-                                     zone, a.name)));
-  else if (env.api_gateway && a.route->host == "api." + zone)
+  const std::string& host = a.route->host;
+  if (ValidationIn(env, host) == HostValidation::kManual) return ReportUnservableHost(ctx, env, d, x, a);
+  if (env.api_gateway && (host == "api." + zone || (env.apex && host == "api." + env.apex->name)))
     ctx.Report(Bad(codes::kEdgeExposure,
                    fmt::format("app `{}` is exposed through CloudFront at `{}`, the API Gateway's custom domain",
-                               a.name, a.route->host),
+                               a.name, host),
                    d.route.host.span, "reserved for the environment's HTTP API")
                    .Secondary(x.span, "exposed here")
                    .Help("pick another host for the app"));
@@ -98,7 +152,7 @@ void BuildRoute(Context& ctx, const DeploymentScope& scope, const config::AppDoc
   if (r.host.empty()) return;
   const Environment& env = scope.env;
   CheckName(ctx, naming::TargetGroup(ctx.org.name, scope.tenant.name, a.name), a.span, "app");
-  if (ValidationOf(r.host, env.zone) == HostValidation::kManual) {
+  if (ValidationIn(env, r.host) == HostValidation::kManual) {
     ManualHost& m = ctx.manual_hosts[{r.host, d.route.host.span.file, d.route.host.span.begin}];
     m.span = d.route.host.span;
     m.envs.push_back(env.name);

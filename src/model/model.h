@@ -63,6 +63,20 @@ struct Network {
   bool endpoints_one_zone = false;
 };
 
+/// `ingress.apex_zone`: the environment owns the org's apex zone `<domain>` (one environment
+/// of the org at most, E0327). Its platform unit creates the zone (or reads the one named),
+/// delegates the environment's own zone into it, and serves the hosts ValidationIn calls
+/// kApex: CloudFront and ALB certificates validated there, alias records there, and the
+/// HTTP API also at `api.<domain>` (docs/Ingress.md, "The company's own domain").
+struct ApexZone {
+  std::string name;      ///< the org's domain
+  std::string zone_id;   ///< an existing public hosted zone of `name` in the account; empty: created
+  /// Every environment's zone "<env>.<domain>", this one's included, sorted: names at or
+  /// under them are delegated away, never the apex zone's to serve.
+  std::vector<std::string> environment_zones;
+  Span span;             ///< the `apex_zone` value
+};
+
 struct Environment {
   std::string name;
   std::string account;
@@ -94,6 +108,8 @@ struct Environment {
   bool container_insights = false;
   /// "<env>.<domain>": the environment's public hosted zone; empty when the org has no domain.
   std::string zone;
+  /// Set when the environment owns the org's apex zone (`ingress.apex_zone`).
+  std::optional<ApexZone> apex;
   int log_retention_days = 30;
   /// `tracing.sampling_rate`: the share of requests the environment's default X-Ray sampling
   /// rule traces beyond its reservoir (kSamplingRateProd in prod, kSamplingRateNonprod else).
@@ -294,9 +310,15 @@ std::string EnvironmentZone(const std::string& domain, const std::string& env);
 enum class HostValidation {
   kWildcard,  ///< the zone's apex or one label under it: the zone's `*.<zone>` certificate
   kZone,      ///< deeper inside the zone: its own certificate, validated by a record in the zone
+  kApex,      ///< outside the zone, in the apex zone the environment owns (and under no
+              ///< environment's zone): its own certificate, validated by a record there
   kManual,    ///< outside the zone (or no zone): its own certificate, DNS records added by hand
 };
+/// kWildcard, kZone or kManual: `host` against the one zone `zone`.
 HostValidation ValidationOf(const std::string& host, const std::string& zone);
+/// ValidationOf against the environment's zone, then kApex for a host the environment's
+/// apex zone serves: `<domain>` or a name under it outside every environment's zone.
+HostValidation ValidationIn(const Environment& env, const std::string& host);
 
 /// The interface endpoint services eurus knows (`com.amazonaws.<region>.<service>`), the
 /// values `network.endpoints` may list.

@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "model/routing.h"
+#include "synth/apex_zone.h"
 #include "synth/contract.h"
 #include "synth/platform.h"
 #include "synth/policy_docs.h"
@@ -284,9 +285,10 @@ tf::Ref AddVpcOrigin(tf::Unit& u, const std::string& base, const tf::Origin& o) 
 }
 
 /// The viewer certificate in us-east-1: <zone>, *.<zone> and each exposed host deeper in
-/// the zone (the model refuses hosts outside it, E0321). ACM's DNS validation record of a
-/// name is the same in every Region, so the platform's validation records (of its
-/// regional certificates for the same names) validate this one too. Returns the validation.
+/// the zone or in the apex zone the environment owns (the model refuses other hosts,
+/// E0321/E0328). ACM's DNS validation record of a name is the same in every Region, so the
+/// platform's validation records (of its regional certificates for the same names, in the
+/// zone or the apex zone) validate this one too. Returns the validation.
 tf::Ref AddViewerCertificate(const model::Environment& env, tf::Unit& u,
                              const std::map<std::string, ExposedHost>& hosts,
                              const tf::Origin& o) {
@@ -298,11 +300,11 @@ tf::Ref AddViewerCertificate(const model::Environment& env, tf::Unit& u,
   Json fqdns = "${" + zone_records + "}";
   std::vector<std::string> deeper;
   for (const auto& [host, h] : hosts) {
-    const model::HostValidation how = model::ValidationOf(host, zone_name);
+    const model::HostValidation how = model::ValidationIn(env, host);
     if (how == model::HostValidation::kManual)
       throw std::logic_error(fmt::format("host {} outside zone {} exposed through CloudFront", host,
-                                         zone_name));  // the model refuses it (E0321)
-    if (how == model::HostValidation::kZone) {
+                                         zone_name));  // the model refuses it (E0321, E0328)
+    if (how == model::HostValidation::kZone || how == model::HostValidation::kApex) {
       sans.push_back(host);
       deeper.push_back(
           u.Existing("aws_route53_record", HostKey(host) + "_validation").Expr("fqdn"));
@@ -446,16 +448,22 @@ void AddCloudFrontLogging(const model::Environment& env, tf::Unit& u, const tf::
              o);
 }
 
-/// The public names of the exposed hosts: aliases to the distribution.
-void AddAliasRecords(const Context& ctx, tf::Unit& u,
+/// The public names of the exposed hosts: aliases to the distribution, in the zone or in the
+/// apex zone. An alias works at a zone's apex, where a CNAME cannot be; the distribution
+/// must list the record's name among its aliases (Route 53 developer guide, "Values that are
+/// common for alias records": record name, CloudFront distribution).
+void AddAliasRecords(const Context& ctx, const model::Environment& env, tf::Unit& u,
                      const std::map<std::string, ExposedHost>& hosts, const tf::Ref& distribution) {
   tf::Ref zone = u.Existing("aws_route53_zone", "env");
-  for (const auto& [host, h] : hosts)
+  for (const auto& [host, h] : hosts) {
+    const Json zone_id = model::ValidationIn(env, host) == model::HostValidation::kApex
+                             ? Json(ApexZoneId(env))
+                             : Json(zone["zone_id"]);
     for (const char* type : {"A", "AAAA"})
       u.Resource(
           "aws_route53_record",
           fmt::format("{}_cloudfront_{}", HostKey(host), type == std::string("A") ? "a" : "aaaa"),
-          {{"zone_id", zone["zone_id"]},
+          {{"zone_id", zone_id},
            {"name", host},
            {"type", type},
            {"alias",
@@ -463,6 +471,7 @@ void AddAliasRecords(const Context& ctx, tf::Unit& u,
              {"zone_id", kCloudFrontZoneId},
              {"evaluate_target_health", false}}}},
           ctx.Origin(h.span));
+  }
 }
 
 void AddCloudFront(const Context& ctx, const model::Environment& env, const tf::Unit& network,
@@ -478,7 +487,7 @@ void AddCloudFront(const Context& ctx, const model::Environment& env, const tf::
   if (env.waf) acl = AddWebAcl(env, u, base, o);
   const tf::Ref distribution = AddDistribution(u, hosts, origin, validated, acl, base, o);
   AddCloudFrontLogging(env, u, distribution, base, protect, o);
-  AddAliasRecords(ctx, u, hosts, distribution);
+  AddAliasRecords(ctx, env, u, hosts, distribution);
 }
 
 /// The API's VPC link into the platform subnets, with its own security group, out to the
@@ -518,6 +527,57 @@ tf::Ref AddVpcLink(tf::Unit& u, const tf::Ref& net, const std::string& base,
                              {"tags", NameTag(base)}},
                             o);
   return link;
+}
+
+/// The API also at api.<domain> in the environment that owns the apex zone: a regional
+/// certificate of its own (the zone's covers *.<zone> only) validated in the apex zone, a
+/// second custom domain on the same $default stage, an alias record there.
+void AddApexApiDomain(const model::Environment& env, tf::Unit& u, const tf::Ref& api,
+                      const tf::Ref& stage, const tf::Origin& o) {
+  const std::string domain = "api." + env.apex->name;
+  const std::string block = HostKey(domain);
+  const std::string zone_id = ApexZoneId(env);
+  // A route host of the same name made this certificate for the ALB already (platform_alb.cc).
+  if (!u.Has("aws_acm_certificate", block)) {
+    tf::Ref cert = u.Resource("aws_acm_certificate", block,
+                              {{"domain_name", domain},
+                               {"validation_method", "DNS"},
+                               {"lifecycle", {{"create_before_destroy", true}}},
+                               {"tags", NameTag(domain)}},
+                              o);
+    auto record = [&](const char* field) {
+      return fmt::format("${{tolist({})[0].{}}}", cert.Expr("domain_validation_options"), field);
+    };
+    tf::Ref r = u.Resource("aws_route53_record", block + "_validation",
+                           {{"zone_id", zone_id},
+                            {"name", record("resource_record_name")},
+                            {"type", record("resource_record_type")},
+                            {"records", {record("resource_record_value")}},
+                            {"ttl", 300}},
+                           o);
+    u.Resource("aws_acm_certificate_validation", block,
+               {{"certificate_arn", cert["arn"]}, {"validation_record_fqdns", {r["fqdn"]}}}, o);
+  }
+  tf::Ref certificate = u.Existing("aws_acm_certificate_validation", block);
+  tf::Ref dn = u.Resource("aws_apigatewayv2_domain_name", "api_apex",
+                          {{"domain_name", domain},
+                           {"domain_name_configuration",
+                            {{"certificate_arn", certificate["certificate_arn"]},
+                             {"endpoint_type", "REGIONAL"},
+                             {"security_policy", "TLS_1_2"}}},
+                           {"tags", NameTag(domain)}},
+                          o);
+  u.Resource("aws_apigatewayv2_api_mapping", "api_apex",
+             {{"api_id", api["id"]}, {"domain_name", dn["id"]}, {"stage", stage["id"]}}, o);
+  u.Resource("aws_route53_record", "api_apex",
+             {{"zone_id", zone_id},
+              {"name", domain},
+              {"type", "A"},
+              {"alias",
+               {{"name", "${" + dn.Expr("domain_name_configuration") + "[0].target_domain_name}"},
+                {"zone_id", "${" + dn.Expr("domain_name_configuration") + "[0].hosted_zone_id}"},
+                {"evaluate_target_health", false}}}},
+             o);
 }
 
 /// The HTTP API of the environment: a VPC link into the platform subnets (its own security
@@ -594,6 +654,7 @@ std::pair<tf::Ref, tf::Ref> AddApiGateway(const Context& ctx, const model::Envir
                 {"zone_id", "${" + dn.Expr("domain_name_configuration") + "[0].hosted_zone_id}"},
                 {"evaluate_target_health", false}}}},
              o);
+  if (env.apex) AddApexApiDomain(env, u, api, stage, o);
   return {api, link};
 }
 
@@ -636,6 +697,9 @@ void AddEdgeIngress(const Context& ctx, const model::Environment& env, const tf:
   u.Output("api_domain_name",
            api ? Json("api." + env.zone) : Json(),
            "custom domain of the HTTP API (null without api_gateway or routed apps)");
+  if (env.apex)
+    u.Output("api_apex_domain_name", api ? Json("api." + env.apex->name) : Json(),
+             "the HTTP API's custom domain in the apex zone (null without api_gateway or routed apps)");
 }
 
 void AddTenantApiRoutes(const Context& ctx, const model::Environment& env,

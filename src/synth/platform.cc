@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/naming.h"
+#include "synth/apex_zone.h"
 #include "synth/backup.h"
 #include "synth/contract.h"
 #include "synth/platform.h"
@@ -459,6 +460,7 @@ size_t AddPlatform(const Context& ctx, const model::Environment& env, const tf::
   AddObservabilityLink(ctx, env, u);  // observability.cc: after common-<realm>/observability
   const tf::Ref topic = AddAlarmTopic(w, key);
   const std::optional<tf::Ref> zone = AddZone(w);
+  AddApexZone(w, zone);  // apex_zone.cc: with `ingress.apex_zone`
   const SharedAlb shared = AddSharedAlb(w, zone, access_bucket, access_policy, topic);
 
   const std::string dashboard = DashboardBody(ctx.org, env, shared.alb);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/naming.h"
+#include "synth/apex_zone.h"
 #include "synth/policy_docs.h"
 #include "synth/contract.h"
 #include "synth/platform.h"
@@ -164,11 +165,10 @@ std::string AddZoneCertificate(const PlatformScope& w, const tf::Ref& zone) {
 /// reissues another's certificate.
 Certificates AddCertificates(const PlatformScope& w, const std::optional<tf::Ref>& zone,
                              const std::map<std::string, RoutedHost>& hosts) {
-  const std::string& zone_name = w.env.zone;
   Certificates out;
   if (zone) out.zone_certificate = AddZoneCertificate(w, *zone);
   for (const auto& [host, h] : hosts) {
-    const model::HostValidation how = model::ValidationOf(host, zone_name);
+    const model::HostValidation how = model::ValidationIn(w.env, host);
     if (how == model::HostValidation::kWildcard) continue;
     const tf::Origin ho = w.ctx.Origin(h.span);
     const std::string block = HostKey(host);
@@ -183,9 +183,11 @@ Certificates AddCertificates(const PlatformScope& w, const std::optional<tf::Ref
       return fmt::format("${{tolist({})[0].{}}}", cert.Expr("domain_validation_options"), field);
     };
     Json validation = {{"certificate_arn", cert["arn"]}};
-    if (how == model::HostValidation::kZone) {
+    if (how == model::HostValidation::kZone || how == model::HostValidation::kApex) {
+      // kApex: a name of the org's apex zone, which this environment owns (apex_zone.cc).
+      const Json zone_id = how == model::HostValidation::kZone ? Json((*zone)["zone_id"]) : Json(ApexZoneId(w.env));
       tf::Ref r = w.u.Resource("aws_route53_record", block + "_validation",
-                               {{"zone_id", (*zone)["zone_id"]},
+                               {{"zone_id", zone_id},
                                 {"name", record("resource_record_name")},
                                 {"type", record("resource_record_type")},
                                 {"records", {record("resource_record_value")}},

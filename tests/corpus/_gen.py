@@ -559,6 +559,24 @@ case("ci-eurus-typo",
      [rep(ORG, "  github_repository: acme/platform\n", "  github_repository: acme/platform\n"
           "  eurus: { source: https://github.com/acme/eurus.git, ref: v0.1.0, sha265: x }\n")],
      [E("E0004", ORG, "sha265", extra="did you mean `sha256`?")])
+# ---------------- the company's own domain (issue 18) ----------------
+case("apex-zone-owned-twice",
+     [rep(PROD, "  api_gateway: true\n", "  api_gateway: true\n  apex_zone: true\n"),
+      rep(DEV, "  cloudfront: true\n", "  cloudfront: true\n  apex_zone: true\n")],
+     [E("W0016", DEV, "apex_zone: ‸true", extra="nonprod environment `dev` owns the apex zone"),
+      E("E0327", PROD, "apex_zone: ‸true", extra="both own the apex zone `acme.example.com`")])
+case("apex-zone-host-under-another-environment",
+     [rep(PROD, "  api_gateway: true\n", "  api_gateway: true\n  apex_zone: true\n"),
+      rep(SHOP, "      web: { replicas: { min: 2, max: 8 } }\n",
+          "      web: { replicas: { min: 2, max: 8 }, route: { host: shop.dev.acme.example.com } }\n")],
+     [E("E0328", SHOP, "shop.dev.acme.example.com", extra="inside environment `dev`'s zone")])
+case("apex-zone-not-a-zone-id",
+     [rep(PROD, "  api_gateway: true\n", "  api_gateway: true\n  apex_zone: acme.example.com\n")],
+     [E("E0329", PROD, "apex_zone: ‸acme.example.com", extra="neither true, false nor a hosted zone id")])
+case("cloudfront-apex-host-without-apex-zone",
+     [rep(SHOP, "      web: { replicas: { min: 2, max: 8 } }\n",
+          "      web: { replicas: { min: 2, max: 8 }, route: { host: www.acme.example.com } }\n")],
+     [E("E0321", SHOP, "www.acme.example.com", extra="set `ingress.apex_zone: true` in environments/prod.yaml")])
 
 
 main()

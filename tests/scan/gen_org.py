@@ -149,7 +149,7 @@ def org1(rng):
              account="710000000021", realm="prod", cidr="10.30.0.0/16", azs="abc",
              nat="per_az", internet_egress=True,
              egress=("10.99.0.0/16", ["192.168.10.0/24"], None),
-             flow_logs=(True, 3653), ingress={"cloudfront": True, "api_gateway": True},
+             flow_logs=(True, 3653), ingress={"cloudfront": True, "api_gateway": True, "apex_zone": True},
              logs=90, dr=(4, 4), tracing={"sampling_rate": rng.choice([0.05, 0.125, 0.5]), "reservoir": 1000}),
         dict(name="prodlite", why="prod without protection, a single NAT, no edge, no routed app",
              account="710000000022", realm="prod", cidr="10.31.0.0/23", azs="ab",

@@ -578,5 +578,9 @@ case("cloudfront-apex-host-without-apex-zone",
           "      web: { replicas: { min: 2, max: 8 }, route: { host: www.acme.example.com } }\n")],
      [E("E0321", SHOP, "www.acme.example.com", extra="set `ingress.apex_zone: true` in environments/prod.yaml")])
 
+# ---------------- the commercial partition only (issue 18) ----------------
+case("region-in-govcloud", [rep(ORG, "region: eu-west-1", "region: us-gov-west-1")],
+     [E("E0333", ORG, "us-gov-west-1", extra="outside the commercial AWS partition")])
+
 
 main()

@@ -79,6 +79,19 @@ void BuildIdentity(Context& ctx, const config::OrgDoc& o) {
       ctx.Report(Bad(codes::kBadRegion, fmt::format("`{}` is not an AWS region name", o.region.value),
                      o.region.span, "expected a region such as eu-west-1")
                      .Help("use the region's code, for example `eu-west-1` or `us-east-2`"));
+    // The generated units write ARNs, service principals and endpoints of the commercial
+    // partition (`arn:aws:`), and `eurus cost` has its prices only: in AWS GovCloud
+    // (`aws-us-gov`), China (`aws-cn`) or the ISO partitions they would fail at apply.
+    // Refused here rather than written wrong.
+    else if (o.region.value.rfind("us-gov-", 0) == 0 || o.region.value.rfind("cn-", 0) == 0 ||
+             o.region.value.find("-iso") != std::string::npos) {
+      ctx.region_ok = false;
+      ctx.Report(Bad(codes::kPartition,
+                     fmt::format("region `{}` is outside the commercial AWS partition", o.region.value),
+                     o.region.span, "GovCloud, China and ISO regions are not supported")
+                     .Help("eurus writes `arn:aws:` ARNs and commercial service principals, which fail in "
+                           "that partition; use a commercial region such as `us-east-1` or `eu-west-1`"));
+    }
     org.region = o.region.value;
   }
   if (o.domain) {

@@ -105,6 +105,18 @@ std::string OrgYaml(const InitOptions& o, const Accounts& a) {
     y += "ci:\n";
     y += Line("  github_repository: " + YamlScalar(o.github_repository), "owner/name on GitHub");
     y += Line("  default_branch: main", "merges land here, and applies run from it");
+    if (!o.eurus_url.empty() || !o.eurus_sha256.empty()) {
+      y += Line(fmt::format("  eurus: {{ url: {}, sha256: {} }}", YamlScalar(o.eurus_url), YamlScalar(o.eurus_sha256)),
+                "the release archive the workflows install");
+    } else if (!o.eurus_source.empty() || !o.eurus_ref.empty()) {
+      y += Line(fmt::format("  eurus: {{ source: {}, ref: {} }}", YamlScalar(o.eurus_source), YamlScalar(o.eurus_ref)),
+                "the workflows build eurus from these sources");
+    } else {
+      y += "  # How the workflows install eurus (then run `eurus ci github`): the archive `make package`\n";
+      y += "  # builds and the first word of its .sha256 file, or eurus's sources and a tag.\n";
+      y += "  # eurus: { url: https://.../eurus-<version>-linux-x86_64.tar.gz, sha256: <hex> }\n";
+      y += "  # eurus: { source: <git URL of eurus>, ref: <tag> }\n";
+    }
   }
   y += "# Who may plan and apply from a terminal (`eurus plan`, `eurus apply`): IAM role ARNs, e.g.\n";
   y += "# your IAM Identity Center permission set's role in the management account.\n";
@@ -251,8 +263,13 @@ int RunInit(FileSystem& fs, CommonOptions& opts, const InitOptions& o) {
   }
   std::map<std::string, std::string> out;  // path → text
   for (const auto& [rel, text] : plan.files) out[JoinPath(o.dir, rel)] = text;
-  auto [workflows, prefix] = WorkflowPlace(o.dir);
-  for (const auto& [name, text] : GithubWorkflows(s.org(), prefix)) out[JoinPath(workflows, name)] = text;
+  // Workflows only when they can install eurus (ci.eurus): one that cannot would fail on its
+  // first run (E0332); the next steps say how to add them.
+  bool workflows_written = s.org().eurus_install.configured();
+  if (workflows_written) {
+    auto [workflows, prefix] = WorkflowPlace(o.dir);
+    for (const auto& [name, text] : GithubWorkflows(s.org(), prefix)) out[JoinPath(workflows, name)] = text;
+  }
   std::vector<std::string> existing;
   for (const auto& [path, _] : out)
     if (fs.Exists(path)) existing.push_back(path);
@@ -284,6 +301,10 @@ int RunInit(FileSystem& fs, CommonOptions& opts, const InitOptions& o) {
              o.domain.empty() ? "" : " --expose cloudfront");
   fmt::print("  {}. eurus synth, eurus cost, then eurus plan (once the accounts are bootstrapped: docs/HowToUse.md)\n",
              step++);
+  if (!workflows_written)
+    fmt::print("  {}. For CI: set `ci.github_repository` and `ci.eurus` in eurus.yaml (how the workflows install\n"
+               "     eurus; commented there), then `eurus ci github` writes the workflows\n",
+               step++);
   return kOk;
 }
 
@@ -302,6 +323,11 @@ CLI::App* AddInitCommand(CLI::App& app, InitOptions& o) {
       ->type_name("NAME=ID")
       ->allow_extra_args(false);
   cmd->add_option("--github", o.github_repository, "owner/name of the GitHub repository that runs CI");
+  cmd->add_option("--eurus-url", o.eurus_url,
+                  "with --github: the eurus release archive the workflows install (https://, from `make package`)");
+  cmd->add_option("--eurus-sha256", o.eurus_sha256, "the archive's SHA-256 (the first word of its .sha256 file)");
+  cmd->add_option("--eurus-source", o.eurus_source, "with --github: instead of a release, eurus's git URL to build from");
+  cmd->add_option("--eurus-ref", o.eurus_ref, "the tag or commit of --eurus-source");
   cmd->add_option("--admin", o.administrators, "an IAM role ARN that may plan and apply from a terminal (repeatable)")
       ->type_name("ARN")
       ->allow_extra_args(false);

@@ -22,6 +22,10 @@ struct InitOptions {
   /// unit directories of `out/`); what is missing becomes a placeholder.
   std::vector<std::string> accounts;
   std::string github_repository;     ///< ci.github_repository (owner/name)
+  /// ci.eurus: how the workflows install eurus, a release archive (`url` + `sha256`) or
+  /// sources (`source` + `ref`). Without either, init writes no workflows (they could not
+  /// run, E0332) and says how to add them.
+  std::string eurus_url, eurus_sha256, eurus_source, eurus_ref;
   std::vector<std::string> administrators;  ///< IAM role ARNs; empty: a placeholder
   std::vector<std::string> emails;   ///< alerts.emails
   /// The zone letters to use, in order: dev takes the first two, prod the first three. AWS

@@ -67,6 +67,8 @@ InitOptions Acme() {
   o.accounts = {"management=111111111111", "common-nonprod=222222222222", "common-prod=333333333333",
                 "dev=444444444444", "prod=555555555555"};
   o.github_repository = "acme/platform";
+  o.eurus_url = "https://downloads.acme.example.com/eurus/eurus-0.1.0-linux-x86_64.tar.gz";
+  o.eurus_sha256 = std::string(64, 'a');
   o.administrators = {"arn:aws:iam::111111111111:role/platform-admin"};
   o.emails = {"ops@acme.example.com"};
   return o;
@@ -88,6 +90,30 @@ TEST_F(InitTest, WritesARepositoryThatPassesCheck) {
   EXPECT_NE(ignore.find("/out/"), std::string::npos);
   EXPECT_NE(ignore.find("/.eurus/"), std::string::npos);
   EXPECT_EQ(ignore.find("\neurus.lock.json"), std::string::npos);  // the lock is committed
+}
+
+// Given a GitHub repository but no way for CI to install eurus (ci.eurus), init should
+// write no workflow (it could not run: E0332) and say how to add them; the sources form
+// should write them.
+TEST_F(InitTest, WorkflowsOnlyWhenCiCanInstallEurus) {
+  InitOptions o = Acme();
+  o.eurus_url.clear();
+  o.eurus_sha256.clear();
+  ASSERT_EQ(Init(o), kOk) << err_;
+  EXPECT_FALSE(stdfs::exists(stdfs::path(tmp_) / "repo/.github/workflows/eurus-plan.yml"));
+  EXPECT_NE(out_.find("`eurus ci github` writes the workflows"), std::string::npos) << out_;
+  bool errors = true;
+  EXPECT_EQ(Check("repo", &errors), "");
+  EXPECT_FALSE(errors);
+
+  o = Acme();
+  o.eurus_url.clear();
+  o.eurus_sha256.clear();
+  o.eurus_source = "https://git.acme.example.com/mirror/eurus-aws.git";
+  o.eurus_ref = "v0.1.0";
+  ASSERT_EQ(Init(o, "repo2"), kOk) << err_;
+  EXPECT_TRUE(stdfs::exists(stdfs::path(tmp_) / "repo2/.github/workflows/eurus-plan.yml"));
+  EXPECT_NE(fs_.Read(tmp_ + "/repo2/eurus.yaml", nullptr)->find("source: "), std::string::npos);
 }
 
 // Given only the required options, init should fill in placeholders that still pass check,
@@ -115,7 +141,7 @@ TEST_F(InitTest, OtherRegionsAndOrgNames) {
     const char* region;
     const char* domain;
   };
-  for (Case c : {Case{"a1", "ap-southeast-2", "a1.example.org"}, Case{"govorg", "us-gov-west-1", ""},
+  for (Case c : {Case{"a1", "ap-southeast-2", "a1.example.org"}, Case{"saorg", "sa-east-1", ""},
                  Case{"abcdefghijkl", "ca-central-1", "platform.abcdefghijkl.example.co.uk"},
                  Case{"z9z9", "eu-south-2", ""}}) {
     SCOPED_TRACE(c.org);

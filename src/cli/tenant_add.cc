@@ -76,8 +76,9 @@ void AppYaml(const TenantAddOptions& t, bool any_prod, const std::string& domain
                                : "CloudFront at the route's host");
     y += Commented("    expose: " + Flow(t.expose), "on the internet: " + fmt::format("{}", fmt::join(how, ", ")));
   } else if (!host.empty()) {
-    y += "    # Reachable inside the VPC only; publish it with `expose: [cloudfront]` or `[api]`\n";
-    y += "    # (the environment's `ingress` must turn that edge on; docs/Ingress.md).\n";
+    // Written out, so the choice is visible and W0018 (a route the edge does not publish)
+    // does not flag what was asked for.
+    y += Commented("    expose: []", "inside the VPC only: `[cloudfront]` or `[api]` publishes it (docs/Ingress.md)");
   }
   y += Commented("    # replicas: { min: 1, max: 4 }",
                  any_prod ? "tasks: default 1, and 2 in prod (at least 2 there)" : "tasks: default 1");

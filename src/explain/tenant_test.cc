@@ -41,7 +41,9 @@ TEST(ExplainTenantTest, AcmeShopUrls) {
   EXPECT_EQ(dev->unit, "dev/tenant-shop");
   EXPECT_TRUE(HasUrl(*dev, "cloudfront", "https://shop.dev.acme.example.com/"));
   EXPECT_TRUE(HasUrl(*dev, "alb", "https://shop.dev.acme.example.com/*"));
-  EXPECT_TRUE(HasUrl(*Env(r, "prod"), "cloudfront", "https://shop.prod.acme.example.com/"));
+  // prod owns the apex zone: the storefront is www.<domain>, the home page the apex itself.
+  EXPECT_TRUE(HasUrl(*Env(r, "prod"), "cloudfront", "https://www.acme.example.com/"));
+  EXPECT_TRUE(HasUrl(*Env(r, "prod"), "cloudfront", "https://acme.example.com/"));
   EXPECT_EQ(App(*dev, "web")->internal_only, "");
   EXPECT_EQ(App(*dev, "worker")->internal_only, "");  // no route: nothing to reach
 }

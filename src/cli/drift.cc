@@ -122,6 +122,9 @@ int RunDrift(FileSystem& fs, CommonOptions& opts, const DriftOptions& d, Console
   run::RunReport r = RunDriftPlans(repo, *manifest, d, role, from_state, progress);
   if (r.exit_code == kUsage) return kUsage;  // an unknown unit (checked before synth too)
   run::DriftResult result = run::CollectDrift(repo, r, from_state);
+  for (auto& u : result.units)
+    for (const auto& m : *manifest)
+      if (m.id == u.id) u.expected = run::DropIgnoredChanges(run::ReadFileOr((fs::path(m.dir) / "main.tf.json").string()), u.drifted);
   if (!from_state) result.ahead = run::AheadOfRecord(*manifest, applied, d.units);
   fmt::print(console.out, "{}", d.json ? run::DriftJson(result) : run::DriftText(result));
   std::fflush(console.out);

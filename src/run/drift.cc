@@ -34,6 +34,19 @@ void DiffPaths(const json& a, const json& b, const std::string& path, std::vecto
   out.push_back(path.empty() ? "(the whole object)" : path);
 }
 
+/// An ignore_changes reference as a drift path: `tags["team"]` → `tags.team`, `a[0].b` → `a.0.b`.
+std::string DottedPath(const std::string& ref) {
+  std::string out;
+  for (char c : ref) {
+    if (c == '[') {
+      out += '.';
+    } else if (c != ']' && c != '"') {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string Counts(const PlanSummary& p) {
   return fmt::format("{} to add, {} to change, {} to destroy", p.adds, p.changes, p.destroys);
 }
@@ -144,6 +157,47 @@ DriftResult CollectDrift(const std::string& repo_dir, const RunReport& r, bool a
   return d;
 }
 
+size_t DropIgnoredChanges(const std::string& main_tf_json, std::vector<DriftedResource>& drifted) {
+  auto j = json::parse(main_tf_json, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("resource")) return 0;
+  // "type.name" → the first names of its ignore_changes ("*" for `all`).
+  std::map<std::string, std::set<std::string>> ignored;
+  for (const auto& [type, blocks] : j["resource"].items()) {
+    if (!blocks.is_object()) continue;
+    for (const auto& [name, body] : blocks.items()) {
+      if (!body.is_object() || !body.contains("lifecycle")) continue;
+      const json& ic = body["lifecycle"].value("ignore_changes", json());
+      auto& set = ignored[type + "." + name];
+      if (ic.is_string()) set.insert(ic.get<std::string>() == "all" ? "*" : ic.get<std::string>());
+      for (const auto& e : ic.is_array() ? ic : json::array())
+        if (e.is_string()) set.insert(DottedPath(e.get<std::string>()));
+    }
+  }
+  size_t removed = 0;
+  std::vector<DriftedResource> kept;
+  for (auto& d : drifted) {
+    auto it = ignored.find(d.address.substr(0, d.address.find('[')));
+    if (d.action != "update" || it == ignored.end()) {
+      kept.push_back(std::move(d));
+      continue;
+    }
+    std::vector<std::string> left;
+    for (auto& path : d.attributes) {
+      bool covered = it->second.count("*") > 0;
+      for (const auto& root : it->second)
+        covered = covered || path == root || path.rfind(root + ".", 0) == 0;
+      if (covered)
+        ++removed;
+      else
+        left.push_back(std::move(path));
+    }
+    d.attributes = std::move(left);
+    if (!d.attributes.empty()) kept.push_back(std::move(d));
+  }
+  drifted = std::move(kept);
+  return removed;
+}
+
 int DriftExitCode(const DriftResult& d) {
   if (d.run_exit != 0) return d.run_exit;
   if (d.Failed()) return 3;
@@ -170,6 +224,11 @@ std::string Totals(const DriftResult& d) {
   parts.push_back(d.ahead.empty() ? "no code ahead of what was applied"
                                   : fmt::format("{} with code ahead of what was applied", d.ahead.size()));
   if (d.Failed()) parts.push_back(fmt::format("{} not checked (failed, skipped or interrupted)", d.Failed()));
+  size_t expected = 0;
+  for (const auto& u : d.units) expected += u.expected;
+  if (expected)
+    parts.push_back(fmt::format("{} expected change{} left out (the code ignores {})", expected,
+                                expected == 1 ? "" : "s", expected == 1 ? "it" : "them"));
   return s + fmt::format("{}", fmt::join(parts, ", ")) + "\n";
 }
 

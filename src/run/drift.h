@@ -56,6 +56,10 @@ struct DriftResult {
     std::string log;
     double seconds = 0;
     std::vector<DriftedResource> drifted;
+    /// Attribute changes left out of `drifted` because the unit's own code ignores them
+    /// (`lifecycle.ignore_changes`: autoscaling's desired_count, the image parameter a
+    /// tenant's pipeline sets): expected, not drift. DropIgnoredChanges counts them.
+    size_t expected = 0;
   };
   std::vector<Unit> units;         ///< every unit the runner ran, by id
   std::vector<AheadUnit> ahead;    ///< by id
@@ -69,6 +73,14 @@ struct DriftResult {
 /// Joins the runner's report with the saved plans under `repo_dir`/.eurus/drift/ (a unit
 /// whose JSON cannot be read becomes kFailed) and, in state mode, each unit's plan summary.
 DriftResult CollectDrift(const std::string& repo_dir, const RunReport& r, bool ahead_from_state);
+
+/// tofu's resource_drift does not apply `lifecycle.ignore_changes` (hashicorp/terraform#29401:
+/// a refresh-only plan reports every difference), so a service autoscaling scaled out or an
+/// image parameter a release set would read as drift every day. Removes from `drifted` the
+/// attribute paths whose first name the unit's code (`main_tf_json`, the generated
+/// main.tf.json) ignores for that resource, and the updates left with none; returns how
+/// many paths it removed. Deletions always stay.
+size_t DropIgnoredChanges(const std::string& main_tf_json, std::vector<DriftedResource>& drifted);
 
 /// `eurus drift`'s exit codes (docs/Pipelines.md, "Drift"): 0 in sync; 5 something changed
 /// outside eurus; 6 nothing did, but some code is ahead of what was applied; the runner's

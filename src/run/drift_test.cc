@@ -177,5 +177,33 @@ TEST(CollectDriftTest, ReadsSavedPlans) {
   fs::remove_all(repo);
 }
 
+
+// Given drift in attributes the unit's code ignores (autoscaling's desired_count, the image
+// parameter a release sets), they should be expected changes, not drift; other paths of the
+// same resource, other resources and deletions should stay (review: resource_drift does not
+// apply ignore_changes, hashicorp/terraform#29401).
+TEST(DropIgnoredChangesTest, IgnoredAttributesAreExpected) {
+  std::string tf = R"({"resource":{
+    "aws_ecs_service":{"web":{"lifecycle":{"ignore_changes":["desired_count"]}}},
+    "aws_ssm_parameter":{"image":{"lifecycle":{"ignore_changes":["insecure_value","tags[\"x\"]"]}}},
+    "aws_s3_bucket":{"b":{"lifecycle":{"ignore_changes":"all"}}}}})";
+  std::vector<DriftedResource> d = {
+      {"aws_ecs_service.web", "update", {"desired_count"}},
+      {"aws_ssm_parameter.image", "update", {"insecure_value", "tags.owner"}},
+      {"aws_s3_bucket.b", "update", {"tags.Name"}},
+      {"aws_vpc.main", "update", {"tags.Name"}},
+      {"aws_ecs_service.web", "delete", {}},
+  };
+  EXPECT_EQ(DropIgnoredChanges(tf, d), 3u);
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_EQ(d[0].address, "aws_ssm_parameter.image");
+  EXPECT_EQ(d[0].attributes, std::vector<std::string>{"tags.owner"});
+  EXPECT_EQ(d[1].address, "aws_vpc.main");
+  EXPECT_EQ(d[2].action, "delete");
+  std::vector<DriftedResource> none = {{"aws_vpc.main", "update", {"tags.Name"}}};
+  EXPECT_EQ(DropIgnoredChanges("not json", none), 0u);
+  EXPECT_EQ(none.size(), 1u);
+}
+
 }  // namespace
 }  // namespace eurus::run

@@ -86,6 +86,7 @@ inline constexpr char kApexOwners[] = "E0327";          // two environments own 
 inline constexpr char kApexShadowed[] = "E0328";        // an apex-zone host under another environment's delegated zone
 inline constexpr char kApexZone[] = "E0329";            // `ingress.apex_zone` malformed or without a domain
 inline constexpr char kEurusInstall[] = "E0332";        // ci.eurus incomplete or ambiguous, or absent for `eurus ci github`
+inline constexpr char kPartition[] = "E0333";          // region outside the commercial partition (GovCloud, China, ISO)
 
 // E04xx: derived AWS names
 inline constexpr char kNameTooLong[] = "E0401";      // a derived AWS name exceeds its limit
@@ -122,6 +123,7 @@ inline constexpr char kWarnFixedSplit[] = "W0013";  // fixed shared costs: the c
 inline constexpr char kWarnBudgetRecipients[] = "W0014";  // a budget notifies nobody, or more than AWS allows
 inline constexpr char kWarnSharedImage[] = "W0015";  // an image two tenants run: their release roles cannot push it
 inline constexpr char kWarnApexNonprod[] = "W0016";  // a nonprod environment owns the org's apex zone
+inline constexpr char kWarnViewerNames[] = "W0017";  // a CloudFront certificate over ACM's default 10 names
 // W0018-W0023: valid settings that do not do what they seem to (model/check_surprises.cc)
 inline constexpr char kWarnInternalOnlyRoute[] = "W0018";  // a routed app the environment's edge does not expose
 inline constexpr char kWarnNatWithoutEgress[] = "W0019";   // `nat_gateways` in an environment without NAT gateways

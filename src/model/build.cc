@@ -91,6 +91,7 @@ BuildResult Build(const config::Project& project, const Lock& previous, const Bu
   build::CheckCostCategory(ctx);       // AWS's limits on the tenants' cost category
   build::CheckRoutes(ctx);             // no (host, path) claimed twice on an ALB
   build::WarnManualCertificates(ctx);  // route hosts validated by hand
+  build::CheckViewerCertificate(ctx);  // the CloudFront certificate within ACM's 10 names
   build::WarnUnreachableApis(ctx);     // endpoints that leave out what the tasks call
   build::CheckSamplingRules(ctx);      // X-Ray sampling rules within the account quota
   build::WarnSharedImages(ctx);        // images a tenant's release role could not push

@@ -79,6 +79,9 @@ struct Context {
   std::map<std::string, std::vector<RouteUse>> routes;
   /// Route hosts whose certificate is validated by hand, by (host, file, offset) of the route.
   std::map<std::tuple<std::string, FileId, uint32_t>, ManualHost> manual_hosts;
+  /// Environment → the names its CloudFront certificate holds beyond `<zone>` and `*.<zone>`
+  /// (hosts deeper in the zone or in the apex zone), each with the first route that exposes it.
+  std::map<std::string, std::map<std::string, Span>> viewer_names;
   /// (realm, ECR repository) → the apps that run it there, in the order apps were built.
   std::map<std::pair<RealmKind, std::string>, std::vector<ImageUse>> images;
 
@@ -113,6 +116,9 @@ void CheckCostCategory(Context& ctx);
 void CheckRoutes(Context& ctx);
 /// Warns of route hosts whose certificate needs DNS records added by hand (build_route.cc).
 void WarnManualCertificates(Context& ctx);
+/// W0017: an environment's CloudFront certificate would hold more names than ACM's default
+/// quota (build_route.cc, after the tenants).
+void CheckViewerCertificate(Context& ctx);
 /// W0011: an environment whose `endpoints` leave out a service its tasks need, without
 /// internet egress (after BuildTenants: reads the deployments).
 void WarnUnreachableApis(Context& ctx);

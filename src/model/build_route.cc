@@ -127,7 +127,10 @@ void CheckCloudFrontHost(Context& ctx, const Environment& env, const config::App
                          const App& a) {
   const std::string& zone = env.zone;
   const std::string& host = a.route->host;
-  if (ValidationIn(env, host) == HostValidation::kManual) return ReportUnservableHost(ctx, env, d, x, a);
+  const HostValidation how = ValidationIn(env, host);
+  if (how == HostValidation::kManual) return ReportUnservableHost(ctx, env, d, x, a);
+  if (how == HostValidation::kZone || how == HostValidation::kApex)
+    ctx.viewer_names[env.name].emplace(host, d.route.host.span);  // synth/ingress.cc adds it to the certificate
   if (env.api_gateway && (host == "api." + zone || (env.apex && host == "api." + env.apex->name)))
     ctx.Report(Bad(codes::kEdgeExposure,
                    fmt::format("app `{}` is exposed through CloudFront at `{}`, the API Gateway's custom domain",
@@ -199,6 +202,32 @@ void CheckRoutes(Context& ctx) {
                      r.span, "claimed again here")
                      .Secondary(it->second->span, "first claimed here")
                      .Help("give one of the apps another host or path"));
+    }
+  }
+}
+
+/// ACM issues at most 10 names per certificate by default ("Domain names per ACM
+/// certificate", adjustable up to 100: docs.aws.amazon.com/acm/latest/userguide/acm-limits.html).
+/// The CloudFront certificate holds `<zone>`, `*.<zone>` and every exposed name the wildcard
+/// does not cover: past 10, its request fails at apply unless the account raised the quota.
+void CheckViewerCertificate(Context& ctx) {
+  constexpr size_t kAcmNames = 10;
+  for (const auto& [env, names] : ctx.viewer_names) {
+    if (2 + names.size() <= kAcmNames) continue;
+    // The names in order: the first past the quota is the one to report.
+    size_t i = 2;
+    for (const auto& [host, span] : names) {
+      if (++i <= kAcmNames) continue;
+      // A warning, not an error: an account that raised the quota applies fine.
+      Diagnostic w = Warning(codes::kWarnViewerNames,
+                             fmt::format("environment `{}`'s CloudFront certificate would hold {} names; ACM issues 10 "
+                                         "by default and the platform unit's apply fails beyond them",
+                                         env, 2 + names.size()));
+      w.Label(span, fmt::format("`{}` is name {}", host, i));
+      w.Help("serve apps at one-label hosts (`<name>.<env>.<domain>`, covered by the zone's wildcard), or raise the "
+             "quota \"Domain names per ACM certificate\" in us-east-1 (Service Quotas) before applying");
+      ctx.Report(std::move(w));
+      break;
     }
   }
 }

@@ -29,8 +29,9 @@ void AddApexZone(const PlatformScope& w, const std::optional<tf::Ref>& zone) {
     Json body = {{"name", apex.name},
                  {"comment", fmt::format("the apex zone of {}, owned by environment {} (eurus)", w.org.name, env.name)},
                  {"tags", {{"Name", apex.name}}}};
-    // New name servers would break the registrar's delegation, and every name under it.
-    if (w.retain) body["lifecycle"] = {{"prevent_destroy", true}};
+    // New name servers would break the registrar's delegation and every name of the
+    // company's domain: kept in every environment, not only protected ones (review).
+    body["lifecycle"] = {{"prevent_destroy", true}};
     name_servers = w.u.Resource("aws_route53_zone", "apex", std::move(body), o)["name_servers"];
   } else {
     // An existing public zone of this account: eurus adds records to it and nothing else.
@@ -43,7 +44,10 @@ void AddApexZone(const PlatformScope& w, const std::optional<tf::Ref>& zone) {
                 {"name", env.zone},
                 {"type", "NS"},
                 {"ttl", kDelegationTtl},
-                {"records", (*zone)["name_servers"]}},
+                {"records", (*zone)["name_servers"]},
+                // The delegation a person added by hand before eurus owned the zone
+                // (docs/Platform.md): taken over instead of failing with "already exists".
+                {"allow_overwrite", true}},
                o);
   Json by_hand = Json::array();
   for (const std::string& z : apex.environment_zones)

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -242,6 +243,35 @@ TEST(ValidationIn, ApexNamesOutsideEveryEnvironmentZone) {
   EXPECT_EQ(model::ValidationIn(env, "x.dev.acme.example.com"), model::HostValidation::kManual);
   EXPECT_EQ(model::ValidationIn(env, "www.otheracme.example.com"), model::HostValidation::kManual);
   EXPECT_EQ(model::ValidationIn(env, "notacme.example.com"), model::HostValidation::kManual);
+}
+
+
+// Given prod's CloudFront certificate at ACM's default 10 names (<zone>, *.<zone>, the apex,
+// www and 6 more apex names), nothing should be reported; one more name should warn W0017
+// at that app's host (review: the apply fails past the quota).
+TEST_F(ApexTest, ViewerCertificateWithinAcmNames) {
+  std::string more = "environments: [prod]\napps:\n";
+  for (int i = 0; i < 6; ++i) more += fmt::format("  a{}:\n", i) + App(fmt::format("a{}.acme.example.com", i), "[cloudfront]");
+  fs.files["tenants/many.yaml"] = more;
+  EXPECT_EQ(Codes(true), std::vector<std::string>{});
+  fs.files["tenants/many.yaml"] = more + "  a6:\n" + App("a6.acme.example.com", "[cloudfront]");
+  diags = Diagnostics{};
+  sources = decltype(sources){};
+  auto found = Found(true);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]->code, codes::kWarnViewerNames);
+  EXPECT_NE(found[0]->message.find("11 names"), std::string::npos) << found[0]->message;
+}
+
+// Given an adopted or created apex zone, the zone should be kept on destroy even where
+// protection is off, and the records a person may have added before (the delegation, the
+// validation records) are taken over rather than failing the apply (review).
+TEST_F(ApexTest, ApexZoneKeptAndHandRecordsTakenOver) {
+  fs.files["environments/prod.yaml"] += "protection: false\n";
+  Synth();
+  const tf::Unit& p = U("prod/platform");
+  EXPECT_EQ(Resource(p, "aws_route53_zone", "apex")["lifecycle"]["prevent_destroy"], true);
+  EXPECT_EQ(Resource(p, "aws_route53_record", "apex_delegation")["allow_overwrite"], true);
 }
 
 }  // namespace

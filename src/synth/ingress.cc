@@ -553,7 +553,8 @@ void AddApexApiDomain(const model::Environment& env, tf::Unit& u, const tf::Ref&
                             {"name", record("resource_record_name")},
                             {"type", record("resource_record_type")},
                             {"records", {record("resource_record_value")}},
-                            {"ttl", 300}},
+                            {"ttl", 300},
+                            {"allow_overwrite", true}},  // the apex zone may be an existing one
                            o);
     u.Resource("aws_acm_certificate_validation", block,
                {{"certificate_arn", cert["arn"]}, {"validation_record_fqdns", {r["fqdn"]}}}, o);

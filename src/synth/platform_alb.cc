@@ -193,6 +193,10 @@ Certificates AddCertificates(const PlatformScope& w, const std::optional<tf::Ref
                                 {"records", {record("resource_record_value")}},
                                 {"ttl", 300}},
                                ho);
+      // In the apex zone, which may be an existing one (`apex_zone: Z...`): ACM's record for
+      // a name is the same in every certificate, so one a person added before (W0005) is
+      // taken over rather than failing the apply with "already exists".
+      if (how == model::HostValidation::kApex) w.u.Body(r)["allow_overwrite"] = true;
       validation["validation_record_fqdns"] = {r["fqdn"]};
     } else {
       // Outside any zone eurus manages: the operator adds the record; apply waits for it.

@@ -43,6 +43,7 @@ test: build schema
 	tests/docs/run
 	tests/graph/run $(EURUS)
 	tests/tutorial/run $(EURUS)
+	tests/package/run $(BUILD)
 	tests/fakeaws/run $(EURUS)
 	tests/tofu/run $(EURUS)
 

@@ -529,6 +529,32 @@ tf::Ref AddVpcLink(tf::Unit& u, const tf::Ref& net, const std::string& base,
   return link;
 }
 
+/// A custom domain of the HTTP API on a validated regional certificate: the domain name
+/// (TLS 1.2), its mapping to the $default stage and an alias A record in `zone_id`.
+void AddApiCustomDomain(tf::Unit& u, const std::string& block, const std::string& domain,
+                        const tf::Ref& certificate, const Json& zone_id, const tf::Ref& api,
+                        const tf::Ref& stage, const tf::Origin& o) {
+  tf::Ref dn = u.Resource("aws_apigatewayv2_domain_name", block,
+                          {{"domain_name", domain},
+                           {"domain_name_configuration",
+                            {{"certificate_arn", certificate["certificate_arn"]},
+                             {"endpoint_type", "REGIONAL"},
+                             {"security_policy", "TLS_1_2"}}},
+                           {"tags", NameTag(domain)}},
+                          o);
+  u.Resource("aws_apigatewayv2_api_mapping", block,
+             {{"api_id", api["id"]}, {"domain_name", dn["id"]}, {"stage", stage["id"]}}, o);
+  u.Resource("aws_route53_record", block,
+             {{"zone_id", zone_id},
+              {"name", domain},
+              {"type", "A"},
+              {"alias",
+               {{"name", "${" + dn.Expr("domain_name_configuration") + "[0].target_domain_name}"},
+                {"zone_id", "${" + dn.Expr("domain_name_configuration") + "[0].hosted_zone_id}"},
+                {"evaluate_target_health", false}}}},
+             o);
+}
+
 /// The API also at api.<domain> in the environment that owns the apex zone: a regional
 /// certificate of its own (the zone's covers *.<zone> only) validated in the apex zone, a
 /// second custom domain on the same $default stage, an alias record there.
@@ -559,26 +585,8 @@ void AddApexApiDomain(const model::Environment& env, tf::Unit& u, const tf::Ref&
     u.Resource("aws_acm_certificate_validation", block,
                {{"certificate_arn", cert["arn"]}, {"validation_record_fqdns", {r["fqdn"]}}}, o);
   }
-  tf::Ref certificate = u.Existing("aws_acm_certificate_validation", block);
-  tf::Ref dn = u.Resource("aws_apigatewayv2_domain_name", "api_apex",
-                          {{"domain_name", domain},
-                           {"domain_name_configuration",
-                            {{"certificate_arn", certificate["certificate_arn"]},
-                             {"endpoint_type", "REGIONAL"},
-                             {"security_policy", "TLS_1_2"}}},
-                           {"tags", NameTag(domain)}},
-                          o);
-  u.Resource("aws_apigatewayv2_api_mapping", "api_apex",
-             {{"api_id", api["id"]}, {"domain_name", dn["id"]}, {"stage", stage["id"]}}, o);
-  u.Resource("aws_route53_record", "api_apex",
-             {{"zone_id", zone_id},
-              {"name", domain},
-              {"type", "A"},
-              {"alias",
-               {{"name", "${" + dn.Expr("domain_name_configuration") + "[0].target_domain_name}"},
-                {"zone_id", "${" + dn.Expr("domain_name_configuration") + "[0].hosted_zone_id}"},
-                {"evaluate_target_health", false}}}},
-             o);
+  AddApiCustomDomain(u, "api_apex", domain, u.Existing("aws_acm_certificate_validation", block), zone_id, api,
+                     stage, o);
 }
 
 /// The HTTP API of the environment: a VPC link into the platform subnets (its own security
@@ -635,26 +643,8 @@ std::pair<tf::Ref, tf::Ref> AddApiGateway(const Context& ctx, const model::Envir
        {"tags", NameTag(base + "-default")}},
       o);
   const std::string domain = "api." + zone_name;
-  tf::Ref certificate = u.Existing("aws_acm_certificate_validation", "env");
-  tf::Ref dn = u.Resource("aws_apigatewayv2_domain_name", "api",
-                          {{"domain_name", domain},
-                           {"domain_name_configuration",
-                            {{"certificate_arn", certificate["certificate_arn"]},
-                             {"endpoint_type", "REGIONAL"},
-                             {"security_policy", "TLS_1_2"}}},
-                           {"tags", NameTag(domain)}},
-                          o);
-  u.Resource("aws_apigatewayv2_api_mapping", "api",
-             {{"api_id", api["id"]}, {"domain_name", dn["id"]}, {"stage", stage["id"]}}, o);
-  u.Resource("aws_route53_record", "api",
-             {{"zone_id", zone["zone_id"]},
-              {"name", domain},
-              {"type", "A"},
-              {"alias",
-               {{"name", "${" + dn.Expr("domain_name_configuration") + "[0].target_domain_name}"},
-                {"zone_id", "${" + dn.Expr("domain_name_configuration") + "[0].hosted_zone_id}"},
-                {"evaluate_target_health", false}}}},
-             o);
+  AddApiCustomDomain(u, "api", domain, u.Existing("aws_acm_certificate_validation", "env"), zone["zone_id"], api,
+                     stage, o);
   if (env.apex) AddApexApiDomain(env, u, api, stage, o);
   return {api, link};
 }

@@ -117,30 +117,6 @@ std::string YamlScalar(const std::string& s, bool quote) {
   return q + "\"";
 }
 
-std::optional<std::string> OverlayFileSystem::Read(const std::string& path, std::string* err) {
-  if (extra_.Exists(path)) return extra_.Read(path, err);
-  return base_.Read(path, err);
-}
-bool OverlayFileSystem::Exists(const std::string& path) { return extra_.Exists(path) || base_.Exists(path); }
-bool OverlayFileSystem::IsDirectory(const std::string& path) {
-  return extra_.IsDirectory(path) || base_.IsDirectory(path);
-}
-std::vector<std::string> OverlayFileSystem::List(const std::string& dir) {
-  std::set<std::string> names;
-  for (auto& n : base_.List(dir)) names.insert(n);
-  for (auto& n : extra_.List(dir)) names.insert(n);
-  return {names.begin(), names.end()};
-}
-bool OverlayFileSystem::WriteAtomic(const std::string& path, const std::string&, std::string* err) {
-  *err = "read-only overlay: " + path;
-  return false;
-}
-bool OverlayFileSystem::ReplaceTree(const std::string& dir, const std::map<std::string, std::string>&,
-                                    bool (*)(const std::string&), std::string* err) {
-  *err = "read-only overlay: " + dir;
-  return false;
-}
-
 std::string CommentSafe(std::string s) {
   for (char& c : s)
     if (static_cast<unsigned char>(c) < 0x20) c = ' ';

@@ -37,27 +37,6 @@ std::string YamlScalar(const std::string& s, bool quote = false);
 /// a YAML comment, where a newline would end the comment and start YAML.
 std::string CommentSafe(std::string s);
 
-/// The real tree with `extra` files (path → text) laid over it, read-only: what a command
-/// would write, compiled before anything is written. Writes fail.
-class OverlayFileSystem : public FileSystem {
- public:
-  OverlayFileSystem(FileSystem& base, std::map<std::string, std::string> extra)
-      : base_(base) {
-    extra_.files = std::move(extra);
-  }
-  std::optional<std::string> Read(const std::string& path, std::string* err) override;
-  bool Exists(const std::string& path) override;
-  bool IsDirectory(const std::string& path) override;
-  std::vector<std::string> List(const std::string& dir) override;
-  bool WriteAtomic(const std::string& path, const std::string& data, std::string* err) override;
-  bool ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& files,
-                   bool (*generated)(const std::string& name), std::string* err) override;
-
- private:
-  FileSystem& base_;
-  MemoryFileSystem extra_;
-};
-
 /// Where a tenant file goes: "tenants/<name>.yaml".
 std::string TenantPath(const std::string& name);
 

@@ -53,6 +53,27 @@ class MemoryFileSystem : public FileSystem {
                    bool (*generated)(const std::string& name), std::string* err) override;
 };
 
+/// The real tree with `extra` files (path → text) laid over it, read-only: what a command
+/// would write (`eurus tenant add`), compiled before anything is written. Writes fail.
+class OverlayFileSystem : public FileSystem {
+ public:
+  OverlayFileSystem(FileSystem& base, std::map<std::string, std::string> extra)
+      : base_(base) {
+    extra_.files = std::move(extra);
+  }
+  std::optional<std::string> Read(const std::string& path, std::string* err) override;
+  bool Exists(const std::string& path) override;
+  bool IsDirectory(const std::string& path) override;
+  std::vector<std::string> List(const std::string& dir) override;
+  bool WriteAtomic(const std::string& path, const std::string& data, std::string* err) override;
+  bool ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& files,
+                   bool (*generated)(const std::string& name), std::string* err) override;
+
+ private:
+  FileSystem& base_;
+  MemoryFileSystem extra_;
+};
+
 /// `dir/name`, without a leading "./".
 std::string JoinPath(const std::string& dir, const std::string& name);
 

@@ -1,4 +1,5 @@
 #include "cli/drift.h"
+#include "cli/testing.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -10,32 +11,15 @@
 namespace eurus::cli {
 namespace {
 
+using fixtures::ExampleInMemory;
+using fixtures::WroteOut;
+
 namespace fs = std::filesystem;
-
-/// The minimal example in memory, under repo/.
-MemoryFileSystem Minimal() {
-  MemoryFileSystem mem;
-  fs::path root = fs::path(EURUS_SOURCE_DIR) / "examples/minimal";
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    if (!e.is_regular_file()) continue;
-    std::ifstream in(e.path());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    mem.files["repo/" + fs::relative(e.path(), root).string()] = ss.str();
-  }
-  return mem;
-}
-
-bool WroteOut(const MemoryFileSystem& mem) {
-  for (const auto& [path, data] : mem.files)
-    if (path.rfind("repo/out/", 0) == 0) return true;
-  return false;
-}
 
 // Given unit names that do not exist, we should name each with the closest unit, exit 2 and
 // write nothing (no out/, no lock change), before any tofu runs.
 TEST(RunDriftTest, UnknownUnitSuggestsAndWritesNothing) {
-  MemoryFileSystem mem = Minimal();
+  MemoryFileSystem mem = ExampleInMemory("minimal");
   std::string lock = mem.files["repo/eurus.lock.json"];
   CommonOptions opts;
   opts.dir = "repo";
@@ -62,7 +46,7 @@ TEST(RunDriftTest, RoleIsPlannerUnlessTold) {
   setenv("EURUS_ROLE", "deployer", 1);
   EXPECT_EQ(ResolveDriftRole({}), "deployer");
   unsetenv("EURUS_ROLE");
-  MemoryFileSystem mem = Minimal();
+  MemoryFileSystem mem = ExampleInMemory("minimal");
   CommonOptions opts;
   opts.dir = "repo";
   DriftOptions d;

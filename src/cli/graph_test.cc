@@ -1,4 +1,5 @@
 #include "cli/graph.h"
+#include "cli/testing.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,21 +11,9 @@
 namespace eurus::cli {
 namespace {
 
-namespace fs = std::filesystem;
+using fixtures::ExampleInMemory;
 
-/// examples/<name> in memory, under repo/.
-MemoryFileSystem InMemory(const std::string& name) {
-  MemoryFileSystem mem;
-  fs::path root = fs::path(EURUS_SOURCE_DIR) / "examples" / name;
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    if (!e.is_regular_file()) continue;
-    std::ifstream in(e.path());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    mem.files["repo/" + fs::relative(e.path(), root).string()] = ss.str();
-  }
-  return mem;
-}
+namespace fs = std::filesystem;
 
 CommonOptions Repo() {
   CommonOptions o;
@@ -46,7 +35,7 @@ int RunInMemory(MemoryFileSystem& mem, GraphOptions g, std::string* err) {
 // Given an environment that does not exist, we should name the closest one, exit 2 and
 // write nothing.
 TEST(RunGraphTest, UnknownEnvSuggests) {
-  MemoryFileSystem mem = InMemory("acme");
+  MemoryFileSystem mem = ExampleInMemory("acme");
   GraphOptions g;
   g.env = "prd";
   std::string err;
@@ -58,7 +47,7 @@ TEST(RunGraphTest, UnknownEnvSuggests) {
 // Given --env staging and both views, the mermaid text should hold staging's units and
 // network and nothing of dev or prod.
 TEST(RunGraphTest, EnvFilter) {
-  MemoryFileSystem mem = InMemory("acme");
+  MemoryFileSystem mem = ExampleInMemory("acme");
   GraphOptions g;
   g.env = "staging";
   std::string err;
@@ -75,7 +64,7 @@ TEST(RunGraphTest, EnvFilter) {
 // Given --format dot --view network on minimal, the output should be one DOT digraph of the
 // network only.
 TEST(RunGraphTest, DotNetworkView) {
-  MemoryFileSystem mem = InMemory("minimal");
+  MemoryFileSystem mem = ExampleInMemory("minimal");
   GraphOptions g;
   g.format = "dot";
   g.view = "network";
@@ -90,7 +79,7 @@ TEST(RunGraphTest, DotNetworkView) {
 // Given --format svg and no Graphviz, we should say what to install or use instead, exit 3,
 // and write nothing.
 TEST(RunGraphTest, SvgWithoutDot) {
-  MemoryFileSystem mem = InMemory("minimal");
+  MemoryFileSystem mem = ExampleInMemory("minimal");
   GraphOptions g;
   g.format = "svg";
   g.dot = "/nonexistent/eurus-test/dot";
@@ -104,7 +93,7 @@ TEST(RunGraphTest, SvgWithoutDot) {
 // Given Graphviz, svg should be dot's drawing and html a page around it (skipped without dot).
 TEST(RunGraphTest, SvgAndHtmlWithDot) {
   if (access("/usr/bin/dot", X_OK) != 0) GTEST_SKIP() << "Graphviz is not installed";
-  MemoryFileSystem mem = InMemory("minimal");
+  MemoryFileSystem mem = ExampleInMemory("minimal");
   GraphOptions g;
   g.format = "svg";
   std::string err;

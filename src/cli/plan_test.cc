@@ -1,4 +1,5 @@
 #include "cli/plan.h"
+#include "cli/testing.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -9,6 +10,9 @@
 
 namespace eurus::cli {
 namespace {
+
+using fixtures::ExampleInMemory;
+using fixtures::WroteOut;
 
 namespace fs = std::filesystem;
 
@@ -50,26 +54,6 @@ TEST(AskYesNoTest, OnlyYesIsYes) {
   }
 }
 
-/// The minimal example in memory, under repo/.
-MemoryFileSystem MinimalExample() {
-  MemoryFileSystem mem;
-  fs::path root = fs::path(EURUS_SOURCE_DIR) / "examples/minimal";
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    if (!e.is_regular_file()) continue;
-    std::ifstream in(e.path());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    mem.files["repo/" + fs::relative(e.path(), root).string()] = ss.str();
-  }
-  return mem;
-}
-
-bool WroteOut(const MemoryFileSystem& mem) {
-  for (const auto& [path, data] : mem.files)
-    if (path.rfind("repo/out/", 0) == 0) return true;
-  return false;
-}
-
 CommonOptions Repo() {
   CommonOptions o;
   o.dir = "repo";
@@ -80,7 +64,7 @@ CommonOptions Repo() {
 // Given `eurus apply` without a terminal and without --yes, we should refuse before any
 // work (nothing synthesized), exit 1 and say how to go on.
 TEST(RunPlanTest, ApplyWithoutTerminalNeedsYes) {
-  MemoryFileSystem mem = MinimalExample();
+  MemoryFileSystem mem = ExampleInMemory("minimal");
   CommonOptions opts = Repo();
   PlanOptions p;
   p.apply = true;
@@ -95,7 +79,7 @@ TEST(RunPlanTest, ApplyWithoutTerminalNeedsYes) {
 // Given a unit name that does not exist (as UNIT or in --allow-destroy), we should say
 // which unit was meant, exit 2, and write nothing (not out/, not the lock).
 TEST(RunPlanTest, UnknownUnitSuggestsAndWritesNothing) {
-  MemoryFileSystem mem = MinimalExample();
+  MemoryFileSystem mem = ExampleInMemory("minimal");
   std::string lock = mem.files["repo/eurus.lock.json"];
   CommonOptions opts = Repo();
   PlanOptions p;

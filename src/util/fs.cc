@@ -9,8 +9,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace eurus {
 
@@ -90,8 +93,8 @@ namespace {
 
 namespace stdfs = std::filesystem;
 
-/// Renames done while assembling a new tree; undone in reverse if anything fails, so the old
-/// tree is left exactly as it was.
+/// Renames done while updating a tree; undone in reverse if anything fails, so the old tree
+/// is left exactly as it was.
 struct Journal {
   std::vector<std::pair<stdfs::path, stdfs::path>> moves;
   bool Move(const stdfs::path& from, const stdfs::path& to, std::string* err) {
@@ -112,40 +115,56 @@ struct Journal {
   }
 };
 
-/// Moves what eurus did not generate from `old_root` into `new_root` at the same place.
-bool CarryOver(const stdfs::path& old_root, const stdfs::path& new_root,
-               bool (*generated)(const std::string&), Journal& journal, std::string* err) {
-  std::error_code ec;
-  std::vector<stdfs::path> keep;
-  for (auto it = stdfs::recursive_directory_iterator(old_root, ec);
-       !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
-    const stdfs::path& p = it->path();
-    if (it->is_directory(ec)) {
-      if (p.filename() == ".terraform") {  // provider cache: keep whole
-        keep.push_back(p);
-        it.disable_recursion_pending();
-      }
-      continue;
+/// The whole file, or nullopt.
+std::optional<std::string> Slurp(const stdfs::path& p) {
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      if (n < 0) return std::nullopt;
+      return out;
     }
-    if (!generated(p.filename().string())) keep.push_back(p);
+    out.append(buf, static_cast<size_t>(n));
   }
-  if (ec) {
-    if (err) *err = ec.message();
+}
+
+/// Writes `data` to a new file `p`; false with `err` when it cannot.
+bool WriteNew(const stdfs::path& p, std::string_view data, std::string* err) {
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    if (err) *err = "cannot write " + p.string() + ": " + std::strerror(errno);
     return false;
   }
-  for (const auto& p : keep)
-    if (!journal.Move(p, new_root / stdfs::relative(p, old_root), err)) return false;
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      if (err) *err = "cannot write " + p.string() + ": " + std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) {
+    if (err) *err = "cannot write " + p.string() + ": " + std::strerror(errno);
+    return false;
+  }
   return true;
 }
 
-/// True when `dir` holds exactly the generated `want` files with the same bytes (plus
-/// anything eurus does not generate), so the whole directory can move into the new tree.
-bool SameGenerated(const stdfs::path& dir, const std::vector<std::pair<std::string, const std::string*>>& want,
+/// True when `old_dir` holds exactly the generated files `names` of `new_dir`, byte for
+/// byte (plus anything eurus does not generate): then nothing in it needs to change.
+bool SameGenerated(const stdfs::path& old_dir, const stdfs::path& new_dir, const std::set<std::string>& names,
                    bool (*generated)(const std::string&)) {
   std::error_code ec;
-  if (!stdfs::is_directory(dir, ec)) return false;
   size_t seen = 0;
-  for (const auto& e : stdfs::directory_iterator(dir, ec)) {
+  for (const auto& e : stdfs::directory_iterator(old_dir, ec)) {
     std::string name = e.path().filename().string();
     if (e.is_directory(ec)) {
       if (name != ".terraform") return false;  // a nested unit: handle file by file
@@ -153,74 +172,192 @@ bool SameGenerated(const stdfs::path& dir, const std::vector<std::pair<std::stri
     }
     if (generated(name)) ++seen;
   }
-  if (ec || seen != want.size()) return false;
-  for (const auto& [name, data] : want) {
-    std::ifstream in(dir / name, std::ios::binary);
-    if (!in) return false;
-    std::string have((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (have != *data) return false;
+  if (ec || seen != names.size()) return false;
+  for (const auto& name : names) {
+    if (stdfs::file_size(old_dir / name, ec) != stdfs::file_size(new_dir / name, ec) || ec) return false;
+    auto a = Slurp(old_dir / name), b = Slurp(new_dir / name);
+    if (!a || !b || *a != *b) return false;
   }
   return true;
 }
 
-}  // namespace
+/// RealFileSystem's tree update: files are written into a staging tree beside `target` as
+/// they come, then Commit changes only what differs, in place. Each file that changes is
+/// renamed over the old one (moved aside first), generated files the new tree lacks are
+/// moved aside, every rename is journalled, and a failure puts everything back. Kept
+/// directories are not even listed; what eurus does not generate stays where it is.
+class StagedTree : public TreeUpdate {
+ public:
+  StagedTree(const std::string& dir, bool (*generated)(const std::string&)) : generated_(generated) {
+    std::error_code ec;
+    target_ = stdfs::absolute(dir, ec);
+    const std::string pid = std::to_string(::getpid());
+    staging_ = target_.parent_path() / ("." + target_.filename().string() + ".new-" + pid);
+    trash_ = target_.parent_path() / ("." + target_.filename().string() + ".old-" + pid);
+    stdfs::remove_all(staging_, ec);
+    stdfs::remove_all(trash_, ec);
+  }
+  ~StagedTree() override {
+    std::error_code ec;
+    stdfs::remove_all(staging_, ec);
+    stdfs::remove_all(trash_, ec);
+  }
 
-bool RealFileSystem::ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& files,
-                                 bool (*generated)(const std::string& name), std::string* err) {
+  bool Put(const std::string& rel, std::string_view data, std::string* err) override {
+    const size_t slash = rel.rfind('/');
+    std::string sub = slash == std::string::npos ? "" : rel.substr(0, slash);
+    std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!dirs_.count(sub)) {
+        std::error_code ec;
+        stdfs::create_directories(staging_ / sub, ec);
+        if (ec) {
+          if (err) *err = "cannot create " + (staging_ / sub).string() + ": " + ec.message();
+          return false;
+        }
+      }
+      dirs_[sub].insert(name);
+    }
+    return WriteNew(staging_ / rel, data, err);
+  }
+
+  bool Commit(const std::set<std::string>& keep, std::string* err) override;
+
+ private:
+  bool (*generated_)(const std::string&);
+  stdfs::path target_, staging_, trash_;
+  std::mutex mu_;
+  std::map<std::string, std::set<std::string>> dirs_;  ///< staged: directory → file names
+};
+
+bool StagedTree::Commit(const std::set<std::string>& keep, std::string* err) {
   std::error_code ec;
-  stdfs::path target = stdfs::absolute(dir, ec);
-  std::string pid = std::to_string(::getpid());
-  stdfs::path tmp = target.parent_path() / ("." + target.filename().string() + ".new-" + pid);
-  stdfs::path old = target.parent_path() / ("." + target.filename().string() + ".old-" + pid);
-  stdfs::remove_all(tmp, ec);
+  if (!stdfs::is_directory(target_, ec)) {
+    if (!keep.empty()) {
+      if (err) *err = "cannot keep " + *keep.begin() + ": there is no previous tree";
+      return false;
+    }
+    // No old tree: the staging tree becomes it.
+    stdfs::create_directories(staging_, ec);
+    stdfs::create_directories(target_.parent_path(), ec);
+    if (!ec) stdfs::rename(staging_, target_, ec);
+    if (ec && err) *err = ec.message();
+    return !ec;
+  }
   Journal journal;
+  std::vector<stdfs::path> made;  // directories created in the tree, outermost first
   auto fail = [&](const std::string& what) {
     if (err && !what.empty()) *err = what;
     journal.Undo();
     std::error_code ignore;
-    stdfs::remove_all(tmp, ignore);
+    for (auto it = made.rbegin(); it != made.rend(); ++it) stdfs::remove(*it, ignore);  // only if empty
     return false;
   };
-  stdfs::create_directories(tmp, ec);
-  if (ec) return fail(ec.message());
-  const bool had_old = stdfs::is_directory(target, ec);
-  // Group files by directory. A directory whose generated files are unchanged moves into
-  // the new tree whole (one rename instead of rewriting its files): a synth that changes
-  // one unit touches one unit's files.
-  std::map<std::string, std::vector<std::pair<std::string, const std::string*>>> by_dir;
-  for (const auto& [rel, data] : files) {
-    size_t slash = rel.rfind('/');
-    by_dir[slash == std::string::npos ? "" : rel.substr(0, slash)].emplace_back(
-        slash == std::string::npos ? rel : rel.substr(slash + 1), &data);
+  // 1. What changes: staged files whose directory differs, generated files to drop.
+  std::vector<std::pair<std::string, std::string>> writes;  // (sub, name)
+  std::vector<stdfs::path> drops;                           // relative to the tree
+  for (const auto& [sub, names] : dirs_) {
+    if (keep.count(sub)) continue;
+    const stdfs::path old_dir = sub.empty() ? target_ : target_ / sub;
+    if (!sub.empty() && stdfs::is_directory(old_dir, ec) && SameGenerated(old_dir, staging_ / sub, names, generated_))
+      continue;
+    for (const auto& name : names) writes.emplace_back(sub, name);
+    for (const auto& e : stdfs::directory_iterator(old_dir, ec)) {
+      const std::string name = e.path().filename().string();
+      if (!e.is_directory(ec) && generated_(name) && !names.count(name))
+        drops.push_back(stdfs::path(sub) / name);
+    }
+    ec.clear();
   }
-  for (const auto& [sub, list] : by_dir) {
-    if (had_old && !sub.empty() && SameGenerated(target / sub, list, generated)) {
-      if (!journal.Move(target / sub, tmp / sub, err)) return fail("");
+  // Directories neither kept nor staged: a removed unit's generated files go.
+  const size_t prefix = target_.string().size() + 1;
+  size_t kept_seen = 0;
+  for (auto it = stdfs::recursive_directory_iterator(target_, ec); !ec && it != stdfs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const std::string rel = it->path().string().substr(prefix);
+    if (it->is_directory(ec)) {
+      if (keep.count(rel)) {
+        ++kept_seen;
+        it.disable_recursion_pending();
+      } else if (it->path().filename() == ".terraform") {
+        it.disable_recursion_pending();
+      }
       continue;
     }
-    stdfs::create_directories(tmp / sub, ec);
-    if (ec) return fail(ec.message());
-    for (const auto& [name, data] : list) {
-      stdfs::path p = tmp / sub / name;
-      std::ofstream out(p, std::ios::binary);
-      out.write(data->data(), static_cast<std::streamsize>(data->size()));
-      out.close();
-      if (!out) return fail("cannot write " + p.string());
+    const size_t slash = rel.rfind('/');
+    const std::string parent = slash == std::string::npos ? "" : rel.substr(0, slash);
+    if (!dirs_.count(parent) && !keep.count(parent) && generated_(it->path().filename().string()))
+      drops.emplace_back(rel);
+  }
+  if (ec) return fail(ec.message());
+  if (kept_seen != keep.size()) return fail("a directory to keep is missing from " + target_.string());
+  // 2. Swap, journalled.
+  for (const auto& rel : drops)
+    if (!journal.Move(target_ / rel, trash_ / rel, err)) return fail("");
+  for (const auto& [sub, name] : writes) {
+    const stdfs::path dir = sub.empty() ? target_ : target_ / sub;
+    if (!stdfs::exists(dir, ec)) {
+      std::vector<stdfs::path> fresh;
+      for (stdfs::path d = dir; d != target_ && !stdfs::exists(d, ec); d = d.parent_path()) fresh.push_back(d);
+      stdfs::create_directories(dir, ec);
+      if (ec) return fail(ec.message());
+      made.insert(made.end(), fresh.rbegin(), fresh.rend());
     }
+    const stdfs::path to = dir / name;
+    if (stdfs::is_directory(to, ec)) return fail("cannot write " + to.string() + ": it is a directory");
+    if (stdfs::exists(to, ec) && !journal.Move(to, trash_ / sub / name, err)) return fail("");
+    if (!journal.Move(staging_ / sub / name, to, err)) return fail("");
   }
-  if (had_old && !CarryOver(target, tmp, generated, journal, err)) return fail("");
-  if (had_old) {
-    stdfs::rename(target, old, ec);
-    if (ec) return fail(ec.message());
-  }
-  stdfs::rename(tmp, target, ec);
-  if (ec) {
-    std::error_code e2;
-    if (had_old) stdfs::rename(old, target, e2);
-    return fail(ec.message());
-  }
-  if (had_old) stdfs::remove_all(old, ec);
+  // 3. Done: directories a removed unit leaves empty go too (the destructor drops the old bytes).
+  for (const auto& rel : drops)
+    for (stdfs::path d = (target_ / rel).parent_path(); d != target_ && stdfs::is_empty(d, ec) && !ec;
+         d = d.parent_path())
+      stdfs::remove(d, ec);
   return true;
+}
+
+/// The tree update of a file system without a staging area: the files are collected in
+/// memory and handed to ReplaceTree at once.
+class BufferedTree : public TreeUpdate {
+ public:
+  BufferedTree(FileSystem& fs, std::string dir, bool (*generated)(const std::string&))
+      : fs_(fs), dir_(std::move(dir)), generated_(generated) {}
+  bool Put(const std::string& rel, std::string_view data, std::string*) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    files_[rel] = std::string(data);
+    return true;
+  }
+  bool Commit(const std::set<std::string>& keep, std::string* err) override {
+    return fs_.ReplaceTree(dir_, files_, keep, generated_, err);
+  }
+
+ private:
+  FileSystem& fs_;
+  std::string dir_;
+  bool (*generated_)(const std::string&);
+  std::mutex mu_;
+  std::map<std::string, std::string> files_;
+};
+
+}  // namespace
+
+std::unique_ptr<TreeUpdate> FileSystem::BeginTree(const std::string& dir, bool (*generated)(const std::string&)) {
+  return std::make_unique<BufferedTree>(*this, dir, generated);
+}
+
+std::unique_ptr<TreeUpdate> RealFileSystem::BeginTree(const std::string& dir,
+                                                      bool (*generated)(const std::string&)) {
+  return std::make_unique<StagedTree>(dir, generated);
+}
+
+bool RealFileSystem::ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& files,
+                                 const std::set<std::string>& keep, bool (*generated)(const std::string& name),
+                                 std::string* err) {
+  StagedTree tree(dir, generated);
+  for (const auto& [rel, data] : files)
+    if (!tree.Put(rel, data, err)) return false;
+  return tree.Commit(keep, err);
 }
 
 std::optional<std::string> MemoryFileSystem::Read(const std::string& path, std::string* err) {
@@ -265,15 +402,26 @@ bool MemoryFileSystem::WriteAtomic(const std::string& path, const std::string& d
 namespace eurus {
 
 bool MemoryFileSystem::ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& tree,
-                                   bool (*generated)(const std::string& name), std::string*) {
+                                   const std::set<std::string>& keep, bool (*generated)(const std::string& name),
+                                   std::string* err) {
   std::string prefix = dir + "/";
+  for (const auto& sub : keep)
+    if (!IsDirectory(prefix + sub)) {
+      if (err) *err = "cannot keep " + sub + ": it is missing";
+      return false;
+    }
+  auto kept = [&](const std::string& rel) {
+    size_t slash = rel.rfind('/');
+    return slash != std::string::npos && keep.count(rel.substr(0, slash));
+  };
   for (auto it = this->files.begin(); it != this->files.end();) {
     bool inside = it->first.compare(0, prefix.size(), prefix) == 0;
     std::string name = it->first.substr(it->first.rfind('/') + 1);
-    if (inside && generated(name)) it = this->files.erase(it);
+    if (inside && generated(name) && !kept(it->first.substr(prefix.size()))) it = this->files.erase(it);
     else ++it;
   }
-  for (const auto& [rel, data] : tree) files[prefix + rel] = data;
+  for (const auto& [rel, data] : tree)
+    if (!kept(rel)) files[prefix + rel] = data;
   return true;
 }
 
@@ -296,7 +444,7 @@ bool OverlayFileSystem::WriteAtomic(const std::string& path, const std::string&,
   return false;
 }
 bool OverlayFileSystem::ReplaceTree(const std::string& dir, const std::map<std::string, std::string>&,
-                                    bool (*)(const std::string&), std::string* err) {
+                                    const std::set<std::string>&, bool (*)(const std::string&), std::string* err) {
   *err = "read-only overlay: " + dir;
   return false;
 }

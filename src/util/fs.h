@@ -3,11 +3,26 @@
 // (ninja's DiskInterface). Only cli/ and run/ touch it on behalf of a command.
 
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace eurus {
+
+/// A new version of a directory tree, written file by file (Put may be called from several
+/// threads at once) and then put in the old one's place by Commit, under ReplaceTree's rules
+/// (`keep`, generated names, nothing lost, all or nothing). Dropped uncommitted, it leaves
+/// nothing behind.
+class TreeUpdate {
+ public:
+  virtual ~TreeUpdate() = default;
+  /// Adds the file `rel` (relative to the tree) with `data`; false with `err` when it cannot.
+  virtual bool Put(const std::string& rel, std::string_view data, std::string* err) = 0;
+  virtual bool Commit(const std::set<std::string>& keep, std::string* err) = 0;
+};
 
 class FileSystem {
  public:
@@ -25,19 +40,30 @@ class FileSystem {
   /// tree is written beside it and renamed into place, so a failure leaves the old tree.
   /// Files in the old tree that eurus does not generate (`generated` says which names it
   /// does) are carried over: local state, .terraform/ caches and saved plans are never lost.
+  /// `keep` names directories (relative to `dir`) whose generated files already hold what
+  /// this run would write (the caller knows it from the manifest): they move into the new tree
+  /// whole, neither read nor rewritten, and `files` has nothing under them. A kept directory
+  /// that is missing is an error.
   virtual bool ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& files,
-                           bool (*generated)(const std::string& name), std::string* err) = 0;
+                           const std::set<std::string>& keep, bool (*generated)(const std::string& name),
+                           std::string* err) = 0;
+  /// Starts replacing `dir` file by file (TreeUpdate). The default collects the files in
+  /// memory for ReplaceTree; the real file system writes them beside the tree as they come,
+  /// so a large tree is never held in memory.
+  virtual std::unique_ptr<TreeUpdate> BeginTree(const std::string& dir, bool (*generated)(const std::string& name));
 };
 
 class RealFileSystem : public FileSystem {
  public:
+  std::unique_ptr<TreeUpdate> BeginTree(const std::string& dir, bool (*generated)(const std::string& name)) override;
   std::optional<std::string> Read(const std::string& path, std::string* err) override;
   bool Exists(const std::string& path) override;
   bool IsDirectory(const std::string& path) override;
   std::vector<std::string> List(const std::string& dir) override;
   bool WriteAtomic(const std::string& path, const std::string& data, std::string* err) override;
   bool ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& files,
-                   bool (*generated)(const std::string& name), std::string* err) override;
+                   const std::set<std::string>& keep, bool (*generated)(const std::string& name),
+                   std::string* err) override;
 };
 
 /// An in-memory tree for tests: paths are plain strings, directories are implied.
@@ -50,7 +76,8 @@ class MemoryFileSystem : public FileSystem {
   std::vector<std::string> List(const std::string& dir) override;
   bool WriteAtomic(const std::string& path, const std::string& data, std::string* err) override;
   bool ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& files,
-                   bool (*generated)(const std::string& name), std::string* err) override;
+                   const std::set<std::string>& keep, bool (*generated)(const std::string& name),
+                   std::string* err) override;
 };
 
 /// The real tree with `extra` files (path → text) laid over it, read-only: what a command
@@ -67,7 +94,8 @@ class OverlayFileSystem : public FileSystem {
   std::vector<std::string> List(const std::string& dir) override;
   bool WriteAtomic(const std::string& path, const std::string& data, std::string* err) override;
   bool ReplaceTree(const std::string& dir, const std::map<std::string, std::string>& files,
-                   bool (*generated)(const std::string& name), std::string* err) override;
+                   const std::set<std::string>& keep, bool (*generated)(const std::string& name),
+                   std::string* err) override;
 
  private:
   FileSystem& base_;

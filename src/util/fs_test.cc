@@ -35,11 +35,11 @@ TEST_F(ReplaceTreeTest, KeepsWhatItDidNotGenerate) {
   std::string out = (root / "out").string();
   std::string err;
   ASSERT_TRUE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a1"}, {"dev/b/main.tf.json", "b1"}, {"manifest.json", "m1"}},
-                             &Generated, &err)) << err;
+                             {}, &Generated, &err)) << err;
   Write(root / "out/dev/a/terraform.tfstate", "state-a");
   Write(root / "out/dev/b/.terraform/providers/x", "cache-b");
   Write(root / "out/dev/b/terraform.tfstate", "state-b");
-  ASSERT_TRUE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a2"}, {"manifest.json", "m2"}}, &Generated, &err)) << err;
+  ASSERT_TRUE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a2"}, {"manifest.json", "m2"}}, {}, &Generated, &err)) << err;
   EXPECT_EQ(Read(root / "out/dev/a/main.tf.json"), "a2");
   EXPECT_EQ(Read(root / "out/dev/a/terraform.tfstate"), "state-a");
   EXPECT_FALSE(stdfs::exists(root / "out/dev/b/main.tf.json"));     // unit removed
@@ -56,10 +56,10 @@ TEST_F(ReplaceTreeTest, KeepsWhatItDidNotGenerate) {
 TEST_F(ReplaceTreeTest, UnchangedUnitsAreMovedNotRewritten) {
   std::string out = (root / "out").string();
   std::string err;
-  ASSERT_TRUE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a1"}}, &Generated, &err));
+  ASSERT_TRUE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a1"}}, {}, &Generated, &err));
   struct stat st1 {}, st2 {};
   ::stat((root / "out/dev/a/main.tf.json").c_str(), &st1);
-  ASSERT_TRUE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a1"}}, &Generated, &err));
+  ASSERT_TRUE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a1"}}, {}, &Generated, &err));
   ::stat((root / "out/dev/a/main.tf.json").c_str(), &st2);
   EXPECT_EQ(st1.st_ino, st2.st_ino);
 }
@@ -68,11 +68,11 @@ TEST_F(ReplaceTreeTest, UnchangedUnitsAreMovedNotRewritten) {
 TEST_F(ReplaceTreeTest, FailureLeavesOldTree) {
   std::string out = (root / "out").string();
   std::string err;
-  ASSERT_TRUE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a1"}}, &Generated, &err));
+  ASSERT_TRUE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a1"}}, {}, &Generated, &err));
   Write(root / "out/dev/a/terraform.tfstate", "state-a");
   // A generated path that collides with an existing directory cannot be written.
   Write(root / "out/dev/c/main.tf.json/blocker", "x");
-  EXPECT_FALSE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a2"}, {"dev/c/main.tf.json", "c"}}, &Generated, &err));
+  EXPECT_FALSE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a2"}, {"dev/c/main.tf.json", "c"}}, {}, &Generated, &err));
   EXPECT_EQ(Read(root / "out/dev/a/main.tf.json"), "a1");
   EXPECT_EQ(Read(root / "out/dev/a/terraform.tfstate"), "state-a");
 }

@@ -17,7 +17,7 @@ struct Stopwatch {
   std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
   void Mark(const char* step) {
     auto now = std::chrono::steady_clock::now();
-    times.push_back({step, std::chrono::duration<double, std::milli>(now - last).count()});
+    times.push_back({step, std::chrono::duration<double, std::milli>(now - last).count(), PeakMib()});
     last = now;
   }
 };
@@ -48,27 +48,6 @@ std::string ErrorsProblem(const std::string& base, const Session& s) {
 
 std::string NoConfigProblem(const std::string& base) {
   return "there is no eurus.yaml at `" + base + "`: every unit counts as added";
-}
-
-/// id ("dev/tenant-shop") → TenantFingerprint of every tenant unit of `ctx.org`.
-std::map<std::string, std::string> TenantFingerprints(const synth::Context& ctx) {
-  struct Job {
-    std::string id;
-    const model::Environment* env;
-    const model::Tenant* tenant;
-    const model::Deployment* dep;
-  };
-  std::vector<Job> jobs;
-  for (const auto& t : ctx.org.tenants)
-    for (const auto& d : t.deployments) {
-      const model::Environment& env = ctx.org.environments[d.env_index];
-      jobs.push_back({env.name + "/" + synth::TenantUnitName(t), &env, &t, &d});
-    }
-  std::vector<std::string> fps(jobs.size());
-  ParallelFor(jobs.size(), [&](size_t i) { fps[i] = synth::TenantFingerprint(ctx, *jobs[i].env, *jobs[i].tenant, *jobs[i].dep); });
-  std::map<std::string, std::string> out;
-  for (size_t i = 0; i < jobs.size(); ++i) out.emplace(std::move(jobs[i].id), std::move(fps[i]));
-  return out;
 }
 
 /// The tenant units left out on both sides are the unchanged ones (equal fingerprints in
@@ -151,8 +130,8 @@ bool BaseChanges(FileSystem& fs, const ChangeRequest& r, Changes& ch, std::strin
 
   std::map<std::string, std::string> hfp, bfp;
   if (base_built) {
-    auto b = std::async(std::launch::async, [&] { return TenantFingerprints(*base.context); });
-    hfp = TenantFingerprints(*head.context);
+    auto b = std::async(std::launch::async, [&] { return synth::TenantFingerprints(*base.context); });
+    hfp = synth::TenantFingerprints(*head.context);
     bfp = b.get();
   }
   perf.Mark("fingerprint");

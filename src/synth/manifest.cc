@@ -16,6 +16,14 @@ std::map<std::string, std::string> UnitFiles(const tf::Unit& unit) {
           {dir + "terragrunt.hcl", unit.TerragruntHcl()}};
 }
 
+std::map<std::string, std::string> TakeUnitFiles(tf::Unit& unit) {
+  std::string dir = unit.id() + "/";
+  std::map<std::string, std::string> files = {{dir + "providers.tf.json", unit.ProvidersJson()},
+                                              {dir + "terragrunt.hcl", unit.TerragruntHcl()}};
+  files.emplace(dir + "main.tf.json", unit.TakeMainJson());
+  return files;
+}
+
 std::string Digest(const std::vector<std::string_view>& parts) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
@@ -49,22 +57,25 @@ bool IsGeneratedName(const std::string& f) {
 }
 
 std::string ManifestJson(const std::vector<tf::Unit>& units, const std::vector<std::string>& accounts,
-                         const std::vector<std::map<std::string, std::string>>& files,
-                         const nlohmann::json& environments) {
+                         const std::vector<std::string>& hashes, const std::vector<std::string>& inputs,
+                         const std::map<std::string, nlohmann::json>& kept, const nlohmann::json& environments) {
   nlohmann::json m;
   m["version"] = kManifestVersion;
   m["generator"] = std::string("eurus ") + EURUS_VERSION;
   m["pins"] = {{"aws_provider", tf::kAwsProviderVersion}, {"tofu", tf::kTofuVersion}};
   nlohmann::json us = nlohmann::json::object();
+  for (const auto& [id, entry] : kept) us[id] = entry;
   for (size_t i = 0; i < units.size(); ++i) {
     const tf::Unit& u = units[i];
-    us[u.id()] = {{"account", accounts[i]},
-                  {"dir", u.id()},
-                  {"dependencies", u.dependencies},
-                  {"hash", ContentHash(files[i])},
-                  {"sources", u.sources},
-                  {"resources", u.resource_count()},
-                  {"state", u.backend.local ? "local" : "s3://" + u.backend.bucket + "/" + u.backend.key}};
+    nlohmann::json e = {{"account", accounts[i]},
+                        {"dir", u.id()},
+                        {"dependencies", u.dependencies},
+                        {"hash", hashes[i]},
+                        {"sources", u.sources},
+                        {"resources", u.resource_count()},
+                        {"state", u.backend.local ? "local" : "s3://" + u.backend.bucket + "/" + u.backend.key}};
+    if (i < inputs.size() && !inputs[i].empty()) e["inputs"] = inputs[i];
+    us[u.id()] = std::move(e);
   }
   m["units"] = std::move(us);
   if (environments.is_object() && !environments.empty()) m["environments"] = environments;

@@ -17,6 +17,8 @@ inline constexpr int kManifestVersion = 1;
 
 /// The generated files of one unit, relative to out/ ("dev/network/main.tf.json" → bytes).
 std::map<std::string, std::string> UnitFiles(const tf::Unit& unit);
+/// The same files, leaving the unit compacted (tf::Unit::TakeMainJson): the writer's.
+std::map<std::string, std::string> TakeUnitFiles(tf::Unit& unit);
 /// "sha256:<hex>" over `parts`, each length-prefixed.
 std::string Digest(const std::vector<std::string_view>& parts);
 /// "sha256:<hex>" over the unit's files (names and bytes) and the version pins.
@@ -24,11 +26,15 @@ std::string ContentHash(const std::map<std::string, std::string>& files);
 /// Names eurus writes into out/; anything else found there (state, .terraform, plans) is kept.
 bool IsGeneratedName(const std::string& file_name);
 
-/// The manifest JSON for `units`; `files[i]` are the generated files of `units[i]`.
+/// The manifest JSON for `units`: `hashes[i]` is ContentHash of units[i]'s files and
+/// `inputs[i]` what it is a function of (TenantFingerprint or OrgFingerprint; "inputs" is
+/// left out where empty). `kept` adds the entries of units this run did not build, as the
+/// previous manifest has them (incremental synth: same inputs, so the same entry).
 /// `environments` (optional) describes each account for `eurus validate`'s policy rules:
 /// {"<env>": {"account", "azs", "rpo_hours", "deletion_protection"}}.
 std::string ManifestJson(const std::vector<tf::Unit>& units, const std::vector<std::string>& accounts,
-                         const std::vector<std::map<std::string, std::string>>& files,
+                         const std::vector<std::string>& hashes, const std::vector<std::string>& inputs,
+                         const std::map<std::string, nlohmann::json>& kept,
                          const nlohmann::json& environments = nlohmann::json());
 
 }  // namespace eurus::synth

@@ -150,6 +150,38 @@ std::string TenantFingerprint(const Context& ctx, const model::Environment& env,
   return Digest(parts);
 }
 
+std::map<std::string, std::string> TenantFingerprints(const Context& ctx) {
+  struct Job {
+    std::string id;
+    const model::Environment* env;
+    const model::Tenant* tenant;
+    const model::Deployment* dep;
+  };
+  std::vector<Job> jobs;
+  for (const auto& t : ctx.org.tenants)
+    for (const auto& d : t.deployments) {
+      const model::Environment& env = ctx.org.environments[d.env_index];
+      jobs.push_back({env.name + "/" + TenantUnitName(t), &env, &t, &d});
+    }
+  std::vector<std::string> fps(jobs.size());
+  ParallelFor(jobs.size(), [&](size_t i) { fps[i] = TenantFingerprint(ctx, *jobs[i].env, *jobs[i].tenant, *jobs[i].dep); });
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < jobs.size(); ++i) out.emplace(std::move(jobs[i].id), std::move(fps[i]));
+  return out;
+}
+
+std::string OrgFingerprint(const Context& ctx, std::string_view lock) {
+  std::vector<std::string_view> parts = {"org"};
+  for (const auto& [rel, id] : ctx.files()) {
+    if (rel == "eurus.lock.json") continue;  // `lock` stands for it
+    parts.push_back(rel);
+    parts.push_back(ctx.FileDigest(rel));
+  }
+  parts.push_back("lock");
+  parts.push_back(lock);
+  return Digest(parts);
+}
+
 namespace {
 
 /// Every role a unit creates carries its account's permissions boundary, whichever feature

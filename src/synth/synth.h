@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -49,6 +50,8 @@ class Context {
   /// "sha256:…" of a configuration file's text ("missing" when not read); all files are
   /// hashed, on all cores, on the first call.
   const std::string& FileDigest(const std::string& rel) const;
+  /// Every configuration file the run read, by its path relative to the repository.
+  const std::map<std::string, FileId>& files() const { return by_rel_; }
 
   /// arn:aws:iam::<account>:role/<org>-deployer
   std::string DeployerRoleArn(const std::string& account) const;
@@ -100,6 +103,16 @@ std::vector<std::string> TenantSources(const model::Environment& env, const mode
 /// file, a lock entry) must add it here.
 std::string TenantFingerprint(const Context& ctx, const model::Environment& env, const model::Tenant& tenant,
                               const model::Deployment& dep);
+
+/// id ("dev/tenant-shop") → TenantFingerprint of every tenant unit of `ctx.org` (on all cores).
+std::map<std::string, std::string> TenantFingerprints(const Context& ctx);
+
+/// What every other unit (bootstrap, registry, backup, observability, network, platform,
+/// billing) is a function of: the bytes of every configuration file the run read and
+/// `lock`, the lock as this run leaves it. Coarse on purpose: those units read across
+/// tenants and environments (the registry every image, the platform every host of its
+/// environment, the billing unit everything), so any edit rebuilds them; there are few.
+std::string OrgFingerprint(const Context& ctx, std::string_view lock);
 
 /// Which tenant units Synthesize builds; an empty filter builds them all. Every tenant
 /// unit depends on every environment-level unit of its environment (network, platform),

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -138,9 +139,16 @@ class Unit {
   /// Counts of resources by type, for summaries.
   std::map<std::string, int> ResourceCounts() const;
   size_t resource_count() const;
+  /// Drops the blocks once the unit is written, keeping its id, dependencies, sources,
+  /// backend and resource counts (a large synth then never holds every unit's blocks and
+  /// their files at once). Nothing may be declared, read or rendered afterwards.
+  void Compact();
 
   /// The three files of the unit, deterministic: same unit → same bytes.
   std::string MainJson() const;
+  /// MainJson, moving the blocks into the document instead of copying them: the unit is
+  /// Compact() afterwards. For the writer, which drops each unit once it is rendered.
+  std::string TakeMainJson();
   std::string ProvidersJson() const;
   /// `dependencies { paths = [...] }` relative to this unit's directory.
   std::string TerragruntHcl() const;
@@ -154,6 +162,7 @@ class Unit {
   Json locals_ = Json::object();
   Json outputs_json_ = Json::object();
   std::shared_ptr<std::set<std::string>> outputs_ = std::make_shared<std::set<std::string>>();
+  std::optional<std::map<std::string, int>> counts_;  ///< set by Compact()
 };
 
 /// The provider and OpenTofu versions every unit pins; part of each unit's content hash.

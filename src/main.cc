@@ -38,7 +38,9 @@ int main(int argc, char** argv) {
   AddProjectOptions(*synth, opts);
   synth->add_option("-o,--out", syn.out_dir, "output directory (default: DIR/out)");
   synth->add_flag("-q,--quiet", syn.quiet, "no per-unit summary");
-  synth->add_flag("-v,--verbose", syn.verbose, "list each unit's resources by type");
+  synth->add_flag("-v,--verbose", syn.verbose, "list each unit's resources by type (implies --full)");
+  synth->add_flag("--full", syn.full,
+                  "build every unit and compare every file, instead of reusing the units whose inputs did not change");
 
   ValidateOptions val;
   auto* validate = app.add_subcommand("validate", "check every generated unit against the AWS provider schema, offline");

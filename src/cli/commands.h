@@ -13,7 +13,9 @@ int RunCheck(FileSystem& fs, CommonOptions& opts);
 struct SynthOptions {
   std::string out_dir;  ///< empty: <dir>/out
   bool quiet = false;   ///< no per-unit table
-  bool verbose = false; ///< the per-unit table lists resource counts by type
+  bool verbose = false; ///< the per-unit table lists resource counts by type (builds every unit)
+  /// Build every unit, compare every file with the tree it replaces (not incremental).
+  bool full = false;
   /// Called after the synth pass, before anything is rendered or written (`plan`/`apply`
   /// check the unit names they were given); false stops the run with kUsage.
   std::function<bool(const Session&)> check;

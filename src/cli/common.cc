@@ -57,7 +57,11 @@ void PrintDiagnostics(const CommonOptions& opts, Diagnostics& diags, const Sourc
 
 void PrintPassTimes(const std::vector<run::PassTime>& times) {
   if (!std::getenv("EURUS_PERF")) return;
-  for (const auto& t : times) std::fprintf(stderr, "perf: %-10s %8.1f ms\n", t.name.c_str(), t.ms);
+  for (const auto& t : times) {
+    std::fprintf(stderr, "perf: %-10s %8.1f ms", t.name.c_str(), t.ms);
+    if (t.peak_mib > 0) std::fprintf(stderr, "  peak %6.0f MiB", t.peak_mib);
+    std::fprintf(stderr, "\n");
+  }
 }
 
 namespace {

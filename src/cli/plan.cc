@@ -145,6 +145,7 @@ namespace {
 bool CheckUnitNames(const CommonOptions& opts, const PlanOptions& p, const Session& s) {
   std::set<std::string> known;
   for (const auto& u : s.units) known.insert(u.id());
+  for (const auto& [id, entry] : s.kept) known.insert(id);
   std::error_code ec;
   for (const auto& [id, a] : run::LoadApplied((fs::absolute(opts.dir, ec) / ".eurus" / "applied.json").string()))
     known.insert(id);

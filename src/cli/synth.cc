@@ -1,5 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "cli/commands.h"
 #include "cli/synth_summary.h"
 #include "run/changes.h"
@@ -19,6 +22,11 @@ std::optional<std::map<std::string, std::string>> Hashes(const std::optional<std
   return out;
 }
 
+size_t Removed(const std::vector<UnitSummary>& summary) {
+  return static_cast<size_t>(std::count_if(summary.begin(), summary.end(),
+                                           [](const UnitSummary& u) { return u.status == "removed"; }));
+}
+
 }  // namespace
 
 int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
@@ -26,6 +34,8 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   Session& s = *new Session;  // NOLINT: deliberately not freed
   run::CompileOptions o = CompileOptionsFor(opts, run::Pass::kWrite);
   o.out_dir = so.out_dir;
+  // -v lists every unit's resources by type, which only a built unit knows.
+  o.incremental = !so.full && !so.verbose;
   if (so.check) {
     run::CompileOptions upto_synth = o;
     upto_synth.until = run::Pass::kSynth;
@@ -55,14 +65,27 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
     summary.push_back(std::move(u));
     total += units[i].resource_count();
   }
+  // Units reused from the previous tree (incremental synth), as its manifest describes them.
+  for (const auto& [id, entry] : s.kept) {
+    UnitSummary u;
+    u.id = id;
+    u.account = entry.value("account", "");
+    u.resources = entry.value("resources", size_t{0});
+    total += u.resources;
+    summary.push_back(std::move(u));
+  }
+  if (!s.kept.empty())
+    std::sort(summary.begin(), summary.end(), [](const UnitSummary& a, const UnitSummary& b) { return a.id < b.id; });
   auto current = Hashes(s.files.count("eurus.manifest.json") ? std::optional(s.files.at("eurus.manifest.json"))
                                                              : std::nullopt);
   SetStatus(summary, previous && current ? &*previous : nullptr, current ? *current : std::map<std::string, std::string>{});
   if (!so.quiet)
     for (const std::string& line : SummaryLines(summary, so.verbose)) fmt::print("{}\n", line);
   std::string counts = StatusCounts(summary);
-  fmt::print("eurus: wrote {} units ({} resources) to {}{}\n", units.size(), total, s.out_dir,
+  fmt::print("eurus: wrote {} units ({} resources) to {}{}\n", summary.size() - Removed(summary), total, s.out_dir,
              counts.empty() ? "" : ": " + counts);
+  if (o.incremental && !s.full_reason.empty() && std::getenv("EURUS_PERF"))
+    fmt::print(stderr, "eurus: built every unit: {}\n", s.full_reason);
   return kOk;
 }
 

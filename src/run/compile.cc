@@ -1,12 +1,16 @@
 #include "run/compile.h"
 
+#include <sys/resource.h>
+
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 #include <nlohmann/json.hpp>
 
 #include "check/policy.h"
 #include "diag/codes.h"
 #include "synth/manifest.h"
+#include "util/build_id.h"
 #include "util/parallel.h"
 
 namespace eurus::run {
@@ -23,6 +27,12 @@ const char* PassName(Pass pass) {
     case Pass::kWrite: return "write";
   }
   return "?";
+}
+
+double PeakMib() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // KiB on Linux
 }
 
 bool WriteLock(FileSystem& fs, Session& s) {
@@ -74,8 +84,114 @@ void BuildPass(FileSystem&, const CompileOptions& o, Session& s) {
   if (s.build.org) s.context.emplace(*s.build.org, s.sources, o.dir);
 }
 
-void SynthPass(FileSystem&, const CompileOptions& o, Session& s) {
-  s.units = synth::Synthesize(*s.context, o.tenants);
+std::string OutDir(const CompileOptions& o) { return o.out_dir.empty() ? JoinPath(o.dir, "out") : o.out_dir; }
+
+/// The previous synth's manifest entries by unit id, when out/ holds a manifest this binary
+/// wrote (kSynthStamp); otherwise nullopt and why.
+std::optional<std::map<std::string, nlohmann::json>> PreviousTree(FileSystem& fs, const std::string& out,
+                                                                 std::string* why) {
+  if (BuildId().empty()) {
+    *why = "this eurus binary has no build id";
+    return std::nullopt;
+  }
+  const std::string stamp_path = JoinPath(out, kSynthStamp), manifest_path = JoinPath(out, "eurus.manifest.json");
+  if (!fs.Exists(stamp_path) || !fs.Exists(manifest_path)) {
+    *why = "no previous synth in " + out;
+    return std::nullopt;
+  }
+  std::string err;
+  auto stamp_text = fs.Read(stamp_path, &err);
+  auto text = fs.Read(manifest_path, &err);
+  nlohmann::json stamp = stamp_text ? nlohmann::json::parse(*stamp_text, nullptr, false) : nlohmann::json();
+  if (!text || !stamp.is_object() || stamp.value("build", "") != BuildId() ||
+      stamp.value("manifest", "") != synth::Digest({*text})) {
+    *why = "the previous tree was written by another eurus build, or changed since";
+    return std::nullopt;
+  }
+  nlohmann::json m = nlohmann::json::parse(*text, nullptr, false);
+  auto units = m.is_object() ? m.find("units") : m.end();
+  if (units == m.end() || !units->is_object()) {
+    *why = "the previous manifest cannot be read";
+    return std::nullopt;
+  }
+  std::map<std::string, nlohmann::json> out_units;
+  for (auto& [id, u] : units->items()) out_units.emplace(id, std::move(u));
+  return out_units;
+}
+
+/// Incremental synth: the tenant units to build (their inputs changed, or the previous tree
+/// lacks them); the others' previous entries go into s.kept. When no tenant unit changed and
+/// the organisation's inputs did not either, no unit at all is built.
+struct Reuse {
+  std::set<std::string> build;  ///< tenant unit ids to build
+  bool nothing = false;         ///< no unit changed: build none
+};
+
+std::optional<Reuse> PlanReuse(FileSystem& fs, const CompileOptions& o, Session& s,
+                               const std::map<std::string, std::string>& tenant_inputs, const std::string& org_inputs) {
+  const std::string out = OutDir(o);
+  auto previous = PreviousTree(fs, out, &s.full_reason);
+  if (!previous) return std::nullopt;
+  for (const auto& [id, u] : *previous)
+    if (u.is_object()) s.previous_hashes[id] = u.value("hash", "");
+  Reuse r;
+  // The unit directories out/ holds (two levels, listed; a kept directory's files are
+  // trusted to be the ones the manifest describes: `--full` compares them).
+  std::set<std::string>& present = s.present_dirs;
+  for (const auto& account : fs.List(out))
+    for (const auto& name : fs.List(JoinPath(out, account))) present.insert(account + "/" + name);
+  auto same = [&](const std::string& id, const std::string& inputs) {
+    auto it = previous->find(id);
+    return it != previous->end() && it->second.is_object() && it->second.value("inputs", "") == inputs &&
+           present.count(id);
+  };
+  for (const auto& [id, fp] : tenant_inputs) {
+    if (same(id, fp)) s.kept.emplace(id, (*previous)[id]);
+    else r.build.insert(id);
+  }
+  if (r.build.empty()) {
+    // Every other unit's inputs are the whole configuration: unchanged for one, for all.
+    std::map<std::string, nlohmann::json> others;
+    bool all = true;
+    for (const auto& [id, u] : *previous)
+      if (!tenant_inputs.count(id)) {
+        all = all && same(id, org_inputs);
+        others.emplace(id, u);
+      }
+    if (all && !others.empty()) {
+      r.nothing = true;
+      s.kept.merge(others);
+    }
+  }
+  return r;
+}
+
+void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
+  synth::TenantFilter filter = o.tenants;
+  std::map<std::string, std::string> tenant_inputs;
+  std::string org_inputs;
+  if (o.output == Output::kTree) {
+    // The lock as this run leaves it: the file's bytes, or what the build allocated.
+    const std::string* lock_text = s.context->Text("eurus.lock.json");
+    org_inputs = synth::OrgFingerprint(*s.context, s.build.lock_changed || !lock_text ? SerializeLock(s.build.lock)
+                                                                                      : *lock_text);
+    tenant_inputs = synth::TenantFingerprints(*s.context);
+    if (o.incremental) {
+      if (auto reuse = PlanReuse(fs, o, s, tenant_inputs, org_inputs)) {
+        if (reuse->nothing) return;  // nothing changed: every unit is kept
+        filter = [build = std::move(reuse->build)](const model::Environment& env, const model::Tenant& t) {
+          return build.count(env.name + "/" + synth::TenantUnitName(t)) > 0;
+        };
+      }
+    }
+  }
+  s.units = synth::Synthesize(*s.context, filter);
+  if (o.output != Output::kTree) return;
+  s.inputs.clear();
+  for (const auto& u : s.units) {
+    auto it = tenant_inputs.find(u.id());
+    s.inputs.push_back(it != tenant_inputs.end() ? it->second : org_inputs);
+  }
 }
 
 /// Platform policy (docs/Security.md) on the units as they are about to be written: a
@@ -90,19 +206,52 @@ void PolicyPass(FileSystem&, const CompileOptions& o, Session& s) {
 }
 
 /// Rendering JSON is the costly part of a large org; units are independent.
-void RenderPass(FileSystem&, const CompileOptions& o, Session& s) {
+void RenderPass(FileSystem& fs, const CompileOptions& o, Session& s) {
   const std::map<std::string, std::string> dir_account = synth::AccountByDir(s.org());
   s.accounts.clear();
   for (const auto& u : s.units) s.accounts.push_back(dir_account.at(u.account()));
-  const std::vector<tf::Unit>& units = s.units;
-  if (o.output == Output::kTree) {
-    s.unit_files.assign(units.size(), {});
-    ParallelFor(units.size(), [&](size_t i) { s.unit_files[i] = synth::UnitFiles(units[i]); });
-  } else {
+  std::vector<tf::Unit>& units = s.units;
+  s.hashes.assign(units.size(), {});
+  if (o.output == Output::kHashes) {
     // The hash is the one synth writes into the manifest: same files, same function.
-    s.hashes.assign(units.size(), {});
     ParallelFor(units.size(), [&](size_t i) { s.hashes[i] = synth::ContentHash(synth::UnitFiles(units[i])); });
+    return;
   }
+  if (o.until < Pass::kWrite) {
+    s.unit_files.assign(units.size(), {});
+    ParallelFor(units.size(), [&](size_t i) {
+      s.unit_files[i] = synth::UnitFiles(units[i]);
+      s.hashes[i] = synth::ContentHash(s.unit_files[i]);
+    });
+    return;
+  }
+  // Writing: each unit's files go beside the tree as soon as they are rendered (TreeUpdate)
+  // and its blocks are dropped, so the tree is never held in memory. A unit whose hash is
+  // the one the trusted previous tree records is not written at all: its directory stays.
+  s.tree = fs.BeginTree(OutDir(o), &synth::IsGeneratedName);
+  std::vector<char> same(units.size(), 0);
+  std::mutex mu;
+  std::string first_error;
+  ParallelFor(units.size(), [&](size_t i) {
+    std::map<std::string, std::string> files = synth::TakeUnitFiles(units[i]);
+    s.hashes[i] = synth::ContentHash(files);
+    const std::string id = units[i].id();
+    auto prev = s.previous_hashes.find(id);
+    if (prev != s.previous_hashes.end() && prev->second == s.hashes[i] && s.present_dirs.count(id)) {
+      same[i] = 1;
+    } else {
+      std::string err;
+      for (const auto& [rel, data] : files)
+        if (!s.tree->Put(rel, data, &err)) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_error.empty()) first_error = err;
+          break;
+        }
+    }
+  });
+  for (size_t i = 0; i < units.size(); ++i)
+    if (same[i]) s.keep_dirs.insert(units[i].id());
+  if (!first_error.empty()) s.diags.Report(Error(codes::kIo, "cannot write `" + OutDir(o) + "`: " + first_error));
 }
 
 /// What `eurus validate` needs to check RPO and deletion protection on the tree alone.
@@ -125,7 +274,8 @@ nlohmann::json EnvironmentFacts(const model::Org& org) {
 void ManifestPass(FileSystem&, const CompileOptions& o, Session& s) {
   if (o.output == Output::kTree) {
     s.files.clear();
-    s.files["eurus.manifest.json"] = synth::ManifestJson(s.units, s.accounts, s.unit_files, EnvironmentFacts(s.org()));
+    s.files["eurus.manifest.json"] =
+        synth::ManifestJson(s.units, s.accounts, s.hashes, s.inputs, s.kept, EnvironmentFacts(s.org()));
     for (auto& m : s.unit_files) s.files.merge(m);
     return;
   }
@@ -142,10 +292,24 @@ void ManifestPass(FileSystem&, const CompileOptions& o, Session& s) {
 /// which is harmless; the other way round would deploy subnets the lock does not record.
 void WritePass(FileSystem& fs, const CompileOptions& o, Session& s) {
   if (o.output != Output::kTree) throw std::logic_error("the write pass needs Output::kTree");
-  s.out_dir = o.out_dir.empty() ? JoinPath(o.dir, "out") : o.out_dir;
+  s.out_dir = OutDir(o);
+  if (!s.tree) throw std::logic_error("the render pass started no tree");
+  // Kept units, and built ones whose files did not change (RenderPass), stay as they are.
+  for (const auto& [id, entry] : s.kept) s.keep_dirs.insert(id);
   std::string err;
-  if (WriteLock(fs, s) && !fs.ReplaceTree(s.out_dir, s.files, &synth::IsGeneratedName, &err))
+  if (!WriteLock(fs, s)) return;
+  if (!s.tree->Put("eurus.manifest.json", s.files.at("eurus.manifest.json"), &err) ||
+      !s.tree->Commit(s.keep_dirs, &err)) {
     s.diags.Report(Error(codes::kIo, "cannot write `" + s.out_dir + "`: " + err));
+    return;
+  }
+  s.tree.reset();
+  // The stamp last. When it cannot be written the old one stays, which no longer matches
+  // the manifest, so the next synth builds every unit: slower, never wrong.
+  if (!BuildId().empty()) {
+    nlohmann::json stamp = {{"build", BuildId()}, {"manifest", synth::Digest({s.files.at("eurus.manifest.json")})}};
+    (void)fs.WriteAtomic(JoinPath(s.out_dir, kSynthStamp), stamp.dump(2) + "\n", &err);
+  }
 }
 
 struct PassEntry {
@@ -183,7 +347,8 @@ bool Compile(FileSystem& fs, const CompileOptions& o, Session& s) {
     } catch (...) {
       ReportInternalError(s.diags, std::string("the ") + PassName(p.pass) + " pass");
     }
-    s.times.push_back({PassName(p.pass), std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
+    s.times.push_back({PassName(p.pass), std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count(),
+                       PeakMib()});
     // The checkpoint: every error of this pass is reported; none of the next ones runs.
     if (s.diags.has_errors()) return false;
     s.done = p.pass;

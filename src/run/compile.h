@@ -11,7 +11,10 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,6 +62,13 @@ struct CompileOptions {
   Output output = Output::kTree;
   synth::TenantFilter tenants;  ///< the tenant units synth builds; empty: all
   std::string out_dir;          ///< kWrite: the tree to replace; empty: <dir>/out
+  /// kTree: reuse the tree the last synth wrote to out_dir (incremental synth,
+  /// docs/Pipelines.md): a tenant unit whose inputs (synth::TenantFingerprint) equal its
+  /// entry's in that tree's manifest is neither built, checked, rendered nor written, and
+  /// its directory moves into the new tree whole; the other units are built, and those whose
+  /// content hash did not change are not rewritten. Only when out_dir holds a manifest this
+  /// very binary wrote (kSynthStamp); otherwise, and when false, every unit is built.
+  bool incremental = false;
   /// Sharing parsed files between two loads (config::LoadProject's reuse, keep, kept).
   const config::ParsedFiles* reuse = nullptr;
   config::ParsedFiles* keep = nullptr;
@@ -71,7 +81,12 @@ struct CompileOptions {
 struct PassTime {
   std::string name;
   double ms = 0;
+  /// The process's peak resident memory when the step ended (MiB; 0: not measured).
+  double peak_mib = 0;
 };
+
+/// The process's peak resident set so far, in MiB (getrusage's ru_maxrss).
+double PeakMib();
 
 /// One run of the compiler: its inputs, its diagnostics and what each pass produced. Never
 /// moved (the synth context points into it). Commands allocate a large run and never free
@@ -95,10 +110,25 @@ struct Session {
   std::vector<tf::Unit> units;
   // render and manifest
   std::vector<std::string> accounts;  ///< the account id of units[i]
-  /// kTree: units[i]'s files until the manifest pass moves them into `files`.
+  /// kTree (not writing): units[i]'s files until the manifest pass moves them into `files`.
   std::vector<std::map<std::string, std::string>> unit_files;
-  std::map<std::string, std::string> files;  ///< kTree: the out/ tree, eurus.manifest.json included
-  std::vector<std::string> hashes;           ///< kHashes: units[i]'s content hash
+  /// kTree: the out/ tree, eurus.manifest.json included; when writing only the manifest (the
+  /// units' files went straight to `tree`).
+  std::map<std::string, std::string> files;
+  std::vector<std::string> hashes;           ///< units[i]'s content hash
+  std::vector<std::string> inputs;           ///< kTree: what units[i] is a function of (manifest "inputs")
+  /// Incremental synth: the previous manifest's entries of the units not built (same
+  /// inputs), by id, and the unit directories the write pass moves over unread (those and
+  /// the built units whose hash did not change).
+  std::map<std::string, nlohmann::json> kept;
+  std::set<std::string> keep_dirs;
+  std::map<std::string, std::string> previous_hashes;  ///< the trusted previous tree's, by id
+  std::set<std::string> present_dirs;                  ///< the unit directories it holds
+  /// kWrite: the new tree, filled by the render pass and put in place by the write pass.
+  std::unique_ptr<TreeUpdate> tree;
+  /// Why this synth built every unit though it was asked to be incremental ("" when it
+  /// reused the previous tree, or was not asked).
+  std::string full_reason;
   Manifest manifest;                         ///< kHashes: ids, accounts, dependencies, hashes
   // bookkeeping
   Pass done = Pass::kNone;       ///< the last pass completed
@@ -107,6 +137,11 @@ struct Session {
 
   const model::Org& org() const { return *build.org; }
 };
+
+/// out/.eurus-synth.json: written after each synth that wrote out/, naming the binary that
+/// wrote it and the digest of the manifest it wrote. Incremental synth trusts the manifest
+/// only when both match (another eurus, or a tree replaced by hand, starts over).
+inline constexpr char kSynthStamp[] = ".eurus-synth.json";
 
 /// Runs the passes after `s.done` up to `o.until`, stopping at the first checkpoint that finds
 /// an error. True when every pass asked for ran and no diagnostic is an error; the errors

@@ -165,7 +165,9 @@ def gen_resources(rng):
         elif kind == "redis":
             spec = "{ type: redis }"
         elif kind == "s3":
-            spec = f"{{ type: s3, versioning: {rng.choice(['true', 'false'])}, expire_days: {rng.choice([0, 30, 365])} }}"
+            # Versioned (a prod bucket without a backup is W0006); the draw keeps the sequence.
+            rng.choice(['true', 'false'])
+            spec = f"{{ type: s3, versioning: true, expire_days: {rng.choice([0, 30, 365])} }}"
         else:
             spec = "{ type: documentdb, instances: 2, instance_class: db.t4g.medium }"
         res[name] = (kind, spec)
@@ -215,9 +217,9 @@ def gen_tenant_yaml(tname, envs, n_apps, rng, index=0):
             out.append(f"    health_check: {{ path: /healthz }}")
             paths = rng.choice([['"/*"'], ['"/v1/*"', '"/v2/*"'], ['"/api/*"']])
             out.append(f"    route: {{ host: {tname}-{aname}, paths: {flow_list(paths)} }}")
+            # Always written: `expose: []` says an app is internal on purpose (else W0018).
             expose = rng.choice([[], ["cloudfront"], []])
-            if expose:
-                out.append(f"    expose: {flow_list(expose)}")
+            out.append(f"    expose: {flow_list(expose)}")
         lo = 2
         out.append(f"    replicas: {{ min: {lo}, max: {lo + rng.choice([2, 4, 6])} }}")
         if has_port:

@@ -52,6 +52,10 @@ PROD = "environments/prod.yaml"
 SHOP = "tenants/shop.yaml"
 KB = "tenants/knowledgebase.yaml"
 LOCK = "eurus.lock.json"
+# The lock `eurus check` writes for _base with environments e1-e8 and tenants/wide.yaml (the
+# compact cost category cases): a warnings-only case must not write one.
+with open(os.path.join(ROOT, "_locks", "ten-environments.json")) as _f:
+    TEN_ENVIRONMENTS_LOCK = _f.read()
 
 # ---------------- YAML level ----------------
 case("yaml-tab-indent", [rep(SHOP, "    port: 8080\n", "\tport: 8080\n")],
@@ -448,9 +452,11 @@ case("too-many-split-charge-rules",
      [write(f"environments/e{i}.yaml",
             f'account: "55555555550{i}"\nrealm: nonprod\nnetwork:\n  cidr: 10.{30 + i}.0.0/16\n'
             '  availability_zones: [eu-west-1a, eu-west-1b]\n  nat_gateways: single\n') for i in range(1, 9)] +
-     [write("tenants/wide.yaml", "environments: [dev, prod, e1, e2, e3, e4, e5, e6, e7, e8]\n")],
-     # Past AWS's 10 split charge rules the cost category takes the compact form (issue 19).
-     [E("W0024", ORG, "org: acmecorp", extra="13 scopes with tenants need 13 split charge rules")], nolock=True)
+     [write("tenants/wide.yaml", "environments: [dev, prod, e1, e2, e3, e4, e5, e6, e7, e8]\n"),
+      write(LOCK, TEN_ENVIRONMENTS_LOCK)],
+     # Past AWS's 10 split charge rules the cost category takes the compact form (issue 19); a
+     # warnings-only case must not write, so it carries the lock `eurus check` allocates.
+     [E("W0024", ORG, "org: acmecorp", extra="13 scopes with tenants need 13 split charge rules")])
 case("fixed-shares-split-proportionally-by-the-cost-category",
      [rep(ORG, "ci:\n", "billing: { shared_costs: { fixed: { shop: 40 } } }\nci:\n")],
      [E("W0013", ORG, "shared_costs", extra="not by the `fixed` percents")])
@@ -589,8 +595,8 @@ case("compact-cost-category-warns-at-the-billing-block",
             f'account: "55555555550{i}"\nrealm: nonprod\nnetwork:\n  cidr: 10.{30 + i}.0.0/16\n'
             '  availability_zones: [eu-west-1a, eu-west-1b]\n  nat_gateways: single\n') for i in range(1, 9)] +
      [write("tenants/wide.yaml", "environments: [dev, prod, e1, e2, e3, e4, e5, e6, e7, e8]\n"),
-      rep(ORG, "ci:\n", "billing: { activate_tags: true }\nci:\n")],
-     [E("W0024", ORG, "activate_tags", extra="one value per tenant, not per tenant and environment")], nolock=True)
+      rep(ORG, "ci:\n", "billing: { activate_tags: true }\nci:\n"), write(LOCK, TEN_ENVIRONMENTS_LOCK)],
+     [E("W0024", ORG, "activate_tags", extra="one value per tenant, not per tenant and environment")])
 
 
 main()

@@ -20,7 +20,7 @@ Org MakeOrg(int envs, int tenants) {
   for (int i = 0; i < envs; ++i) {
     Environment e;
     e.name = fmt::format("e{}", i);
-    e.account = fmt::format("4444444444{:02}", i);
+    e.account = fmt::format("444444444{:03}", i);
     e.realm = i % 2 ? RealmKind::kProd : RealmKind::kNonprod;
     org.environments.push_back(std::move(e));
   }
@@ -102,6 +102,15 @@ TEST(BillingPlanTest, TooManySplitRulesIsCompact) {
   EXPECT_EQ(c.form, Form::kCompact);
   EXPECT_EQ(c.overflow.splits, 11u);
   EXPECT_LE(c.overflow.rules, kMaxRules);
+}
+
+// Given 247 environments, even the compact form passes 500 rules (2 per account and one):
+// the checker's E0115 stays reachable there, and only there.
+TEST(BillingPlanTest, CompactFormItselfFitsUpTo246Environments) {
+  EXPECT_EQ(Compact(MakeOrg(246, 0)).rules.size(), 499u);
+  EXPECT_TRUE(Fits(Compact(MakeOrg(246, 0))));
+  EXPECT_EQ(Compact(MakeOrg(247, 0)).rules.size(), 501u);
+  EXPECT_FALSE(Fits(Compact(MakeOrg(247, 0))));
 }
 
 }  // namespace

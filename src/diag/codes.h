@@ -34,8 +34,8 @@ inline constexpr char kSharedCostMethod[] = "E0112"; // billing.shared_costs nam
 inline constexpr char kSharedCostTenant[] = "E0113"; // billing.shared_costs.fixed names no tenant
 inline constexpr char kSharedCostPercent[] = "E0114"; // a fixed share is not a percent, or they exceed 100
 inline constexpr char kCategoryRules[] = "E0115";    // the tenants' cost category needs more rules than AWS allows
-inline constexpr char kSplitRules[] = "E0116";       // more scopes with tenants than split charge rules allowed
-inline constexpr char kSplitTargets[] = "E0117";     // a scope with more tenant-environments than a split rule takes
+inline constexpr char kSplitRules[] = "E0116";       // no longer reported (the compact form, W0024)
+inline constexpr char kSplitTargets[] = "E0117";     // no longer reported (the compact form, W0024)
 inline constexpr char kBudgetAmount[] = "E0118";     // a budget is not a positive amount of USD
 inline constexpr char kBudgetEnvironment[] = "E0119"; // a budget for an environment the tenant is not onboarded in
 
@@ -131,5 +131,6 @@ inline constexpr char kWarnOverlappingVpcs[] = "W0020";    // two environments' 
 inline constexpr char kWarnIdleFlowLogRetention[] = "W0021";  // flow log retention with flow logs off
 inline constexpr char kWarnIdleEndpointZones[] = "W0022";  // `endpoint_zones` without interface endpoints
 inline constexpr char kWarnFixedScaling[] = "W0023";       // scaling targets with replicas.min == replicas.max
+inline constexpr char kWarnCompactCategory[] = "W0024";    // the cost category is one value per tenant (compact form)
 
 }  // namespace eurus::codes

@@ -81,18 +81,18 @@ std::vector<std::string> FixedPercents(const Org& org, const std::vector<Target>
 
 }  // namespace
 
-Category Plan(const Org& org) {
+Category PerEnvironment(const Org& org) {
   Category c;
   // Direct costs: the tenant's tagged lines in each environment's account.
   for (const Environment& e : org.environments)
     for (const Tenant& t : org.tenants)
       for (const Deployment& d : t.deployments)
-        if (d.env == e.name) c.rules.push_back({TenantValue(t.name, e.name), e.account, t.name, t.span});
+        if (d.env == e.name) c.rules.push_back({TenantValue(t.name, e.name), e.account, t.name, false, t.span});
   // Shared costs: whatever else each account costs.
-  for (const Environment& e : org.environments) c.rules.push_back({SharedValue(e.name), e.account, {}, e.span});
+  for (const Environment& e : org.environments) c.rules.push_back({SharedValue(e.name), e.account, {}, false, e.span});
   for (const Realm& r : org.realms)
-    c.rules.push_back({SharedValue(std::string("common-") + RealmName(r.kind)), r.common_account, {}, r.span});
-  c.rules.push_back({SharedValue("management"), org.management_account, {}, {}});
+    c.rules.push_back({SharedValue(std::string("common-") + RealmName(r.kind)), r.common_account, {}, false, r.span});
+  c.rules.push_back({SharedValue("management"), org.management_account, {}, false, {}});
 
   auto split = [&](const std::string& scope, const std::vector<Target>& targets, Span span) {
     if (targets.empty()) return;  // nobody to carry it: it stays shared (the estimate's unallocated)
@@ -115,6 +115,49 @@ Category Plan(const Org& org) {
   split("management", all, {});
   for (const Realm& r : org.realms) split(std::string("common-") + RealmName(r.kind), by_realm[r.kind], r.span);
   for (const Environment& e : org.environments) split(e.name, by_env[e.name], e.span);
+  return c;
+}
+
+Category Compact(const Org& org) {
+  Category c;
+  c.form = Form::kCompact;
+  struct Scope {
+    std::string value, account;
+    Span span;
+  };
+  std::vector<Scope> scopes;
+  for (const Environment& e : org.environments) scopes.push_back({SharedValue(e.name), e.account, e.span});
+  for (const Realm& r : org.realms)
+    scopes.push_back({SharedValue(std::string("common-") + RealmName(r.kind)), r.common_account, r.span});
+  scopes.push_back({SharedValue("management"), org.management_account, {}});
+  // The platform's resources carry eurus:tenant = platform: they stay shared, before the
+  // inherited rule would turn "platform" into a value of its own.
+  for (const Scope& s : scopes) c.rules.push_back({s.value, s.account, kPlatformTenant, false, s.span});
+  c.rules.push_back({{}, {}, {}, true, {}});
+  for (const Scope& s : scopes) c.rules.push_back({s.value, s.account, {}, false, s.span});
+  return c;
+}
+
+bool Fits(const Category& c) {
+  if (c.rules.size() > kMaxRules || c.splits.size() > kMaxSplitRules) return false;
+  for (const Split& s : c.splits)
+    if (s.targets.size() > kMaxSplitTargets) return false;
+  return true;
+}
+
+Category Plan(const Org& org) {
+  Category full = PerEnvironment(org);
+  if (Fits(full)) return full;
+  Category c = Compact(org);
+  Overflow& o = c.overflow;
+  o.rules = full.rules.size();
+  o.splits = full.splits.size();
+  for (const Rule& r : full.rules) o.tenant_environments += r.tenant.empty() ? 0 : 1;
+  for (const Split& s : full.splits)
+    if (s.targets.size() > o.targets) {
+      o.targets = s.targets.size();
+      o.widest = s.source;
+    }
   return c;
 }
 

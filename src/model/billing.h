@@ -1,14 +1,25 @@
 #pragma once
 // The tenants' cost category (docs/Cost.md "Shared costs", synth/billing.cc): which cost
 // category value each line of the bill gets, and how the shared values are split among the
-// tenants. Computed here, from the org alone, so that the checker (E0115-E0117, W0013) and
+// tenants. Computed here, from the org alone, so that the checker (E0115, W0013, W0024) and
 // the billing unit apply the same plan.
+//
+// Two forms (docs/CostAllocation.md §3). The per-environment form (one value per tenant and
+// environment, split charge rules per scope) is used whenever it fits AWS's limits. Past them
+// (about 490 tenant environments, or more than 9 environments with tenants) the compact form
+// takes over: one INHERITED_VALUE rule gives every line tagged eurus:tenant the tenant's name,
+// two rules per account keep the platform's and the untagged lines shared, and there are no
+// split charge rules (W0024).
 //
 // AWS limits (AWS Billing user guide, "Quotas and restrictions", cost categories; Cost
 // Explorer API reference, CostCategory and CostCategorySplitChargeRule):
 //   rules per cost category (API) 500, split charge rules per cost category 10, targets per
 //   split charge rule 500, value names at most 50 characters. A split rule's source may be
 //   no other rule's source or target, and its targets no other rule's source.
+// Rules are processed in order and the first match decides (API reference, CostCategoryRule);
+// an INHERITED_VALUE rule matches only lines that carry its dimension
+// (CostCategoryInheritedValueDimension: "the value the line item is categorized as if the
+// line item contains the matched dimension").
 
 #include <cstddef>
 #include <string>
@@ -24,6 +35,12 @@ inline constexpr size_t kMaxSplitTargets = 500;
 
 /// The value of everything in no account of the org (and of accounts the org does not know).
 inline constexpr char kUnallocated[] = "unallocated";
+/// The eurus:tenant tag of the platform's own resources (synth::tags::kPlatform; the billing
+/// unit's tests check that they agree).
+inline constexpr char kPlatformTenant[] = "platform";
+
+/// Which form the category takes (see above).
+enum class Form { kPerEnvironment, kCompact };
 
 /// "<tenant>-<env>": a tenant's direct costs in one environment. Tenant and environment
 /// names have no '-', so the value is unambiguous, and no shared value contains one.
@@ -35,11 +52,14 @@ std::string SharedValue(const std::string& scope);
 
 /// One rule: the lines of `account`, and of those only the ones tagged eurus:tenant =
 /// `tenant` when it is set, get `value`. Rules are evaluated in order; the first match wins.
+/// An `inherited` rule (compact form) has neither value nor account: every line tagged
+/// eurus:tenant gets the tag's value (the tenant's name).
 struct Rule {
   std::string value;
   std::string account;
-  std::string tenant;  ///< empty: every line of the account
-  Span span;           ///< what made it: the tenant, the environment or the org
+  std::string tenant;      ///< empty: every line of the account
+  bool inherited = false;  ///< INHERITED_VALUE from the tag eurus:tenant
+  Span span;               ///< what made it: the tenant, the environment or the org
 };
 
 /// One split charge rule: `source`'s cost goes to `targets`.
@@ -52,7 +72,18 @@ struct Split {
   Span span;  ///< the environment, or the org for the realm and management scopes
 };
 
+/// The per-environment form's size, kept when the compact form replaced it (W0024 says why).
+struct Overflow {
+  size_t tenant_environments = 0;
+  size_t rules = 0;   ///< rules it would need
+  size_t splits = 0;  ///< split charge rules it would need
+  size_t targets = 0; ///< the most targets of one split rule
+  std::string widest; ///< that split rule's source
+};
+
 struct Category {
+  Form form = Form::kPerEnvironment;
+  Overflow overflow;  ///< compact form only
   std::vector<Rule> rules;
   std::vector<Split> splits;  ///< one per scope with tenants: management, realms, environments
   /// The `fixed` tenants' shares could not be kept exactly (W0013): in some scope the rest
@@ -60,9 +91,17 @@ struct Category {
   bool fixed_approximated = false;
 };
 
-/// The org's cost category, in rule order: every (tenant, environment), then every
-/// environment's account, the realms' common accounts and the management account. Limits
-/// are not applied here (the checker reports them).
+/// The org's cost category in the per-environment form, in rule order: every (tenant,
+/// environment), then every environment's account, the realms' common accounts and the
+/// management account; one split charge rule per scope with tenants.
+Category PerEnvironment(const Org& org);
+/// The compact form: per account (environments, common accounts, management) the platform's
+/// lines; then the inherited tenant rule; then per account the rest. No split charge rules.
+Category Compact(const Org& org);
+/// Whether a category keeps AWS's limits on rules, split rules and targets.
+bool Fits(const Category& c);
+/// The per-environment form when it fits, else the compact form (with `overflow` set). The
+/// compact form's own rule count (2 per account + 1) is left to the checker (E0115).
 Category Plan(const Org& org);
 
 }  // namespace eurus::model::billing

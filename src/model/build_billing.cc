@@ -69,39 +69,59 @@ void BuildBudget(Context& ctx, const config::TenantDoc& doc, const std::set<std:
   }
 }
 
+namespace {
+
+/// Where W0024 points: the org's `billing` block, else eurus.yaml's `org`. An absent field is
+/// located at its owning key, so `activate_tags` finds `billing` when only the block is written.
+Span BillingSpan(const config::OrgDoc& doc) {
+  if (doc.activate_tags.given) return doc.activate_tags.key_span;
+  if (doc.shared_costs.set) return doc.shared_costs.span;
+  const Span& owner = doc.activate_tags.key_span;
+  if (owner.valid() && owner.end > owner.begin) return owner;  // not the file's start
+  return doc.org.key_span;
+}
+
+/// W0024: the per-environment form broke a limit, so the category is compact.
+void WarnCompact(Context& ctx, const billing::Overflow& o) {
+  std::string why;
+  if (o.rules > billing::kMaxRules)
+    why = fmt::format("{} tenant environments need {} rules, AWS allows {}", o.tenant_environments, o.rules,
+                      billing::kMaxRules);
+  else if (o.splits > billing::kMaxSplitRules)
+    why = fmt::format("{} scopes with tenants need {} split charge rules, AWS allows {}", o.splits, o.splits,
+                      billing::kMaxSplitRules);
+  else
+    why = fmt::format("`{}` would be split among {} tenant environments, AWS allows {} targets", o.widest,
+                      o.targets, billing::kMaxSplitTargets);
+  Diagnostic w = Warning(codes::kWarnCompactCategory,
+                         "the tenants' cost category has one value per tenant, not per tenant and environment: " +
+                             why);
+  w.Label(BillingSpan(ctx.project.org), "the Billing console shows each tenant across its environments");
+  w.Help("shared_<scope> values stay unsplit in the Billing console (no split charge rules) and budgets per "
+         "environment filter on the environment's account; `eurus cost report` still splits shared costs per "
+         "tenant and environment (docs/CostAllocation.md)");
+  ctx.Report(std::move(w));
+}
+
+}  // namespace
+
 void CheckCostCategory(Context& ctx) {
   const billing::Category c = billing::Plan(ctx.org);
+  if (c.form == billing::Form::kCompact) WarnCompact(ctx, c.overflow);
   if (c.rules.size() > billing::kMaxRules) {
-    // The rules are the tenants' environments first: the first one past the limit is a tenant's.
-    const billing::Rule& r = c.rules[std::min(billing::kMaxRules, c.rules.size() - 1)];
-    size_t fixed = c.rules.size() - (c.rules.size() - ctx.org.environments.size() - ctx.org.realms.size() - 1);
+    // Only the compact form gets here: two rules per account and the inherited one, so some
+    // 247 environments. The rules past the limit are the accounts' own (in account order).
+    const billing::Rule& r = c.rules[billing::kMaxRules];
     ctx.Report(Bad(codes::kCategoryRules,
                    fmt::format("the tenants' cost category needs {} rules, AWS allows {}", c.rules.size(),
                                billing::kMaxRules),
-                   r.span, fmt::format("rule {} (`{}`) is one too many", billing::kMaxRules + 1, r.value))
-                   .Help(fmt::format("one rule per tenant and environment, plus {} for the accounts: onboard fewer "
-                                     "tenants in this organisation, or run a second eurus organisation",
-                                     fixed)));
+                   r.span.valid() ? r.span : BillingSpan(ctx.project.org),
+                   fmt::format("rule {} (`{}`) is one too many", billing::kMaxRules + 1, r.value))
+                   .Help("two rules per account (environments, common accounts, management) and one for the "
+                         "tenants: run fewer environments in this organisation, or a second eurus organisation"));
   }
-  if (c.splits.size() > billing::kMaxSplitRules) {
-    const billing::Split& s = c.splits[billing::kMaxSplitRules];
-    ctx.Report(Bad(codes::kSplitRules,
-                   fmt::format("the tenants' cost category needs {} split charge rules, AWS allows {}",
-                               c.splits.size(), billing::kMaxSplitRules),
-                   s.span, fmt::format("`{}` is the split rule past the limit", s.source))
-                   .Help("one split rule per scope with tenants: the management account, each realm with "
-                         "tenants and each environment with tenants; merge environments or run a second "
-                         "eurus organisation"));
-  }
-  for (const billing::Split& s : c.splits)
-    if (s.targets.size() > billing::kMaxSplitTargets)
-      ctx.Report(Bad(codes::kSplitTargets,
-                     fmt::format("the shared costs of `{}` would go to {} tenant environments, AWS allows {}",
-                                 s.source, s.targets.size(), billing::kMaxSplitTargets),
-                     // The management scope has no file: its targets are the tenant rules, in order.
-                     s.span.valid() ? s.span : c.rules[billing::kMaxSplitTargets].span,
-                     "too many tenants share this scope")
-                     .Help("a split charge rule takes at most 500 targets: onboard fewer tenants here"));
+  // E0116 and E0117 are no longer reported: a category past those limits takes the compact
+  // form, which has no split charge rules (W0024).
   bool fixed = c.fixed_approximated;
   for (const billing::Split& s : c.splits) fixed = fixed || !s.percents.empty();
   if (fixed) {

@@ -14,9 +14,12 @@
 //   environment's whole account is shared among its tenants, which the split rules still do.
 // - One cost category (model/billing.h): `<tenant>-<env>` for a tenant's tagged lines in the
 //   environment's account, `shared_<scope>` for the rest of each account, one split charge
-//   rule per scope with tenants. Its effective_start is left to AWS (the first day of the
-//   current month; a date here would make the output depend on the day of the synth).
-// - Budgets: per tenant (and per environment where set), monthly, on the category's values.
+//   rule per scope with tenants; past AWS's limits the compact form (one value per tenant,
+//   inherited from the eurus:tenant tag, no split rules; W0024). Its effective_start is left
+//   to AWS (the first day of the current month; a date here would make the output depend on
+//   the day of the synth).
+// - Budgets: per tenant (and per environment where set), monthly, on the category's values
+//   (compact form: the tenant's value, and for an environment also its account).
 // - A CUR 2.0 export (Data Exports, us-east-1 only) to a KMS-encrypted bucket here.
 
 #include "synth/billing.h"
@@ -95,16 +98,22 @@ void AddTagActivation(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
                {{"tag_key", key}, {"status", "Active"}}, o);
 }
 
-tf::Ref AddCategory(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
-  const mb::Category plan = mb::Plan(ctx.org);
+/// One rule of the category. An inherited rule names the tag whose value becomes the line's
+/// value (CostCategoryInheritedValueDimension, dimension TAG) and has neither value nor
+/// expression.
+Json CategoryRule(const mb::Rule& r) {
+  if (r.inherited)
+    return {{"type", "INHERITED_VALUE"},
+            {"inherited_value", Json::array({{{"dimension_name", "TAG"}, {"dimension_key", tags::kTenant}}})}};
+  Json account = Match("dimension", "LINKED_ACCOUNT", r.account);
+  Json expr = r.tenant.empty() ? account
+                               : Json{{"and", Json::array({account, Match("tags", tags::kTenant, r.tenant)})}};
+  return {{"value", r.value}, {"type", "REGULAR"}, {"rule", Json::array({expr})}};
+}
+
+tf::Ref AddCategory(const Context& ctx, const mb::Category& plan, tf::Unit& u, const tf::Origin& o) {
   Json rules = Json::array();
-  for (const mb::Rule& r : plan.rules) {
-    Json account = Match("dimension", "LINKED_ACCOUNT", r.account);
-    Json expr = r.tenant.empty()
-                    ? account
-                    : Json{{"and", Json::array({account, Match("tags", tags::kTenant, r.tenant)})}};
-    rules.push_back({{"value", r.value}, {"type", "REGULAR"}, {"rule", Json::array({expr})}});
-  }
+  for (const mb::Rule& r : plan.rules) rules.push_back(CategoryRule(r));
   const char* method = ctx.org.shared_costs.method == model::SharedCosts::Method::kEven ? "EVEN" : "PROPORTIONAL";
   Json splits = Json::array();
   for (const mb::Split& s : plan.splits) {
@@ -140,35 +149,48 @@ Json Notifications(const model::Org& org, const model::Tenant& t) {
   return Json::array({n("ACTUAL", model::kBudgetActualPercent), n("FORECASTED", model::kBudgetForecastPercent)});
 }
 
+/// A budget on `values` of the category and, when `account` is set, that account's lines only
+/// (Budgets combines filters of different names with AND, as the console's "Filters" do).
 void AddBudget(tf::Unit& u, const model::Org& org, const model::Tenant& t, const std::string& name, double amount,
-               const std::vector<std::string>& values, const tf::Ref& category, const tf::Origin& o) {
+               const std::vector<std::string>& values, const std::string& account, const tf::Ref& category,
+               const tf::Origin& o) {
   Json filter = Json::array();
   for (const std::string& v : values) filter.push_back(CategoryName(org) + "$" + v);
+  // "CostCategory" filters take "<category>$<value>" (Budgets API, CostFilters).
+  Json filters = Json::array({{{"name", "CostCategory"}, {"values", SortedUnique(std::move(filter))}}});
+  if (!account.empty()) filters.push_back({{"name", "LinkedAccount"}, {"values", {account}}});
   Json body = {{"name", name},
                {"budget_type", "COST"},
                {"time_unit", "MONTHLY"},
                {"limit_amount", fmt::format("{:.2f}", amount)},
                {"limit_unit", "USD"},
-               // "CostCategory" filters take "<category>$<value>" (Budgets API, CostFilters).
-               {"cost_filter", Json::array({{{"name", "CostCategory"}, {"values", SortedUnique(std::move(filter))}}})},
+               {"cost_filter", std::move(filters)},
                {"depends_on", {category.Address()}}};
   Json notes = Notifications(org, t);
   if (!notes.empty()) body["notification"] = std::move(notes);
   u.Resource("aws_budgets_budget", BlockKey(name.substr(org.name.size() + 1)), std::move(body), o);
 }
 
-void AddBudgets(const Context& ctx, tf::Unit& u, const tf::Ref& category) {
+/// Per-environment form: a tenant's values are `<tenant>-<env>`. Compact form: the tenant's
+/// one value, narrowed to the environment's account for an environment's budget.
+void AddBudgets(const Context& ctx, const mb::Category& plan, tf::Unit& u, const tf::Ref& category) {
   const model::Org& org = ctx.org;
+  const bool compact = plan.form == mb::Form::kCompact;
   for (const model::Tenant& t : org.tenants) {
     const tf::Origin o = ctx.Origin(t.budget.span);
     if (t.budget.total) {
       std::vector<std::string> values;
-      for (const model::Deployment& d : t.deployments) values.push_back(mb::TenantValue(t.name, d.env));
-      AddBudget(u, org, t, fmt::format("{}-{}", org.name, t.name), *t.budget.total, values, category, o);
+      if (compact) values.push_back(t.name);
+      else
+        for (const model::Deployment& d : t.deployments) values.push_back(mb::TenantValue(t.name, d.env));
+      AddBudget(u, org, t, fmt::format("{}-{}", org.name, t.name), *t.budget.total, values, {}, category, o);
     }
-    for (const auto& [env, amount] : t.budget.environments)
-      AddBudget(u, org, t, fmt::format("{}-{}-{}", org.name, t.name, env), amount, {mb::TenantValue(t.name, env)},
+    for (const auto& [env, amount] : t.budget.environments) {
+      const model::Environment* e = org.environment(env);
+      AddBudget(u, org, t, fmt::format("{}-{}-{}", org.name, t.name, env), amount,
+                {compact ? t.name : mb::TenantValue(t.name, env)}, compact && e ? e->account : std::string(),
                 category, o);
+    }
   }
 }
 
@@ -300,8 +322,9 @@ void AddBilling(const Context& ctx, std::vector<tf::Unit>& units) {
       u.dependencies.insert(other.id());
   const tf::Origin o = "eurus.yaml";
   billing::AddTagActivation(ctx, u, o);
-  const tf::Ref category = billing::AddCategory(ctx, u, o);
-  billing::AddBudgets(ctx, u, category);
+  const model::billing::Category plan = model::billing::Plan(org);
+  const tf::Ref category = billing::AddCategory(ctx, plan, u, o);
+  billing::AddBudgets(ctx, plan, u, category);
   billing::AddExport(ctx, u, o);
   u.Output("cost_category_arn", category["arn"], "the cost category that gives each line a tenant and environment");
   u.Output("export_bucket", billing::ExportBucket(org), "the bucket of the CUR 2.0 export (prefix cur2/)");

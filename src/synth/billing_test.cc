@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
+#include "check/validate.h"
+#include "model/billing.h"
 #include "synth/testing.h"
 
 namespace eurus::synth {
@@ -126,20 +131,87 @@ TEST_F(BillingTest, ExportToAnEncryptedBucket) {
   EXPECT_EQ(rule["noncurrent_version_expiration"][0]["noncurrent_days"], 3);
 }
 
-// Given 253 tenants in two environments, we should report the rule past AWS's 500 at a
-// tenant (E0115) and the management split's 505 targets (E0117).
-TEST_F(BillingTest, TooManyTenantEnvironments) {
-  for (int i = 0; i < 251; ++i) fs.files["tenants/t" + std::to_string(1000 + i) + ".yaml"] = "environments: [dev, prod]\n";
+/// 253 more tenants in dev and prod: 509 tenant environments, past AWS's 500 rules (with
+/// subnets small enough for them, as bench/gen_org.py has).
+void AddManyTenants(MemoryFileSystem& fs) {
+  for (const char* env : {"environments/dev.yaml", "environments/prod.yaml"})
+    fs.files[env] += "  tenant_subnet_size: 28\n  data_subnet_size: 28\n";
+  for (int i = 0; i < 253; ++i)
+    fs.files["tenants/t" + std::to_string(1000 + i) + ".yaml"] = "environments: [dev, prod]\n";
+}
+
+// Given 509 tenant environments, we should not fail (E0115/E0117 as before) but warn once
+// (W0024) at eurus.yaml that the category is one value per tenant, saying why.
+TEST_F(BillingTest, TooManyTenantEnvironmentsWarnsOfTheCompactForm) {
+  AddManyTenants(fs);
   auto p = config::LoadProject(fs, ".", sources, diags);
   ASSERT_TRUE(p.has_value());
   model::Build(*p, lock, {}, diags);
   std::string all = RenderAll(diags, sources, DiagFormat::kShort);
-  EXPECT_NE(all.find("tenants/t1246.yaml:1:1: error[E0115]: the tenants' cost category needs 510 rules, AWS allows 500"),
+  EXPECT_FALSE(diags.has_errors()) << all;
+  EXPECT_NE(all.find("eurus.yaml:2:1: warning[W0024]: the tenants' cost category has one value per tenant, not per "
+                     "tenant and environment: 509 tenant environments need 514 rules, AWS allows 500"),
             std::string::npos)
       << all;
-  EXPECT_NE(all.find("tenants/t1246.yaml:1:1: error[E0117]: the shared costs of `shared_management` would go to 505 tenant environments"),
-            std::string::npos)
-      << all;
+}
+
+// Given a `billing` block, W0024 should point into it.
+TEST_F(BillingTest, CompactWarningPointsAtTheBillingBlock) {
+  AddManyTenants(fs);
+  fs.files["eurus.yaml"] += "billing: { activate_tags: true }\n";
+  auto p = config::LoadProject(fs, ".", sources, diags);
+  ASSERT_TRUE(p.has_value());
+  model::Build(*p, lock, {}, diags);
+  std::string all = RenderAll(diags, sources, DiagFormat::kShort);
+  EXPECT_NE(all.find(":12: warning[W0024]"), std::string::npos) << all;
+  EXPECT_EQ(all.find("eurus.yaml:2:1: warning[W0024]"), std::string::npos) << all;
+}
+
+// Given the compact form, we should write the platform's lines per account, one inherited
+// rule on eurus:tenant, the rest per account, no split charge rules; budgets on the
+// tenant's one value, an environment's also on its account.
+TEST_F(BillingTest, CompactCategoryAndItsBudgets) {
+  AddManyTenants(fs);
+  Synth();
+  Json c = Category();
+  EXPECT_FALSE(c.contains("split_charge_rule"));
+  ASSERT_EQ(c["rule"].size(), 11u);  // 5 accounts twice, and the inherited rule
+  EXPECT_EQ(c["rule"][0], Json::parse(R"({"value":"shared_dev","type":"REGULAR","rule":[{"and":[
+      {"dimension":[{"key":"LINKED_ACCOUNT","values":["444444444444"],"match_options":["EQUALS"]}]},
+      {"tags":[{"key":"eurus:tenant","values":["platform"],"match_options":["EQUALS"]}]}]}]})"));
+  EXPECT_EQ(c["rule"][5], Json::parse(R"({"type":"INHERITED_VALUE",
+      "inherited_value":[{"dimension_name":"TAG","dimension_key":"eurus:tenant"}]})"));
+  EXPECT_EQ(c["rule"][6]["value"], "shared_dev");
+  EXPECT_EQ(c["rule"][10]["value"], "shared_management");
+  EXPECT_FALSE(c["rule"][10]["rule"][0].contains("and"));
+  Json total = Resource(B(), "aws_budgets_budget", "shop");
+  EXPECT_EQ(total["cost_filter"], Json::parse(R"([{"name":"CostCategory","values":["acme-tenants$shop"]}])"));
+  Json prod = Resource(B(), "aws_budgets_budget", "shop_prod");
+  EXPECT_EQ(prod["cost_filter"], Json::parse(R"([{"name":"CostCategory","values":["acme-tenants$shop"]},
+      {"name":"LinkedAccount","values":["555555555555"]}])"));
+}
+
+// Given the compact form, the billing unit should pass the provider schema (when the build
+// has one: make schema).
+TEST_F(BillingTest, CompactCategoryValidates) {
+  const char* path = std::getenv("EURUS_AWS_SCHEMA");
+  std::ifstream in(path ? path : "");
+  if (!in) GTEST_SKIP() << "no $EURUS_AWS_SCHEMA";
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string err;
+  auto schema = check::Schema::Parse(text.str(), &err);
+  ASSERT_TRUE(schema.has_value()) << err;
+  AddManyTenants(fs);
+  Synth();
+  Diagnostics d;
+  check::ValidateUnit(Json::parse(B().MainJson()), Json::parse(B().ProvidersJson()), *schema, {}, d);
+  EXPECT_FALSE(d.has_errors()) << RenderAll(d, sources, DiagFormat::kShort);
+}
+
+// The compact form's platform rule matches the tag the platform's units carry.
+TEST(BillingTagTest, PlatformTenantIsTheSynthTag) {
+  EXPECT_STREQ(model::billing::kPlatformTenant, tags::kPlatform);
 }
 
 }  // namespace

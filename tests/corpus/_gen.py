@@ -52,6 +52,10 @@ PROD = "environments/prod.yaml"
 SHOP = "tenants/shop.yaml"
 KB = "tenants/knowledgebase.yaml"
 LOCK = "eurus.lock.json"
+# The lock `eurus check` writes for _base with environments e1-e8 and tenants/wide.yaml (the
+# compact cost category cases): a warnings-only case must not write one.
+with open(os.path.join(ROOT, "_locks", "ten-environments.json")) as _f:
+    TEN_ENVIRONMENTS_LOCK = _f.read()
 
 # ---------------- YAML level ----------------
 case("yaml-tab-indent", [rep(SHOP, "    port: 8080\n", "\tport: 8080\n")],
@@ -448,8 +452,11 @@ case("too-many-split-charge-rules",
      [write(f"environments/e{i}.yaml",
             f'account: "55555555550{i}"\nrealm: nonprod\nnetwork:\n  cidr: 10.{30 + i}.0.0/16\n'
             '  availability_zones: [eu-west-1a, eu-west-1b]\n  nat_gateways: single\n') for i in range(1, 9)] +
-     [write("tenants/wide.yaml", "environments: [dev, prod, e1, e2, e3, e4, e5, e6, e7, e8]\n")],
-     [E("E0116", "environments/e7.yaml", "1:1", extra="13 split charge rules")], nolock=True)
+     [write("tenants/wide.yaml", "environments: [dev, prod, e1, e2, e3, e4, e5, e6, e7, e8]\n"),
+      write(LOCK, TEN_ENVIRONMENTS_LOCK)],
+     # Past AWS's 10 split charge rules the cost category takes the compact form (issue 19); a
+     # warnings-only case must not write, so it carries the lock `eurus check` allocates.
+     [E("W0024", ORG, "org: acmecorp", extra="13 scopes with tenants need 13 split charge rules")])
 case("fixed-shares-split-proportionally-by-the-cost-category",
      [rep(ORG, "ci:\n", "billing: { shared_costs: { fixed: { shop: 40 } } }\nci:\n")],
      [E("W0013", ORG, "shared_costs", extra="not by the `fixed` percents")])
@@ -581,6 +588,15 @@ case("cloudfront-apex-host-without-apex-zone",
 # ---------------- the commercial partition only (issue 18) ----------------
 case("region-in-govcloud", [rep(ORG, "region: eu-west-1", "region: us-gov-west-1")],
      [E("E0333", ORG, "us-gov-west-1", extra="outside the commercial AWS partition")])
+
+# ---------------- the compact cost category (issue 19) ----------------
+case("compact-cost-category-warns-at-the-billing-block",
+     [write(f"environments/e{i}.yaml",
+            f'account: "55555555550{i}"\nrealm: nonprod\nnetwork:\n  cidr: 10.{30 + i}.0.0/16\n'
+            '  availability_zones: [eu-west-1a, eu-west-1b]\n  nat_gateways: single\n') for i in range(1, 9)] +
+     [write("tenants/wide.yaml", "environments: [dev, prod, e1, e2, e3, e4, e5, e6, e7, e8]\n"),
+      rep(ORG, "ci:\n", "billing: { activate_tags: true }\nci:\n"), write(LOCK, TEN_ENVIRONMENTS_LOCK)],
+     [E("W0024", ORG, "activate_tags", extra="one value per tenant, not per tenant and environment")])
 
 
 main()

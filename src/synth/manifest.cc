@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tf/json_writer.h"
 #include "version.h"
 
 namespace eurus::synth {
@@ -79,7 +80,7 @@ std::string ManifestJson(const std::vector<tf::Unit>& units, const std::vector<s
   }
   m["units"] = std::move(us);
   if (environments.is_object() && !environments.empty()) m["environments"] = environments;
-  return m.dump(2) + "\n";
+  return tf::Dump(m) + "\n";
 }
 
 }  // namespace eurus::synth

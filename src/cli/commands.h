@@ -19,6 +19,10 @@ struct SynthOptions {
   /// Called after the synth pass, before anything is rendered or written (`plan`/`apply`
   /// check the unit names they were given); false stops the run with kUsage.
   std::function<bool(const Session&)> check;
+  /// `plan|apply --changed`: keep the parsed configuration files here, and hand back the
+  /// run (never freed), for change detection on top of it (run::ChangesAfterSynth).
+  config::ParsedFiles* keep_parsed = nullptr;
+  Session** session = nullptr;
 };
 /// `eurus synth`: check, then write every unit to the output tree atomically.
 int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& s);

@@ -11,6 +11,7 @@
 
 #include "cli/changes.h"
 #include "diag/diagnostic.h"
+#include "run/detect.h"
 #include "run/pipeline.h"
 #include "run/runner.h"
 #include "run/state.h"
@@ -96,11 +97,13 @@ CLI::App* AddPlanCommand(CLI::App& app, CommonOptions& opts, PlanOptions& p) {
 }
 
 int SynthForRun(FileSystem& fs, CommonOptions& opts, const std::string& out_dir,
-                std::function<bool(const Session&)> check) {
+                std::function<bool(const Session&)> check, config::ParsedFiles* keep, Session** session) {
   SynthOptions so;
   so.out_dir = out_dir;
   so.quiet = true;
   so.check = std::move(check);
+  so.keep_parsed = keep;
+  so.session = session;
   return RunSynth(fs, opts, so);
 }
 
@@ -179,16 +182,33 @@ int RunPlan(FileSystem& fs, CommonOptions& opts, const PlanOptions& p, Console c
   std::function<bool(const Session&)> check;
   if (!p.units.empty() || !p.allow_destroy.empty())
     check = [&](const Session& s) { return CheckUnitNames(opts, p, s); };
-  if (int rc = SynthForRun(fs, opts, p.out_dir, check); rc != kOk) return rc;
+  auto& parsed = *new config::ParsedFiles;  // NOLINT: kept until exit, like the session
+  Session* synthesized = nullptr;
+  if (int rc = SynthForRun(fs, opts, p.out_dir, check, p.changed ? &parsed : nullptr, &synthesized); rc != kOk)
+    return rc;
   std::vector<std::string> ids = p.units;
   if (p.changed) {
-    ChangesOptions co;
-    co.base = p.base;
+    // Change detection on top of the synth just run: the working tree is compiled once.
+    run::ChangeRequest r;
+    r.dir = opts.dir;
+    r.base = p.base;
     std::string err;
     run::Changes found;
-    if (int rc = DetectChanges(fs, opts, co, found, &err); rc != kOk) {
-      if (!err.empty()) fmt::print(stderr, "eurus: {}\n", err);
-      return rc == kInternal ? kInternal : kInputError;
+    bool ok = false;
+    try {
+      ok = run::ChangesAfterSynth(r, *synthesized, parsed, found, &err);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "eurus: internal error while comparing with {}: {}\n", p.base, e.what());
+      return kInternal;
+    }
+    PrintPassTimes(found.times);
+    if (!ok) {
+      fmt::print(stderr, "eurus: {}\n", err);
+      return kInputError;
+    }
+    if (!found.base_valid && found.base_run && found.base_run->diags.has_errors()) {
+      fmt::print(stderr, "eurus: {}; its errors:\n", found.base_problem);
+      PrintDiagnostics(opts, *found.base_run);
     }
     const run::Changes& c = found;
     // plan: what differs; apply: that and its dependents. Removed units can be destroyed

@@ -36,6 +36,8 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   o.out_dir = so.out_dir;
   // -v lists every unit's resources by type, which only a built unit knows.
   o.incremental = !so.full && !so.verbose;
+  o.keep = so.keep_parsed;
+  if (so.session) *so.session = &s;
   if (so.check) {
     run::CompileOptions upto_synth = o;
     upto_synth.until = run::Pass::kSynth;

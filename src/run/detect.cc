@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <future>
+#include <stdexcept>
 
 #include "util/parallel.h"
 
@@ -255,6 +256,69 @@ bool FullChanges(FileSystem& fs, const ChangeRequest& r, Changes& ch, std::strin
 }
 
 }  // namespace
+
+bool ChangesAfterSynth(const ChangeRequest& r, Session& head, const config::ParsedFiles& parsed, Changes& ch,
+                       std::string* err) {
+  Stopwatch perf{ch.times};
+  ch.base = r.base;
+  ch.working = &head;
+  std::string perr;
+  auto hm = ParseManifest(head.files.at("eurus.manifest.json"), &perr);
+  if (!hm) throw std::logic_error("the synth wrote a manifest it cannot read: " + perr);
+  ch.head = std::move(*hm);
+  auto tree = ReadTreeAt(r.dir.empty() ? "." : r.dir, r.base, err);
+  if (!tree) return false;
+  ch.base_commit = tree->commit;
+  perf.Mark("git");
+  Manifest bm;
+  if (!tree->files.count("eurus.yaml")) {
+    ch.base_valid = false;
+    ch.base_problem = NoConfigProblem(r.base);
+  } else {
+    auto& base = *new Session;  // NOLINT: kept until exit (compile.h)
+    ch.base_run = &base;
+    const std::string bdir = r.base + ":";
+    MemoryFileSystem mem = FilesAt(*tree, bdir);
+    CompileOptions bo = DetectOptions(bdir, Pass::kBuild);
+    bo.reuse = &parsed;
+    if (!Compile(mem, bo, base)) {
+      ch.base_valid = false;
+      ch.base_problem = ErrorsProblem(r.base, base);
+    }
+    perf.Mark("load base");
+    if (ch.base_valid) {
+      auto b = std::async(std::launch::async, [&] { return synth::TenantFingerprints(*base.context); });
+      const auto hfp = synth::TenantFingerprints(*head.context);
+      const auto bfp = b.get();
+      auto same = [&](const std::string& id) {
+        auto h = hfp.find(id), f = bfp.find(id);
+        return h != hfp.end() && f != bfp.end() && h->second == f->second;
+      };
+      ch.tenant_units = hfp.size();
+      for (const auto& [id, fp] : hfp) ch.same_inputs += same(id);
+      perf.Mark("fingerprint");
+      MemoryFileSystem none;
+      CompileOptions bs = DetectOptions(bdir, Pass::kManifest);
+      bs.tenants = [&](const model::Environment& env, const model::Tenant& t) {
+        return !same(env.name + "/" + synth::TenantUnitName(t));
+      };
+      if (!Compile(none, bs, base)) {
+        ch.base_valid = false;
+        ch.base_problem = "synthesizing the configuration at `" + r.base + "` failed: every unit counts as added";
+      } else {
+        bm = std::move(base.manifest);
+        // Same inputs, same files: the base's entry is the working tree's.
+        for (const auto& [id, fp] : hfp)
+          if (same(id))
+            if (auto it = ch.head.units.find(id); it != ch.head.units.end()) bm.units[id] = it->second;
+      }
+      perf.Mark("synth base");
+    }
+  }
+  ch.changes = Diff(bm, ch.head);
+  ch.apply = WithDependents(ch.changes, ch.head);
+  return true;
+}
 
 bool SynthManifest(FileSystem& fs, const std::string& dir, Session& s) {
   return Compile(fs, DetectOptions(dir, Pass::kManifest), s);

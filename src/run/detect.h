@@ -57,4 +57,13 @@ bool SynthManifest(FileSystem& fs, const std::string& dir, Session& s);
 /// be read (`err`).
 bool DetectChanges(FileSystem& fs, const ChangeRequest& r, Changes& out, std::string* err);
 
+/// `eurus plan|apply --changed --base REF` after the synth it runs anyway: the working tree's
+/// side is that synth's session `head` (its model and the manifest it wrote), so only the
+/// base is loaded (reusing `parsed`, the working tree's parsed files: the synth compiled with
+/// CompileOptions::keep), fingerprinted, and its units whose fingerprints differ built and
+/// hashed. The same answer as DetectChanges (tests/changes/run compares them) without
+/// compiling the working tree twice. False when git fails (`err`).
+bool ChangesAfterSynth(const ChangeRequest& r, Session& head, const config::ParsedFiles& parsed, Changes& ch,
+                       std::string* err);
+
 }  // namespace eurus::run

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 namespace eurus {
 namespace {
@@ -75,6 +77,59 @@ TEST_F(ReplaceTreeTest, FailureLeavesOldTree) {
   EXPECT_FALSE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a2"}, {"dev/c/main.tf.json", "c"}}, {}, &Generated, &err));
   EXPECT_EQ(Read(root / "out/dev/a/main.tf.json"), "a1");
   EXPECT_EQ(Read(root / "out/dev/a/terraform.tfstate"), "state-a");
+}
+
+// Given directories to keep, we should leave them untouched (not even read: a kept file
+// may hold anything), write only what changed, and drop removed units' generated files.
+TEST_F(ReplaceTreeTest, KeptDirectoriesStayAsTheyAre) {
+  std::string out = (root / "out").string();
+  std::string err;
+  ASSERT_TRUE(fs.ReplaceTree(out, {{"dev/a/main.tf.json", "a1"}, {"dev/b/main.tf.json", "b1"},
+                                   {"dev/c/main.tf.json", "c1"}, {"manifest.json", "m1"}},
+                             {}, &Generated, &err)) << err;
+  Write(root / "out/dev/a/main.tf.json", "edited by hand");  // trusted: kept as is
+  struct stat before {}, after {};
+  ::stat((root / "out/dev/a/main.tf.json").c_str(), &before);
+  ASSERT_TRUE(fs.ReplaceTree(out, {{"dev/b/main.tf.json", "b2"}, {"dev/d/main.tf.json", "d1"}, {"manifest.json", "m2"}},
+                             {"dev/a"}, &Generated, &err)) << err;
+  ::stat((root / "out/dev/a/main.tf.json").c_str(), &after);
+  EXPECT_EQ(before.st_ino, after.st_ino);
+  EXPECT_EQ(Read(root / "out/dev/a/main.tf.json"), "edited by hand");
+  EXPECT_EQ(Read(root / "out/dev/b/main.tf.json"), "b2");
+  EXPECT_EQ(Read(root / "out/dev/d/main.tf.json"), "d1");
+  EXPECT_FALSE(stdfs::exists(root / "out/dev/c"));  // removed unit, nothing else in it
+  EXPECT_EQ(Read(root / "out/manifest.json"), "m2");
+  // A directory to keep that is not there fails, and changes nothing.
+  EXPECT_FALSE(fs.ReplaceTree(out, {{"dev/b/main.tf.json", "b3"}}, {"dev/gone"}, &Generated, &err));
+  EXPECT_EQ(Read(root / "out/dev/b/main.tf.json"), "b2");
+}
+
+// Given files put one by one from several threads, we should commit them all, and an
+// update dropped uncommitted should leave neither the tree nor anything beside it changed.
+TEST_F(ReplaceTreeTest, TreeUpdateFromThreads) {
+  std::string out = (root / "out").string();
+  std::string err;
+  {
+    auto t = fs.BeginTree(out, &Generated);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+      threads.emplace_back([&t, i] {
+        std::string e;
+        for (int k = 0; k < 50; ++k)
+          EXPECT_TRUE(t->Put("u" + std::to_string(i) + "/x" + std::to_string(k) + "/main.tf.json", "v", &e)) << e;
+      });
+    for (auto& th : threads) th.join();
+    ASSERT_TRUE(t->Commit({}, &err)) << err;
+  }
+  EXPECT_EQ(Read(root / "out/u3/x49/main.tf.json"), "v");
+  {
+    auto t = fs.BeginTree(out, &Generated);
+    ASSERT_TRUE(t->Put("u0/x0/main.tf.json", "changed", &err));
+  }  // dropped
+  EXPECT_EQ(Read(root / "out/u0/x0/main.tf.json"), "v");
+  int entries = 0;
+  for (const auto& e : stdfs::directory_iterator(root)) entries += e.path().filename() == "out" ? 0 : 1;
+  EXPECT_EQ(entries, 0);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ struct SynthOptions {
   /// `plan|apply --changed`: keep the parsed configuration files here, and hand back the
   /// run (never freed), for change detection on top of it (run::ChangesAfterSynth).
   config::ParsedFiles* keep_parsed = nullptr;
+  std::function<void()> parsed;  ///< called once the configuration files are parsed
   Session** session = nullptr;
 };
 /// `eurus synth`: check, then write every unit to the output tree atomically.

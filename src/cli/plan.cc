@@ -97,8 +97,10 @@ CLI::App* AddPlanCommand(CLI::App& app, CommonOptions& opts, PlanOptions& p) {
 }
 
 int SynthForRun(FileSystem& fs, CommonOptions& opts, const std::string& out_dir,
-                std::function<bool(const Session&)> check, config::ParsedFiles* keep, Session** session) {
+                std::function<bool(const Session&)> check, config::ParsedFiles* keep, Session** session,
+                std::function<void()> parsed) {
   SynthOptions so;
+  so.parsed = std::move(parsed);
   so.out_dir = out_dir;
   so.quiet = true;
   so.check = std::move(check);
@@ -182,21 +184,28 @@ int RunPlan(FileSystem& fs, CommonOptions& opts, const PlanOptions& p, Console c
   std::function<bool(const Session&)> check;
   if (!p.units.empty() || !p.allow_destroy.empty())
     check = [&](const Session& s) { return CheckUnitNames(opts, p, s); };
+  // --changed: the base is read with git and loaded beside the synth (from the moment the
+  // working tree's files are parsed, reusing them), then compared on top of the synth's run.
   auto& parsed = *new config::ParsedFiles;  // NOLINT: kept until exit, like the session
+  auto& base = *new run::BaseLoad;          // NOLINT
+  run::ChangeRequest r;
+  r.dir = opts.dir;
+  r.base = p.base;
+  std::function<void()> start_base;
+  if (p.changed) start_base = [&] { run::StartBase(r, parsed, base); };
   Session* synthesized = nullptr;
-  if (int rc = SynthForRun(fs, opts, p.out_dir, check, p.changed ? &parsed : nullptr, &synthesized); rc != kOk)
-    return rc;
+  int rc = SynthForRun(fs, opts, p.out_dir, check, p.changed ? &parsed : nullptr, &synthesized, start_base);
+  if (base.done.valid()) base.done.wait();  // never leave the base's thread running
+  if (rc != kOk) return rc;
   std::vector<std::string> ids = p.units;
   if (p.changed) {
+    if (!base.done.valid()) run::StartBase(r, parsed, base);  // the load never said it parsed
     // Change detection on top of the synth just run: the working tree is compiled once.
-    run::ChangeRequest r;
-    r.dir = opts.dir;
-    r.base = p.base;
     std::string err;
     run::Changes found;
     bool ok = false;
     try {
-      ok = run::ChangesAfterSynth(r, *synthesized, parsed, found, &err);
+      ok = run::ChangesAfterSynth(r, *synthesized, base, found, &err);
     } catch (const std::exception& e) {
       fmt::print(stderr, "eurus: internal error while comparing with {}: {}\n", p.base, e.what());
       return kInternal;

@@ -50,10 +50,10 @@ int RunPlan(FileSystem& fs, CommonOptions& opts, const PlanOptions& p, Console c
 
 /// Synthesizes into `out_dir` (empty: <dir>/out) exactly as `eurus synth -q` does. With
 /// `check`, it is called after the synth pass (before anything is rendered or written);
-/// false stops the run with kUsage. `keep` and `session` as in SynthOptions.
+/// false stops the run with kUsage. `keep`, `session` and `parsed` as in SynthOptions.
 int SynthForRun(FileSystem& fs, CommonOptions& opts, const std::string& out_dir,
                 std::function<bool(const Session&)> check = {}, config::ParsedFiles* keep = nullptr,
-                Session** session = nullptr);
+                Session** session = nullptr, std::function<void()> parsed = {});
 
 /// The runner part alone, after synth: tofu over `unit_ids` (empty: every unit, plus the
 /// removed ones). The hook for other selections (`--changed --base REF`).

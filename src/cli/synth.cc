@@ -37,6 +37,7 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   // -v lists every unit's resources by type, which only a built unit knows.
   o.incremental = !so.full && !so.verbose;
   o.keep = so.keep_parsed;
+  o.parsed = so.parsed;
   if (so.session) *so.session = &s;
   if (so.check) {
     run::CompileOptions upto_synth = o;

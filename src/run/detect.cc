@@ -257,8 +257,20 @@ bool FullChanges(FileSystem& fs, const ChangeRequest& r, Changes& ch, std::strin
 
 }  // namespace
 
-bool ChangesAfterSynth(const ChangeRequest& r, Session& head, const config::ParsedFiles& parsed, Changes& ch,
-                       std::string* err) {
+void StartBase(const ChangeRequest& r, const config::ParsedFiles& parsed, BaseLoad& b) {
+  b.done = std::async(std::launch::async, [&r, &parsed, &b] {
+    b.tree = ReadTreeAt(r.dir.empty() ? "." : r.dir, r.base, &b.err);
+    if (!b.tree || !b.tree->files.count("eurus.yaml")) return;
+    b.session = new Session;  // NOLINT: kept until exit (compile.h)
+    const std::string bdir = r.base + ":";
+    MemoryFileSystem mem = FilesAt(*b.tree, bdir);
+    CompileOptions bo = DetectOptions(bdir, Pass::kBuild);
+    bo.reuse = &parsed;
+    b.built = Compile(mem, bo, *b.session);
+  });
+}
+
+bool ChangesAfterSynth(const ChangeRequest& r, Session& head, BaseLoad& load, Changes& ch, std::string* err) {
   Stopwatch perf{ch.times};
   ch.base = r.base;
   ch.working = &head;
@@ -266,26 +278,26 @@ bool ChangesAfterSynth(const ChangeRequest& r, Session& head, const config::Pars
   auto hm = ParseManifest(head.files.at("eurus.manifest.json"), &perr);
   if (!hm) throw std::logic_error("the synth wrote a manifest it cannot read: " + perr);
   ch.head = std::move(*hm);
-  auto tree = ReadTreeAt(r.dir.empty() ? "." : r.dir, r.base, err);
-  if (!tree) return false;
-  ch.base_commit = tree->commit;
-  perf.Mark("git");
+  if (!load.done.valid()) throw std::logic_error("the base was never started");
+  load.done.get();
+  perf.Mark("wait for base");
+  if (!load.tree) {
+    *err = load.err;
+    return false;
+  }
+  ch.base_commit = load.tree->commit;
   Manifest bm;
-  if (!tree->files.count("eurus.yaml")) {
+  if (!load.session) {
     ch.base_valid = false;
     ch.base_problem = NoConfigProblem(r.base);
   } else {
-    auto& base = *new Session;  // NOLINT: kept until exit (compile.h)
+    Session& base = *load.session;
     ch.base_run = &base;
     const std::string bdir = r.base + ":";
-    MemoryFileSystem mem = FilesAt(*tree, bdir);
-    CompileOptions bo = DetectOptions(bdir, Pass::kBuild);
-    bo.reuse = &parsed;
-    if (!Compile(mem, bo, base)) {
+    if (!load.built) {
       ch.base_valid = false;
       ch.base_problem = ErrorsProblem(r.base, base);
     }
-    perf.Mark("load base");
     if (ch.base_valid) {
       auto b = std::async(std::launch::async, [&] { return synth::TenantFingerprints(*base.context); });
       const auto hfp = synth::TenantFingerprints(*head.context);

@@ -4,6 +4,7 @@
 // what `plan|apply --changed` selects units with. Nothing is written: not out/, not the lock
 // (a tenant missing from the lock is allocated in memory, as a non-frozen synth would).
 
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,13 +58,25 @@ bool SynthManifest(FileSystem& fs, const std::string& dir, Session& s);
 /// be read (`err`).
 bool DetectChanges(FileSystem& fs, const ChangeRequest& r, Changes& out, std::string* err);
 
+/// The base side of `plan|apply --changed --base REF`, read with git and loaded up to the
+/// model on its own thread while the working tree is synthesized (StartBase).
+struct BaseLoad {
+  std::future<void> done;
+  std::optional<TreeAtRef> tree;  ///< nullopt: git failed (`err`)
+  std::string err;
+  Session* session = nullptr;  ///< the base's run, when it has an eurus.yaml (never freed)
+  bool built = false;          ///< its model is valid
+};
+
+/// Starts `b`: git, then the base's configuration up to the model, reusing `parsed` (the
+/// working tree's parsed files: call it once they are all parsed, CompileOptions::parsed).
+void StartBase(const ChangeRequest& r, const config::ParsedFiles& parsed, BaseLoad& b);
+
 /// `eurus plan|apply --changed --base REF` after the synth it runs anyway: the working tree's
 /// side is that synth's session `head` (its model and the manifest it wrote), so only the
-/// base is loaded (reusing `parsed`, the working tree's parsed files: the synth compiled with
-/// CompileOptions::keep), fingerprinted, and its units whose fingerprints differ built and
-/// hashed. The same answer as DetectChanges (tests/changes/run compares them) without
-/// compiling the working tree twice. False when git fails (`err`).
-bool ChangesAfterSynth(const ChangeRequest& r, Session& head, const config::ParsedFiles& parsed, Changes& ch,
-                       std::string* err);
+/// base (`base`, started with StartBase) is fingerprinted and its units whose fingerprints
+/// differ built and hashed. The same answer as DetectChanges (tests/changes/run compares
+/// them) without compiling the working tree twice. False when git fails (`err`).
+bool ChangesAfterSynth(const ChangeRequest& r, Session& head, BaseLoad& base, Changes& ch, std::string* err);
 
 }  // namespace eurus::run

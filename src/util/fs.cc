@@ -158,31 +158,9 @@ bool WriteNew(const stdfs::path& p, std::string_view data, std::string* err) {
   return true;
 }
 
-/// True when `old_dir` holds exactly the generated files `names` of `new_dir`, byte for
-/// byte (plus anything eurus does not generate): then nothing in it needs to change.
-bool SameGenerated(const stdfs::path& old_dir, const stdfs::path& new_dir, const std::set<std::string>& names,
-                   bool (*generated)(const std::string&)) {
-  std::error_code ec;
-  size_t seen = 0;
-  for (const auto& e : stdfs::directory_iterator(old_dir, ec)) {
-    std::string name = e.path().filename().string();
-    if (e.is_directory(ec)) {
-      if (name != ".terraform") return false;  // a nested unit: handle file by file
-      continue;
-    }
-    if (generated(name)) ++seen;
-  }
-  if (ec || seen != names.size()) return false;
-  for (const auto& name : names) {
-    if (stdfs::file_size(old_dir / name, ec) != stdfs::file_size(new_dir / name, ec) || ec) return false;
-    auto a = Slurp(old_dir / name), b = Slurp(new_dir / name);
-    if (!a || !b || *a != *b) return false;
-  }
-  return true;
-}
-
-/// RealFileSystem's tree update: files are written into a staging tree beside `target` as
-/// they come, then Commit changes only what differs, in place. Each file that changes is
+/// RealFileSystem's tree update: files are compared with the ones on disk as they come and,
+/// where they differ, written into a staging tree beside `target`; Commit then changes only
+/// what differs, in place. Each file that changes is
 /// renamed over the old one (moved aside first), generated files the new tree lacks are
 /// moved aside, every rename is journalled, and a failure puts everything back. Kept
 /// directories are not even listed; what eurus does not generate stays where it is.
@@ -196,6 +174,7 @@ class StagedTree : public TreeUpdate {
     trash_ = target_.parent_path() / ("." + target_.filename().string() + ".old-" + pid);
     stdfs::remove_all(staging_, ec);
     stdfs::remove_all(trash_, ec);
+    had_old_ = stdfs::is_directory(target_, ec);
   }
   ~StagedTree() override {
     std::error_code ec;
@@ -207,19 +186,26 @@ class StagedTree : public TreeUpdate {
     const size_t slash = rel.rfind('/');
     std::string sub = slash == std::string::npos ? "" : rel.substr(0, slash);
     std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
+    // A file whose bytes are already those on disk is left alone (not staged, not renamed).
+    const bool same = had_old_ && [&] {
+      auto old = Slurp(target_ / rel);
+      return old && *old == data;
+    }();
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (!dirs_.count(sub)) {
+      auto& names = dirs_[sub];
+      if (!same && !staged_dirs_.count(sub)) {
         std::error_code ec;
         stdfs::create_directories(staging_ / sub, ec);
         if (ec) {
           if (err) *err = "cannot create " + (staging_ / sub).string() + ": " + ec.message();
           return false;
         }
+        staged_dirs_.insert(sub);
       }
-      dirs_[sub].insert(name);
+      names[name] = !same;
     }
-    return WriteNew(staging_ / rel, data, err);
+    return same || WriteNew(staging_ / rel, data, err);
   }
 
   bool Commit(const std::set<std::string>& keep, std::string* err) override;
@@ -227,8 +213,11 @@ class StagedTree : public TreeUpdate {
  private:
   bool (*generated_)(const std::string&);
   stdfs::path target_, staging_, trash_;
+  bool had_old_ = false;
   std::mutex mu_;
-  std::map<std::string, std::set<std::string>> dirs_;  ///< staged: directory → file names
+  /// Every file put: directory → name → staged (false: the file on disk already holds it).
+  std::map<std::string, std::map<std::string, bool>> dirs_;
+  std::set<std::string> staged_dirs_;
 };
 
 bool StagedTree::Commit(const std::set<std::string>& keep, std::string* err) {
@@ -260,9 +249,8 @@ bool StagedTree::Commit(const std::set<std::string>& keep, std::string* err) {
   for (const auto& [sub, names] : dirs_) {
     if (keep.count(sub)) continue;
     const stdfs::path old_dir = sub.empty() ? target_ : target_ / sub;
-    if (!sub.empty() && stdfs::is_directory(old_dir, ec) && SameGenerated(old_dir, staging_ / sub, names, generated_))
-      continue;
-    for (const auto& name : names) writes.emplace_back(sub, name);
+    for (const auto& [name, staged] : names)
+      if (staged) writes.emplace_back(sub, name);
     for (const auto& e : stdfs::directory_iterator(old_dir, ec)) {
       const std::string name = e.path().filename().string();
       if (!e.is_directory(ec) && generated_(name) && !names.count(name))

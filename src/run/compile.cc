@@ -135,11 +135,17 @@ std::optional<Reuse> PlanReuse(FileSystem& fs, const CompileOptions& o, Session&
   for (const auto& [id, u] : *previous)
     if (u.is_object()) s.previous_hashes[id] = u.value("hash", "");
   Reuse r;
-  // The unit directories out/ holds (two levels, listed; a kept directory's files are
-  // trusted to be the ones the manifest describes: `--full` compares them).
+  // The unit directories out/ holds with every file a unit is written as (two levels,
+  // listed; a unit with a file deleted by hand, or by an interrupted run, is rebuilt). Their
+  // files are trusted to be what the manifest describes: `--full` compares them.
   std::set<std::string>& present = s.present_dirs;
   for (const auto& account : fs.List(out))
-    for (const auto& name : fs.List(JoinPath(out, account))) present.insert(account + "/" + name);
+    for (const auto& name : fs.List(JoinPath(out, account))) {
+      const std::string id = account + "/" + name, dir = JoinPath(out, id);
+      if (fs.Exists(JoinPath(dir, "main.tf.json")) && fs.Exists(JoinPath(dir, "providers.tf.json")) &&
+          fs.Exists(JoinPath(dir, "terragrunt.hcl")))
+        present.insert(id);
+    }
   auto same = [&](const std::string& id, const std::string& inputs) {
     auto it = previous->find(id);
     return it != previous->end() && it->second.is_object() && it->second.value("inputs", "") == inputs &&
@@ -171,6 +177,7 @@ void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
   std::map<std::string, std::string> tenant_inputs;
   std::string org_inputs;
   if (o.output == Output::kTree) {
+    if (o.until >= Pass::kWrite) s.tree_lock = fs.LockTree(OutDir(o));
     // The lock as this run leaves it: the file's bytes, or what the build allocated.
     const std::string* lock_text = s.context->Text("eurus.lock.json");
     org_inputs = synth::OrgFingerprint(*s.context, s.build.lock_changed || !lock_text ? SerializeLock(s.build.lock)
@@ -298,6 +305,13 @@ void WritePass(FileSystem& fs, const CompileOptions& o, Session& s) {
   for (const auto& [id, entry] : s.kept) s.keep_dirs.insert(id);
   std::string err;
   if (!WriteLock(fs, s)) return;
+  // The stamp goes first: a run stopped while out/ is half changed leaves no stamp that
+  // vouches for it, and the next synth builds and compares everything.
+  const std::string stamp_path = JoinPath(s.out_dir, kSynthStamp);
+  if (fs.Exists(stamp_path) && !fs.WriteAtomic(stamp_path, "{}\n", &err)) {
+    s.diags.Report(Error(codes::kIo, "cannot write `" + stamp_path + "`: " + err));
+    return;
+  }
   if (!s.tree->Put("eurus.manifest.json", s.files.at("eurus.manifest.json"), &err) ||
       !s.tree->Commit(s.keep_dirs, &err)) {
     s.diags.Report(Error(codes::kIo, "cannot write `" + s.out_dir + "`: " + err));
@@ -308,8 +322,9 @@ void WritePass(FileSystem& fs, const CompileOptions& o, Session& s) {
   // the manifest, so the next synth builds every unit: slower, never wrong.
   if (!BuildId().empty()) {
     nlohmann::json stamp = {{"build", BuildId()}, {"manifest", synth::Digest({s.files.at("eurus.manifest.json")})}};
-    (void)fs.WriteAtomic(JoinPath(s.out_dir, kSynthStamp), stamp.dump(2) + "\n", &err);
+    (void)fs.WriteAtomic(stamp_path, stamp.dump(2) + "\n", &err);
   }
+  s.tree_lock.reset();
 }
 
 struct PassEntry {

@@ -126,6 +126,9 @@ struct Session {
   std::set<std::string> present_dirs;                  ///< the unit directories it holds
   /// kWrite: the new tree, filled by the render pass and put in place by the write pass.
   std::unique_ptr<TreeUpdate> tree;
+  /// kWrite: held from reading the previous tree until the stamp is written, so two synths
+  /// into one tree run one after the other (FileSystem::LockTree).
+  std::shared_ptr<void> tree_lock;
   /// Why this synth built every unit though it was asked to be incremental ("" when it
   /// reused the previous tree, or was not asked).
   std::string full_reason;

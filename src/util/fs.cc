@@ -1,6 +1,7 @@
 #include "util/fs.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -166,20 +167,26 @@ bool WriteNew(const stdfs::path& p, std::string_view data, std::string* err) {
 /// directories are not even listed; what eurus does not generate stays where it is.
 class StagedTree : public TreeUpdate {
  public:
+  /// The staging and trash directories live inside the tree (`.eurus-new-<pid>`,
+  /// `.eurus-old-<pid>`), so every rename stays on one file system even when the tree is a
+  /// mount point, and what an interrupted run leaves is removed by the next one (callers
+  /// hold FileSystem::LockTree, so no other run is using them).
   StagedTree(const std::string& dir, bool (*generated)(const std::string&)) : generated_(generated) {
     std::error_code ec;
     target_ = stdfs::absolute(dir, ec);
     const std::string pid = std::to_string(::getpid());
-    staging_ = target_.parent_path() / ("." + target_.filename().string() + ".new-" + pid);
-    trash_ = target_.parent_path() / ("." + target_.filename().string() + ".old-" + pid);
-    stdfs::remove_all(staging_, ec);
-    stdfs::remove_all(trash_, ec);
+    staging_ = target_ / (std::string(kStagingPrefix) + "new-" + pid);
+    trash_ = target_ / (std::string(kStagingPrefix) + "old-" + pid);
     had_old_ = stdfs::is_directory(target_, ec);
+    if (had_old_)
+      for (const auto& e : stdfs::directory_iterator(target_, ec))
+        if (e.path().filename().string().rfind(kStagingPrefix, 0) == 0) stdfs::remove_all(e.path(), ec);
   }
   ~StagedTree() override {
     std::error_code ec;
     stdfs::remove_all(staging_, ec);
     stdfs::remove_all(trash_, ec);
+    if (!had_old_ && !committed_) stdfs::remove(target_, ec);  // only when empty: what this run made
   }
 
   bool Put(const std::string& rel, std::string_view data, std::string* err) override {
@@ -214,6 +221,7 @@ class StagedTree : public TreeUpdate {
   bool (*generated_)(const std::string&);
   stdfs::path target_, staging_, trash_;
   bool had_old_ = false;
+  bool committed_ = false;
   std::mutex mu_;
   /// Every file put: directory → name → staged (false: the file on disk already holds it).
   std::map<std::string, std::map<std::string, bool>> dirs_;
@@ -222,17 +230,26 @@ class StagedTree : public TreeUpdate {
 
 bool StagedTree::Commit(const std::set<std::string>& keep, std::string* err) {
   std::error_code ec;
-  if (!stdfs::is_directory(target_, ec)) {
+  if (!had_old_) {
     if (!keep.empty()) {
       if (err) *err = "cannot keep " + *keep.begin() + ": there is no previous tree";
       return false;
     }
-    // No old tree: the staging tree becomes it.
+    // No old tree: what was staged moves up into it.
     stdfs::create_directories(staging_, ec);
-    stdfs::create_directories(target_.parent_path(), ec);
-    if (!ec) stdfs::rename(staging_, target_, ec);
-    if (ec && err) *err = ec.message();
-    return !ec;
+    Journal journal;
+    for (const auto& e : stdfs::directory_iterator(staging_, ec))
+      if (!journal.Move(e.path(), target_ / e.path().filename(), err)) {
+        journal.Undo();
+        return false;
+      }
+    if (ec) {
+      if (err) *err = ec.message();
+      journal.Undo();
+      return false;
+    }
+    committed_ = true;
+    return true;
   }
   Journal journal;
   std::vector<stdfs::path> made;  // directories created in the tree, outermost first
@@ -265,7 +282,9 @@ bool StagedTree::Commit(const std::set<std::string>& keep, std::string* err) {
        it.increment(ec)) {
     const std::string rel = it->path().string().substr(prefix);
     if (it->is_directory(ec)) {
-      if (keep.count(rel)) {
+      if (it.depth() == 0 && rel.rfind(kStagingPrefix, 0) == 0) {
+        it.disable_recursion_pending();  // this run's staging and trash
+      } else if (keep.count(rel)) {
         ++kept_seen;
         it.disable_recursion_pending();
       } else if (it->path().filename() == ".terraform") {
@@ -297,6 +316,7 @@ bool StagedTree::Commit(const std::set<std::string>& keep, std::string* err) {
     if (stdfs::exists(to, ec) && !journal.Move(to, trash_ / sub / name, err)) return fail("");
     if (!journal.Move(staging_ / sub / name, to, err)) return fail("");
   }
+  committed_ = true;
   // 3. Done: directories a removed unit leaves empty go too (the destructor drops the old bytes).
   for (const auto& rel : drops)
     for (stdfs::path d = (target_ / rel).parent_path(); d != target_ && stdfs::is_empty(d, ec) && !ec;
@@ -329,6 +349,22 @@ class BufferedTree : public TreeUpdate {
 };
 
 }  // namespace
+
+std::shared_ptr<void> FileSystem::LockTree(const std::string&) { return nullptr; }
+
+std::shared_ptr<void> RealFileSystem::LockTree(const std::string& dir) {
+  std::error_code ec;
+  const stdfs::path parent = stdfs::absolute(dir, ec).parent_path();
+  int fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return nullptr;  // no parent yet: nobody else can be writing there either
+  while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+  }
+  return std::shared_ptr<void>(new int(fd), [](void* p) {
+    int* f = static_cast<int*>(p);
+    ::close(*f);  // releases the lock
+    delete f;
+  });
+}
 
 std::unique_ptr<TreeUpdate> FileSystem::BeginTree(const std::string& dir, bool (*generated)(const std::string&)) {
   return std::make_unique<BufferedTree>(*this, dir, generated);

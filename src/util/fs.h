@@ -51,11 +51,18 @@ class FileSystem {
   /// memory for ReplaceTree; the real file system writes them beside the tree as they come,
   /// so a large tree is never held in memory.
   virtual std::unique_ptr<TreeUpdate> BeginTree(const std::string& dir, bool (*generated)(const std::string& name));
+  /// Waits until no other process updates the tree `dir` (an exclusive flock on its parent
+  /// directory), until the returned handle is dropped; null where there is nothing to lock.
+  virtual std::shared_ptr<void> LockTree(const std::string& dir);
 };
+
+/// Names of the staging directories a tree update keeps inside the tree while it runs.
+inline constexpr char kStagingPrefix[] = ".eurus-staging-";
 
 class RealFileSystem : public FileSystem {
  public:
   std::unique_ptr<TreeUpdate> BeginTree(const std::string& dir, bool (*generated)(const std::string& name)) override;
+  std::shared_ptr<void> LockTree(const std::string& dir) override;
   std::optional<std::string> Read(const std::string& path, std::string* err) override;
   bool Exists(const std::string& path) override;
   bool IsDirectory(const std::string& path) override;

@@ -16,9 +16,9 @@
 //   environment's account, `shared_<scope>` for each account's untagged and platform lines,
 //   one split charge rule per scope with tenants; past AWS's limits the compact form (one
 //   value per tenant, inherited from the eurus:tenant tag, no split rules; W0024). No two
-//   rules match the same line: the provider hands them to AWS in set order. Its effective_start is left
-//   to AWS (the first day of the current month; a date here would make the output depend on
-//   the day of the synth).
+//   rules match the same line: the provider hands them to AWS in set order. Its
+//   effective_start is left to AWS (the first day of the current month; a date here would
+//   make the output depend on the day of the synth).
 // - Budgets: per tenant (and per environment where set), monthly, on the category's values
 //   (compact form: the tenant's value, and for an environment also its account).
 // - A CUR 2.0 export (Data Exports, us-east-1 only) to a KMS-encrypted bucket here.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 namespace eurus::model::billing {
 
@@ -81,18 +82,44 @@ std::vector<std::string> FixedPercents(const Org& org, const std::vector<Target>
 
 }  // namespace
 
+bool Disjoint(const Rule& a, const Rule& b) {
+  if (a.inherited || b.inherited) {
+    const Rule& other = a.inherited ? b : a;
+    return !other.inherited && other.match == TagMatch::kAbsent;
+  }
+  if (a.account != b.account) return true;
+  if (a.match == TagMatch::kAny || b.match == TagMatch::kAny) return false;
+  if (a.match != b.match) return true;           // one value of the tag against its absence
+  return a.match == TagMatch::kEquals && a.tag != b.tag;
+}
+
 Category PerEnvironment(const Org& org) {
   Category c;
   // Direct costs: the tenant's tagged lines in each environment's account.
+  std::set<std::string> tenanted;  // accounts with tenant rules
   for (const Environment& e : org.environments)
     for (const Tenant& t : org.tenants)
       for (const Deployment& d : t.deployments)
-        if (d.env == e.name) c.rules.push_back({TenantValue(t.name, e.name), e.account, t.name, false, t.span});
-  // Shared costs: whatever else each account costs.
-  for (const Environment& e : org.environments) c.rules.push_back({SharedValue(e.name), e.account, {}, false, e.span});
+        if (d.env == e.name) {
+          c.rules.push_back({TenantValue(t.name, e.name), e.account, TagMatch::kEquals, t.name, false, t.span});
+          tenanted.insert(e.account);
+        }
+  // Shared costs: the rest of each account. Where tenants have rules, "the rest" cannot be
+  // "account AND NOT those tenants" (see billing.h), so it is the untagged lines and the
+  // platform's; a line tagged with a tenant the account has no rule for (a removed tenant's
+  // leftovers) gets the default value.
+  auto shared = [&](const std::string& value, const std::string& account, Span span) {
+    if (!tenanted.count(account)) {
+      c.rules.push_back({value, account, TagMatch::kAny, {}, false, span});
+      return;
+    }
+    c.rules.push_back({value, account, TagMatch::kAbsent, {}, false, span});
+    c.rules.push_back({value, account, TagMatch::kEquals, kPlatformTenant, false, span});
+  };
+  for (const Environment& e : org.environments) shared(SharedValue(e.name), e.account, e.span);
   for (const Realm& r : org.realms)
-    c.rules.push_back({SharedValue(std::string("common-") + RealmName(r.kind)), r.common_account, {}, false, r.span});
-  c.rules.push_back({SharedValue("management"), org.management_account, {}, false, {}});
+    shared(SharedValue(std::string("common-") + RealmName(r.kind)), r.common_account, r.span);
+  shared(SharedValue("management"), org.management_account, {});
 
   auto split = [&](const std::string& scope, const std::vector<Target>& targets, Span span) {
     if (targets.empty()) return;  // nobody to carry it: it stays shared (the estimate's unallocated)
@@ -130,11 +157,10 @@ Category Compact(const Org& org) {
   for (const Realm& r : org.realms)
     scopes.push_back({SharedValue(std::string("common-") + RealmName(r.kind)), r.common_account, r.span});
   scopes.push_back({SharedValue("management"), org.management_account, {}});
-  // The platform's resources carry eurus:tenant = platform: they stay shared, before the
-  // inherited rule would turn "platform" into a value of its own.
-  for (const Scope& s : scopes) c.rules.push_back({s.value, s.account, kPlatformTenant, false, s.span});
-  c.rules.push_back({{}, {}, {}, true, {}});
-  for (const Scope& s : scopes) c.rules.push_back({s.value, s.account, {}, false, s.span});
+  // Every tagged line, in any account, gets the tag's value: the tenant's name, or
+  // "platform" for the platform's own resources. Then each account's untagged lines.
+  c.rules.push_back({{}, {}, TagMatch::kAny, {}, true, {}});
+  for (const Scope& s : scopes) c.rules.push_back({s.value, s.account, TagMatch::kAbsent, {}, false, s.span});
   return c;
 }
 
@@ -152,7 +178,8 @@ Category Plan(const Org& org) {
   Overflow& o = c.overflow;
   o.rules = full.rules.size();
   o.splits = full.splits.size();
-  for (const Rule& r : full.rules) o.tenant_environments += r.tenant.empty() ? 0 : 1;
+  for (const Rule& r : full.rules)
+    if (r.match == TagMatch::kEquals && r.tag != kPlatformTenant) ++o.tenant_environments;
   for (const Split& s : full.splits)
     if (s.targets.size() > o.targets) {
       o.targets = s.targets.size();

@@ -6,20 +6,31 @@
 //
 // Two forms (docs/CostAllocation.md §3). The per-environment form (one value per tenant and
 // environment, split charge rules per scope) is used whenever it fits AWS's limits. Past them
-// (about 490 tenant environments, or more than 9 environments with tenants) the compact form
-// takes over: one INHERITED_VALUE rule gives every line tagged eurus:tenant the tenant's name,
-// two rules per account keep the platform's and the untagged lines shared, and there are no
-// split charge rules (W0024).
+// (about 485 tenant environments, or more than 7 environments with tenants) the compact form
+// takes over: one INHERITED_VALUE rule gives every line tagged eurus:tenant the tag's value
+// (the tenant's name, or "platform"), one rule per account keeps its untagged lines shared,
+// and there are no split charge rules (W0024).
 //
 // AWS limits (AWS Billing user guide, "Quotas and restrictions", cost categories; Cost
 // Explorer API reference, CostCategory and CostCategorySplitChargeRule):
 //   rules per cost category (API) 500, split charge rules per cost category 10, targets per
 //   split charge rule 500, value names at most 50 characters. A split rule's source may be
 //   no other rule's source or target, and its targets no other rule's source.
-// Rules are processed in order and the first match decides (API reference, CostCategoryRule);
-// an INHERITED_VALUE rule matches only lines that carry its dimension
+//
+// Rule order does not matter, by construction. AWS processes rules in order and the first
+// match decides (API reference, CostCategoryRule), but AWS provider 6.25 keeps `rule` as a
+// set (internal/service/ce/cost_category.go: schema.TypeSet, expanded from
+// `d.Get("rule").(*schema.Set).List()`), so AWS receives them in the set's hash order. So no
+// two rules of a category may match the same line (Disjoint): they differ in account, or one
+// takes the lines without the eurus:tenant tag (TagValues MatchOptions ABSENT with a key and
+// no values: "filtered on resources without the given tag key", API reference, TagValues)
+// and the other lines with one value of it, or both name different values. "Account AND NOT
+// tag" would need a NOT whose meaning for lines without the tag AWS does not document.
+// An INHERITED_VALUE rule matches only lines that carry its tag
 // (CostCategoryInheritedValueDimension: "the value the line item is categorized as if the
-// line item contains the matched dimension").
+// line item contains the matched dimension"), so it is disjoint from the ABSENT rules only.
+// Split charge rules are a set too, but AWS's constraints above make them independent of
+// each other, and PROPORTIONAL and EVEN do not depend on the targets' order.
 
 #include <cstddef>
 #include <string>
@@ -50,17 +61,28 @@ std::string TenantValue(const std::string& tenant, const std::string& env);
 /// its tenants' tagged resources.
 std::string SharedValue(const std::string& scope);
 
-/// One rule: the lines of `account`, and of those only the ones tagged eurus:tenant =
-/// `tenant` when it is set, get `value`. Rules are evaluated in order; the first match wins.
-/// An `inherited` rule (compact form) has neither value nor account: every line tagged
-/// eurus:tenant gets the tag's value (the tenant's name).
+/// Which lines of an account a rule takes, by their eurus:tenant tag.
+enum class TagMatch {
+  kAny,     ///< every line of the account (an account no tenant rule names)
+  kEquals,  ///< lines tagged eurus:tenant = `tag`
+  kAbsent,  ///< lines without the tag (untagged, or billed before the key was activated)
+};
+
+/// One rule: the lines of `account` that `match` takes get `value`. No two rules of a
+/// category match the same line (Disjoint), so their order does not matter. An `inherited`
+/// rule (compact form) has neither value nor account: every line tagged eurus:tenant, in any
+/// account, gets the tag's value.
 struct Rule {
   std::string value;
   std::string account;
-  std::string tenant;      ///< empty: every line of the account
+  TagMatch match = TagMatch::kAny;
+  std::string tag;         ///< kEquals: the tag's value, a tenant or kPlatformTenant
   bool inherited = false;  ///< INHERITED_VALUE from the tag eurus:tenant
   Span span;               ///< what made it: the tenant, the environment or the org
 };
+
+/// Whether no bill line can match both rules (see the top of this file).
+bool Disjoint(const Rule& a, const Rule& b);
 
 /// One split charge rule: `source`'s cost goes to `targets`.
 struct Split {
@@ -91,17 +113,18 @@ struct Category {
   bool fixed_approximated = false;
 };
 
-/// The org's cost category in the per-environment form, in rule order: every (tenant,
-/// environment), then every environment's account, the realms' common accounts and the
-/// management account; one split charge rule per scope with tenants.
+/// The org's cost category in the per-environment form: every (tenant, environment), then
+/// every environment's account, the realms' common accounts and the management account. An
+/// account with tenant rules has two shared rules (its untagged lines, and the platform's);
+/// any other has one for all its lines. One split charge rule per scope with tenants.
 Category PerEnvironment(const Org& org);
-/// The compact form: per account (environments, common accounts, management) the platform's
-/// lines; then the inherited tenant rule; then per account the rest. No split charge rules.
+/// The compact form: the inherited rule, then per account (environments, common accounts,
+/// management) its untagged lines. No split charge rules.
 Category Compact(const Org& org);
 /// Whether a category keeps AWS's limits on rules, split rules and targets.
 bool Fits(const Category& c);
 /// The per-environment form when it fits, else the compact form (with `overflow` set). The
-/// compact form's own rule count (2 per account + 1) is left to the checker (E0115).
+/// compact form's own rule count (one per account and one) is left to the checker (E0115).
 Category Plan(const Org& org);
 
 }  // namespace eurus::model::billing

@@ -97,9 +97,10 @@ void WarnCompact(Context& ctx, const billing::Overflow& o) {
                          "the tenants' cost category has one value per tenant, not per tenant and environment: " +
                              why);
   w.Label(BillingSpan(ctx.project.org), "the Billing console shows each tenant across its environments");
-  w.Help("shared_<scope> values stay unsplit in the Billing console (no split charge rules) and budgets per "
-         "environment filter on the environment's account; `eurus cost report` still splits shared costs per "
-         "tenant and environment (docs/CostAllocation.md)");
+  w.Help("shared_<scope> values stay unsplit in the Billing console (no split charge rules), the platform's tagged "
+         "resources of every account are one value, `platform`, and budgets per environment filter on the "
+         "environment's account; `eurus cost report` still splits shared costs per tenant and environment "
+         "(docs/CostAllocation.md)");
   ctx.Report(std::move(w));
 }
 
@@ -109,15 +110,15 @@ void CheckCostCategory(Context& ctx) {
   const billing::Category c = billing::Plan(ctx.org);
   if (c.form == billing::Form::kCompact) WarnCompact(ctx, c.overflow);
   if (c.rules.size() > billing::kMaxRules) {
-    // Only the compact form gets here: two rules per account and the inherited one, so some
-    // 247 environments. The rules past the limit are the accounts' own (in account order).
+    // Only the compact form gets here: the inherited rule and one per account, so some 497
+    // environments. The rules past the limit are the accounts' own (in account order).
     const billing::Rule& r = c.rules[billing::kMaxRules];
     ctx.Report(Bad(codes::kCategoryRules,
                    fmt::format("the tenants' cost category needs {} rules, AWS allows {}", c.rules.size(),
                                billing::kMaxRules),
                    r.span.valid() ? r.span : BillingSpan(ctx.project.org),
                    fmt::format("rule {} (`{}`) is one too many", billing::kMaxRules + 1, r.value))
-                   .Help("two rules per account (environments, common accounts, management) and one for the "
+                   .Help("one rule per account (environments, common accounts, management) and one for the "
                          "tenants: run fewer environments in this organisation, or a second eurus organisation"));
   }
   // E0116 and E0117 are no longer reported: a category past those limits takes the compact

@@ -13,11 +13,12 @@
 //   first apply fails; until then the cost category's tag rules match nothing and each
 //   environment's whole account is shared among its tenants, which the split rules still do.
 // - One cost category (model/billing.h): `<tenant>-<env>` for a tenant's tagged lines in the
-//   environment's account, `shared_<scope>` for the rest of each account, one split charge
-//   rule per scope with tenants; past AWS's limits the compact form (one value per tenant,
-//   inherited from the eurus:tenant tag, no split rules; W0024). Its effective_start is left
-//   to AWS (the first day of the current month; a date here would make the output depend on
-//   the day of the synth).
+//   environment's account, `shared_<scope>` for each account's untagged and platform lines,
+//   one split charge rule per scope with tenants; past AWS's limits the compact form (one
+//   value per tenant, inherited from the eurus:tenant tag, no split rules; W0024). No two
+//   rules match the same line: the provider hands them to AWS in set order. Its
+//   effective_start is left to AWS (the first day of the current month; a date here would
+//   make the output depend on the day of the synth).
 // - Budgets: per tenant (and per environment where set), monthly, on the category's values
 //   (compact form: the tenant's value, and for an environment also its account).
 // - A CUR 2.0 export (Data Exports, us-east-1 only) to a KMS-encrypted bucket here.
@@ -100,14 +101,21 @@ void AddTagActivation(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
 
 /// One rule of the category. An inherited rule names the tag whose value becomes the line's
 /// value (CostCategoryInheritedValueDimension, dimension TAG) and has neither value nor
-/// expression.
+/// expression. Rules are disjoint (model/billing.h), so the order the provider's set hands
+/// them to AWS in does not matter.
 Json CategoryRule(const mb::Rule& r) {
   if (r.inherited)
     return {{"type", "INHERITED_VALUE"},
             {"inherited_value", Json::array({{{"dimension_name", "TAG"}, {"dimension_key", tags::kTenant}}})}};
   Json account = Match("dimension", "LINKED_ACCOUNT", r.account);
-  Json expr = r.tenant.empty() ? account
-                               : Json{{"and", Json::array({account, Match("tags", tags::kTenant, r.tenant)})}};
+  Json expr = account;
+  if (r.match == mb::TagMatch::kEquals)
+    expr = {{"and", Json::array({account, Match("tags", tags::kTenant, r.tag)})}};
+  // A key without values: "filtered on resources without the given tag key" (Cost Explorer
+  // API reference, TagValues). Provider 6.25 sends no Values for an empty set.
+  if (r.match == mb::TagMatch::kAbsent)
+    expr = {{"and", Json::array({account, {{"tags", Json::array({{{"key", tags::kTenant},
+                                                                   {"match_options", {"ABSENT"}}}})}}})}};
   return {{"value", r.value}, {"type", "REGULAR"}, {"rule", Json::array({expr})}};
 }
 
@@ -120,6 +128,7 @@ tf::Ref AddCategory(const Context& ctx, const mb::Category& plan, tf::Unit& u, c
     // `fixed` stays PROPORTIONAL here (W0013): provider 6.25 keeps a split rule's targets in a
     // set and its FIXED percents in a list, so the percents can land on the wrong tenants
     // (hashicorp/terraform-provider-aws#42836). `eurus cost` and `eurus cost report` apply them.
+    // The rules themselves are a set as well; their order does not matter (model/billing.h).
     splits.push_back({{"source", s.source}, {"targets", s.targets}, {"method", method}});
   }
   Json body = {{"name", CategoryName(ctx.org)},

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -65,8 +66,19 @@ TEST_F(BillingTest, CategoryValuesCarryTheScope) {
   Json c = Category();
   std::vector<std::string> values;
   for (const auto& r : c["rule"]) values.push_back(r["value"]);
-  EXPECT_EQ(values, (std::vector<std::string>{"kb-dev", "shop-dev", "shop-prod", "shared_dev", "shared_prod",
-                                              "shared_common-nonprod", "shared_common-prod", "shared_management"}));
+  EXPECT_EQ(values, (std::vector<std::string>{"kb-dev", "shop-dev", "shop-prod", "shared_dev", "shared_dev",
+                                              "shared_prod", "shared_prod", "shared_common-nonprod",
+                                              "shared_common-prod", "shared_management"}));
+  // A tenant's tagged lines; the environment's untagged lines, then the platform's; a common
+  // account (no tenant rules there) whole.
+  EXPECT_EQ(c["rule"][0]["rule"][0], Json::parse(R"({"and":[
+      {"dimension":[{"key":"LINKED_ACCOUNT","values":["444444444444"],"match_options":["EQUALS"]}]},
+      {"tags":[{"key":"eurus:tenant","values":["kb"],"match_options":["EQUALS"]}]}]})"));
+  EXPECT_EQ(c["rule"][3]["rule"][0], Json::parse(R"({"and":[
+      {"dimension":[{"key":"LINKED_ACCOUNT","values":["444444444444"],"match_options":["EQUALS"]}]},
+      {"tags":[{"key":"eurus:tenant","match_options":["ABSENT"]}]}]})"));
+  EXPECT_EQ(c["rule"][4]["rule"][0]["and"][1]["tags"][0]["values"], Json({"platform"}));
+  EXPECT_FALSE(c["rule"][7]["rule"][0].contains("and"));
   EXPECT_EQ(c["default_value"], "unallocated");
   Json splits = c["split_charge_rule"];
   ASSERT_EQ(splits.size(), 5u);  // management, both realms, dev, prod
@@ -150,7 +162,7 @@ TEST_F(BillingTest, TooManyTenantEnvironmentsWarnsOfTheCompactForm) {
   std::string all = RenderAll(diags, sources, DiagFormat::kShort);
   EXPECT_FALSE(diags.has_errors()) << all;
   EXPECT_NE(all.find("eurus.yaml:2:1: warning[W0024]: the tenants' cost category has one value per tenant, not per "
-                     "tenant and environment: 509 tenant environments need 514 rules, AWS allows 500"),
+                     "tenant and environment: 509 tenant environments need 516 rules, AWS allows 500"),
             std::string::npos)
       << all;
 }
@@ -167,28 +179,96 @@ TEST_F(BillingTest, CompactWarningPointsAtTheBillingBlock) {
   EXPECT_EQ(all.find("eurus.yaml:2:1: warning[W0024]"), std::string::npos) << all;
 }
 
-// Given the compact form, we should write the platform's lines per account, one inherited
-// rule on eurus:tenant, the rest per account, no split charge rules; budgets on the
-// tenant's one value, an environment's also on its account.
+// Given the compact form, we should write one inherited rule on eurus:tenant (the platform's
+// lines get `platform`) and each account's untagged lines, no split charge rules; budgets on
+// the tenant's one value, an environment's also on its account.
 TEST_F(BillingTest, CompactCategoryAndItsBudgets) {
   AddManyTenants(fs);
   Synth();
   Json c = Category();
   EXPECT_FALSE(c.contains("split_charge_rule"));
-  ASSERT_EQ(c["rule"].size(), 11u);  // 5 accounts twice, and the inherited rule
-  EXPECT_EQ(c["rule"][0], Json::parse(R"({"value":"shared_dev","type":"REGULAR","rule":[{"and":[
-      {"dimension":[{"key":"LINKED_ACCOUNT","values":["444444444444"],"match_options":["EQUALS"]}]},
-      {"tags":[{"key":"eurus:tenant","values":["platform"],"match_options":["EQUALS"]}]}]}]})"));
-  EXPECT_EQ(c["rule"][5], Json::parse(R"({"type":"INHERITED_VALUE",
+  ASSERT_EQ(c["rule"].size(), 6u);  // the inherited rule and 5 accounts
+  EXPECT_EQ(c["rule"][0], Json::parse(R"({"type":"INHERITED_VALUE",
       "inherited_value":[{"dimension_name":"TAG","dimension_key":"eurus:tenant"}]})"));
-  EXPECT_EQ(c["rule"][6]["value"], "shared_dev");
-  EXPECT_EQ(c["rule"][10]["value"], "shared_management");
-  EXPECT_FALSE(c["rule"][10]["rule"][0].contains("and"));
+  EXPECT_EQ(c["rule"][1], Json::parse(R"({"value":"shared_dev","type":"REGULAR","rule":[{"and":[
+      {"dimension":[{"key":"LINKED_ACCOUNT","values":["444444444444"],"match_options":["EQUALS"]}]},
+      {"tags":[{"key":"eurus:tenant","match_options":["ABSENT"]}]}]}]})"));
+  EXPECT_EQ(c["rule"][5]["value"], "shared_management");
   Json total = Resource(B(), "aws_budgets_budget", "shop");
   EXPECT_EQ(total["cost_filter"], Json::parse(R"([{"name":"CostCategory","values":["acme-tenants$shop"]}])"));
   Json prod = Resource(B(), "aws_budgets_budget", "shop_prod");
   EXPECT_EQ(prod["cost_filter"], Json::parse(R"([{"name":"CostCategory","values":["acme-tenants$shop"]},
       {"name":"LinkedAccount","values":["555555555555"]}])"));
+}
+
+/// What one rule of the generated category takes: the inherited rule, or an account's lines,
+/// all of them or those whose eurus:tenant tag is absent or one of `values`.
+struct Taken {
+  bool inherited = false;
+  std::string account;
+  bool any = true, absent = false;
+  std::set<std::string> values;
+};
+
+Taken Read(const Json& rule) {
+  Taken t;
+  if (rule["type"] == "INHERITED_VALUE") {
+    t.inherited = true;
+    return t;
+  }
+  const Json& expr = rule["rule"][0];
+  const Json parts = expr.contains("and") ? expr["and"] : Json::array({expr});
+  for (const Json& p : parts) {
+    if (p.contains("dimension")) {
+      EXPECT_EQ(p["dimension"][0]["key"], "LINKED_ACCOUNT") << rule.dump();
+      EXPECT_EQ(p["dimension"][0]["values"].size(), 1u) << rule.dump();
+      t.account = p["dimension"][0]["values"][0];
+    } else {
+      const Json& tag = p["tags"][0];
+      EXPECT_EQ(tag["key"], "eurus:tenant") << rule.dump();
+      t.any = false;
+      t.absent = tag["match_options"] == Json({"ABSENT"});
+      if (!t.absent)
+        for (const auto& v : tag["values"]) t.values.insert(v.get<std::string>());
+    }
+  }
+  return t;
+}
+
+/// Whether some bill line could match both.
+bool Overlap(const Taken& a, const Taken& b) {
+  if (a.inherited || b.inherited) {
+    const Taken& other = a.inherited ? b : a;
+    return other.inherited || !other.absent;  // the inherited rule takes every tagged line
+  }
+  if (a.account != b.account) return false;
+  if (a.any || b.any) return true;
+  if (a.absent || b.absent) return a.absent == b.absent;
+  for (const std::string& v : a.values)
+    if (b.values.count(v)) return true;
+  return false;
+}
+
+/// No two rules of the category match one line: AWS takes the first match, and provider 6.25
+/// keeps `rule` as a set, so which is first is the set's hash order.
+void ExpectDisjoint(const Json& category) {
+  const Json& rules = category["rule"];
+  for (size_t i = 0; i < rules.size(); ++i)
+    for (size_t j = i + 1; j < rules.size(); ++j)
+      EXPECT_FALSE(Overlap(Read(rules[i]), Read(rules[j]))) << rules[i].dump() << "\n" << rules[j].dump();
+}
+
+// Given either form, no two rules of the cost category should match the same bill line, so
+// the order AWS receives them in does not matter.
+TEST_F(BillingTest, NoTwoRulesMatchTheSameLine) {
+  Synth();
+  ExpectDisjoint(Category());
+}
+
+TEST_F(BillingTest, NoTwoCompactRulesMatchTheSameLine) {
+  AddManyTenants(fs);
+  Synth();
+  ExpectDisjoint(Category());
 }
 
 // Given the compact form, the billing unit should pass the provider schema (when the build

@@ -22,13 +22,16 @@
 // set (internal/service/ce/cost_category.go: schema.TypeSet, expanded from
 // `d.Get("rule").(*schema.Set).List()`), so AWS receives them in the set's hash order. So no
 // two rules of a category may match the same line (Disjoint): they differ in account, or one
-// takes the lines without the eurus:tenant tag (TagValues MatchOptions ABSENT with a key and
-// no values: "filtered on resources without the given tag key", API reference, TagValues)
-// and the other lines with one value of it, or both name different values. "Account AND NOT
+// takes the lines without the eurus:tenant tag and the other lines with one value of it, or
+// both name different values. "Without the tag" is written as the default value of a helper
+// category `<org>-tagged` (one INHERITED_VALUE rule on eurus:tenant, default `untagged`;
+// synth/billing.cc): a tag expression with MatchOptions ABSENT cannot be applied with
+// provider 6.25, which always sends `Values: []`, and AWS rejects an empty list
+// (hashicorp/terraform-provider-aws#36690). "Account AND NOT
 // tag" would need a NOT whose meaning for lines without the tag AWS does not document.
 // An INHERITED_VALUE rule matches only lines that carry its tag
 // (CostCategoryInheritedValueDimension: "the value the line item is categorized as if the
-// line item contains the matched dimension"), so it is disjoint from the ABSENT rules only.
+// line item contains the matched dimension"), so it is disjoint from the untagged rules only.
 // Split charge rules are a set too, but AWS's constraints above make them independent of
 // each other, and PROPORTIONAL and EVEN do not depend on the targets' order.
 

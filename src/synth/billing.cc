@@ -27,6 +27,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include <algorithm>
 
 #include "model/billing.h"
@@ -99,11 +101,31 @@ void AddTagActivation(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
                {{"tag_key", key}, {"status", "Active"}}, o);
 }
 
+/// The value the helper category `<org>-tagged` gives a line without an eurus:tenant tag.
+constexpr char kUntagged[] = "untagged";
+
+/// `<org>-tagged`: one INHERITED_VALUE rule on eurus:tenant, default kUntagged. The tenants'
+/// category tests "has no eurus:tenant tag" through it: a tag expression with match option
+/// ABSENT cannot be applied with provider 6.25, which always sends `Values: []` and AWS
+/// rejects an empty list (hashicorp/terraform-provider-aws#36690). Its definition never
+/// changes, so the provider's update bug that drops `default_value` (#49410: an update sends
+/// DefaultValue only when it changed itself) never reaches it.
+tf::Ref AddTaggedCategory(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
+  Json rule = {{"type", "INHERITED_VALUE"},
+               {"inherited_value", Json::array({{{"dimension_name", "TAG"}, {"dimension_key", tags::kTenant}}})}};
+  return u.Resource("aws_ce_cost_category", "tagged",
+                    {{"name", ctx.org.name + "-tagged"},
+                     {"rule_version", "CostCategoryExpression.v1"},
+                     {"default_value", kUntagged},
+                     {"rule", Json::array({rule})}},
+                    o);
+}
+
 /// One rule of the category. An inherited rule names the tag whose value becomes the line's
 /// value (CostCategoryInheritedValueDimension, dimension TAG) and has neither value nor
 /// expression. Rules are disjoint (model/billing.h), so the order the provider's set hands
-/// them to AWS in does not matter.
-Json CategoryRule(const mb::Rule& r) {
+/// them to AWS in does not matter. `tagged` is the helper category (AddTaggedCategory).
+Json CategoryRule(const mb::Rule& r, const tf::Ref* tagged) {
   if (r.inherited)
     return {{"type", "INHERITED_VALUE"},
             {"inherited_value", Json::array({{{"dimension_name", "TAG"}, {"dimension_key", tags::kTenant}}})}};
@@ -111,17 +133,22 @@ Json CategoryRule(const mb::Rule& r) {
   Json expr = account;
   if (r.match == mb::TagMatch::kEquals)
     expr = {{"and", Json::array({account, Match("tags", tags::kTenant, r.tag)})}};
-  // A key without values: "filtered on resources without the given tag key" (Cost Explorer
-  // API reference, TagValues). Provider 6.25 sends no Values for an empty set.
+  // No eurus:tenant tag: the helper category's default value. A cost category rule may
+  // test another cost category's value (Cost Explorer API, Expression: CostCategories).
   if (r.match == mb::TagMatch::kAbsent)
-    expr = {{"and", Json::array({account, {{"tags", Json::array({{{"key", tags::kTenant},
-                                                                   {"match_options", {"ABSENT"}}}})}}})}};
+    expr = {{"and", Json::array({account, {{"cost_category", Json::array({{{"key", (*tagged)["name"]},
+                                                                           {"values", {kUntagged}},
+                                                                           {"match_options", {"EQUALS"}}}})}}})}};
   return {{"value", r.value}, {"type", "REGULAR"}, {"rule", Json::array({expr})}};
 }
 
 tf::Ref AddCategory(const Context& ctx, const mb::Category& plan, tf::Unit& u, const tf::Origin& o) {
+  bool absent = false;
+  for (const mb::Rule& r : plan.rules) absent = absent || (!r.inherited && r.match == mb::TagMatch::kAbsent);
+  std::optional<tf::Ref> tagged;
+  if (absent) tagged = AddTaggedCategory(ctx, u, o);
   Json rules = Json::array();
-  for (const mb::Rule& r : plan.rules) rules.push_back(CategoryRule(r));
+  for (const mb::Rule& r : plan.rules) rules.push_back(CategoryRule(r, tagged ? &*tagged : nullptr));
   const char* method = ctx.org.shared_costs.method == model::SharedCosts::Method::kEven ? "EVEN" : "PROPORTIONAL";
   Json splits = Json::array();
   for (const mb::Split& s : plan.splits) {

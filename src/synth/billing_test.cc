@@ -76,7 +76,16 @@ TEST_F(BillingTest, CategoryValuesCarryTheScope) {
       {"tags":[{"key":"eurus:tenant","values":["kb"],"match_options":["EQUALS"]}]}]})"));
   EXPECT_EQ(c["rule"][3]["rule"][0], Json::parse(R"({"and":[
       {"dimension":[{"key":"LINKED_ACCOUNT","values":["444444444444"],"match_options":["EQUALS"]}]},
-      {"tags":[{"key":"eurus:tenant","match_options":["ABSENT"]}]}]})"));
+      {"cost_category":[{"key":"${aws_ce_cost_category.tagged.name}","values":["untagged"],
+                         "match_options":["EQUALS"]}]}]})"));
+  // Untagged lines are the helper category's default: a tag ABSENT expression cannot be
+  // applied with provider 6.25 (it sends an empty Values list, which AWS rejects).
+  Json tagged = Resource(B(), "aws_ce_cost_category", "tagged");
+  EXPECT_EQ(tagged["name"], "acme-tagged");
+  EXPECT_EQ(tagged["default_value"], "untagged");
+  EXPECT_EQ(tagged["rule"], Json::parse(R"([{"type":"INHERITED_VALUE",
+      "inherited_value":[{"dimension_name":"TAG","dimension_key":"eurus:tenant"}]}])"));
+  EXPECT_EQ(B().MainJson().find("ABSENT"), std::string::npos);
   EXPECT_EQ(c["rule"][4]["rule"][0]["and"][1]["tags"][0]["values"], Json({"platform"}));
   EXPECT_FALSE(c["rule"][7]["rule"][0].contains("and"));
   EXPECT_EQ(c["default_value"], "unallocated");
@@ -192,7 +201,8 @@ TEST_F(BillingTest, CompactCategoryAndItsBudgets) {
       "inherited_value":[{"dimension_name":"TAG","dimension_key":"eurus:tenant"}]})"));
   EXPECT_EQ(c["rule"][1], Json::parse(R"({"value":"shared_dev","type":"REGULAR","rule":[{"and":[
       {"dimension":[{"key":"LINKED_ACCOUNT","values":["444444444444"],"match_options":["EQUALS"]}]},
-      {"tags":[{"key":"eurus:tenant","match_options":["ABSENT"]}]}]}]})"));
+      {"cost_category":[{"key":"${aws_ce_cost_category.tagged.name}","values":["untagged"],
+                         "match_options":["EQUALS"]}]}]}]})"));
   EXPECT_EQ(c["rule"][5]["value"], "shared_management");
   Json total = Resource(B(), "aws_budgets_budget", "shop");
   EXPECT_EQ(total["cost_filter"], Json::parse(R"([{"name":"CostCategory","values":["acme-tenants$shop"]}])"));
@@ -223,13 +233,19 @@ Taken Read(const Json& rule) {
       EXPECT_EQ(p["dimension"][0]["key"], "LINKED_ACCOUNT") << rule.dump();
       EXPECT_EQ(p["dimension"][0]["values"].size(), 1u) << rule.dump();
       t.account = p["dimension"][0]["values"][0];
+    } else if (p.contains("cost_category")) {
+      // The helper category's default value: no eurus:tenant tag.
+      const Json& cc = p["cost_category"][0];
+      EXPECT_EQ(cc["key"], "${aws_ce_cost_category.tagged.name}") << rule.dump();
+      EXPECT_EQ(cc["values"], Json({"untagged"})) << rule.dump();
+      t.any = false;
+      t.absent = true;
     } else {
       const Json& tag = p["tags"][0];
       EXPECT_EQ(tag["key"], "eurus:tenant") << rule.dump();
+      EXPECT_TRUE(tag.contains("values") && !tag["values"].empty()) << rule.dump();  // never ABSENT
       t.any = false;
-      t.absent = tag["match_options"] == Json({"ABSENT"});
-      if (!t.absent)
-        for (const auto& v : tag["values"]) t.values.insert(v.get<std::string>());
+      for (const auto& v : tag["values"]) t.values.insert(v.get<std::string>());
     }
   }
   return t;

@@ -87,6 +87,7 @@ inline constexpr char kApexShadowed[] = "E0328";        // an apex-zone host und
 inline constexpr char kApexZone[] = "E0329";            // `ingress.apex_zone` malformed or without a domain
 inline constexpr char kEurusInstall[] = "E0332";        // ci.eurus incomplete or ambiguous, or absent for `eurus ci github`
 inline constexpr char kPartition[] = "E0333";          // region outside the commercial partition (GovCloud, China, ISO)
+inline constexpr char kReservedTenant[] = "E0334";     // a tenant name the platform's tags and cost category use
 
 // E04xx: derived AWS names
 inline constexpr char kNameTooLong[] = "E0401";      // a derived AWS name exceeds its limit

@@ -52,6 +52,9 @@ inline constexpr char kUnallocated[] = "unallocated";
 /// The eurus:tenant tag of the platform's own resources (synth::tags::kPlatform; the billing
 /// unit's tests check that they agree).
 inline constexpr char kPlatformTenant[] = "platform";
+/// The value the helper category `<org>-tagged` gives a line without an eurus:tenant tag
+/// (synth/billing.cc).
+inline constexpr char kUntagged[] = "untagged";
 
 /// Which form the category takes (see above).
 enum class Form { kPerEnvironment, kCompact };

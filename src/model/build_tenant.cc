@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "diag/codes.h"
+#include "model/billing.h"
 #include "model/build_context.h"
 #include "model/routing.h"
 
@@ -21,6 +22,16 @@ void BuildIdentity(Context& ctx, const config::TenantFile& tf, Tenant& t) {
     ctx.Report(Bad(codes::kBadName, fmt::format("invalid tenant name `{}` (from the file name)", t.name), tf.name.span,
                    "in this file's name")
                    .Help("rename the file: tenant names match ^[a-z][a-z0-9]{1,15}$"));
+  // eurus:tenant = platform marks the platform's own resources, and the cost category's
+  // values `unallocated` and `untagged` stand for lines of no tenant (model/billing.h): a
+  // tenant of that name would take the platform's costs, or be them.
+  for (const char* reserved : {billing::kPlatformTenant, billing::kUnallocated, billing::kUntagged})
+    if (t.name == reserved)
+      ctx.Report(Bad(codes::kReservedTenant, fmt::format("tenant name `{}` is reserved", t.name), tf.name.span,
+                     "in this file's name")
+                     .Help(fmt::format("`{}` stands for the platform's shared costs in tags and in the cost "
+                                       "category; rename tenants/{}.yaml",
+                                       t.name, t.name)));
   t.cost_center = base.cost_center ? base.cost_center.value : t.name;
   if (base.cost_center && (base.cost_center.value.empty() || base.cost_center.value.size() > 256 ||
                            !TagText(base.cost_center.value)))

@@ -101,9 +101,6 @@ void AddTagActivation(const Context& ctx, tf::Unit& u, const tf::Origin& o) {
                {{"tag_key", key}, {"status", "Active"}}, o);
 }
 
-/// The value the helper category `<org>-tagged` gives a line without an eurus:tenant tag.
-constexpr char kUntagged[] = "untagged";
-
 /// `<org>-tagged`: one INHERITED_VALUE rule on eurus:tenant, default kUntagged. The tenants'
 /// category tests "has no eurus:tenant tag" through it: a tag expression with match option
 /// ABSENT cannot be applied with provider 6.25, which always sends `Values: []` and AWS
@@ -116,7 +113,7 @@ tf::Ref AddTaggedCategory(const Context& ctx, tf::Unit& u, const tf::Origin& o) 
   return u.Resource("aws_ce_cost_category", "tagged",
                     {{"name", ctx.org.name + "-tagged"},
                      {"rule_version", "CostCategoryExpression.v1"},
-                     {"default_value", kUntagged},
+                     {"default_value", mb::kUntagged},
                      {"rule", Json::array({rule})}},
                     o);
 }
@@ -137,7 +134,7 @@ Json CategoryRule(const mb::Rule& r, const tf::Ref* tagged) {
   // test another cost category's value (Cost Explorer API, Expression: CostCategories).
   if (r.match == mb::TagMatch::kAbsent)
     expr = {{"and", Json::array({account, {{"cost_category", Json::array({{{"key", (*tagged)["name"]},
-                                                                           {"values", {kUntagged}},
+                                                                           {"values", {mb::kUntagged}},
                                                                            {"match_options", {"EQUALS"}}}})}}})}};
   return {{"value", r.value}, {"type", "REGULAR"}, {"rule", Json::array({expr})}};
 }

@@ -598,5 +598,9 @@ case("compact-cost-category-warns-at-the-billing-block",
       rep(ORG, "ci:\n", "billing: { activate_tags: true }\nci:\n"), write(LOCK, TEN_ENVIRONMENTS_LOCK)],
      [E("W0024", ORG, "activate_tags", extra="one value per tenant, not per tenant and environment")])
 
+# ---------------- reserved tenant names (issue 19) ----------------
+case("tenant-named-platform", [write("tenants/platform.yaml", "environments: [dev]\n")],
+     [E("E0334", "tenants/platform.yaml", "1:1", extra="tenant name `platform` is reserved")])
+
 
 main()

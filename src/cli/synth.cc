@@ -52,7 +52,8 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   // The tree this run replaces, to tell changed units from unchanged ones.
   const std::string manifest = JoinPath(o.out_dir.empty() ? JoinPath(o.dir, "out") : o.out_dir, "eurus.manifest.json");
   std::string err;
-  auto previous = Hashes(fs.Exists(manifest) ? fs.Read(manifest, &err) : std::nullopt);
+  // Read now (the write replaces it), parsed below only if the synth did not already.
+  const std::optional<std::string> previous_text = fs.Exists(manifest) ? fs.Read(manifest, &err) : std::nullopt;
   // Every pass, the write included: on any error out/ and the lock are as they were.
   if (!CompileOrPrint(fs, opts, o, s)) return ExitCodeFor(s.diags);
   PrintDiagnostics(opts, s);  // warnings
@@ -79,9 +80,12 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   }
   if (!s.kept.empty())
     std::sort(summary.begin(), summary.end(), [](const UnitSummary& a, const UnitSummary& b) { return a.id < b.id; });
-  auto current = Hashes(s.files.count("eurus.manifest.json") ? std::optional(s.files.at("eurus.manifest.json"))
-                                                             : std::nullopt);
-  SetStatus(summary, previous && current ? &*previous : nullptr, current ? *current : std::map<std::string, std::string>{});
+  // The new manifest's hashes, as the run computed them (the built units' and the kept ones').
+  std::map<std::string, std::string> current;
+  for (size_t i = 0; i < units.size(); ++i) current[units[i].id()] = s.hashes[i];
+  for (const auto& [id, entry] : s.kept) current[id] = entry.value("hash", "");
+  auto previous = !s.previous_hashes.empty() ? std::optional(s.previous_hashes) : Hashes(previous_text);
+  SetStatus(summary, previous ? &*previous : nullptr, current);
   if (!so.quiet)
     for (const std::string& line : SummaryLines(summary, so.verbose)) fmt::print("{}\n", line);
   std::string counts = StatusCounts(summary);

@@ -39,8 +39,7 @@ namespace {
 /// Every UNIT given is a unit of the configuration just synthesized, or one the applied
 /// record holds (removed, not destroyed: reported as code ahead).
 bool CheckDriftUnits(const std::vector<std::string>& units, const run::Applied& applied, const Session& s) {
-  std::set<std::string> known;
-  for (const auto& u : s.units) known.insert(u.id());
+  std::set<std::string> known = s.UnitIds();
   for (const auto& [id, a] : applied) known.insert(id);
   std::vector<std::string> candidates(known.begin(), known.end());
   bool ok = true;

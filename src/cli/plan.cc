@@ -148,9 +148,7 @@ namespace {
 /// Every name given on the command line (UNIT..., --allow-destroy UNIT) is a unit of the
 /// configuration just synthesized, or one `eurus apply` applied and can destroy.
 bool CheckUnitNames(const CommonOptions& opts, const PlanOptions& p, const Session& s) {
-  std::set<std::string> known;
-  for (const auto& u : s.units) known.insert(u.id());
-  for (const auto& [id, entry] : s.kept) known.insert(id);
+  std::set<std::string> known = s.UnitIds();
   std::error_code ec;
   for (const auto& [id, a] : run::LoadApplied((fs::absolute(opts.dir, ec) / ".eurus" / "applied.json").string()))
     known.insert(id);

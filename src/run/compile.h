@@ -139,6 +139,14 @@ struct Session {
   std::string out_dir;           ///< kWrite: where the tree went
 
   const model::Org& org() const { return *build.org; }
+  /// Every unit of the configuration after the synth pass: the built ones and, in an
+  /// incremental synth, the ones kept from the previous tree (not in `units`).
+  std::set<std::string> UnitIds() const {
+    std::set<std::string> ids;
+    for (const auto& u : units) ids.insert(u.id());
+    for (const auto& [id, entry] : kept) ids.insert(id);
+    return ids;
+  }
 };
 
 /// out/.eurus-synth.json: written after each synth that wrote out/, naming the binary that

@@ -62,13 +62,17 @@ TEST_F(IncrementalTest, FirstSynthBuildsEverything) {
 
 // Given nothing changed, we should build no unit and write the same tree.
 TEST_F(IncrementalTest, NothingChangedBuildsNothing) {
-  Synth();
+  Session& first = Synth();
   auto before = Tree();
   Session& s = Synth();
   EXPECT_TRUE(s.full_reason.empty()) << s.full_reason;
   EXPECT_TRUE(s.units.empty());
   EXPECT_FALSE(s.kept.empty());
   EXPECT_EQ(Tree(), before);
+  // Commands that check unit names given on the command line (plan, apply, drift) see
+  // every unit, built or kept.
+  EXPECT_EQ(s.UnitIds(), first.UnitIds());
+  EXPECT_TRUE(s.UnitIds().count("dev/network"));
 }
 
 // Given one tenant file edited, we should build that tenant's units and the organisation's

@@ -55,6 +55,22 @@ std::vector<std::string> RealFileSystem::List(const std::string& dir) {
   return out;
 }
 
+namespace {
+
+/// Writes all of `data` to `fd`; false (errno set) when a write fails.
+bool WriteAll(int fd, std::string_view data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
 bool RealFileSystem::WriteAtomic(const std::string& path, const std::string& data,
                                  std::string* err) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
@@ -63,17 +79,11 @@ bool RealFileSystem::WriteAtomic(const std::string& path, const std::string& dat
     if (err) *err = std::strerror(errno);
     return false;
   }
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (err) *err = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return false;
-    }
-    done += static_cast<size_t>(n);
+  if (!WriteAll(fd, data)) {
+    if (err) *err = std::strerror(errno);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return false;
   }
   // The data must be on disk before the rename makes it visible: a crash must leave the
   // old lock, never an empty one.
@@ -141,16 +151,10 @@ bool WriteNew(const stdfs::path& p, std::string_view data, std::string* err) {
     if (err) *err = "cannot write " + p.string() + ": " + std::strerror(errno);
     return false;
   }
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      if (err) *err = "cannot write " + p.string() + ": " + std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    done += static_cast<size_t>(n);
+  if (!WriteAll(fd, data)) {
+    if (err) *err = "cannot write " + p.string() + ": " + std::strerror(errno);
+    ::close(fd);
+    return false;
   }
   if (::close(fd) != 0) {
     if (err) *err = "cannot write " + p.string() + ": " + std::strerror(errno);

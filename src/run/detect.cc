@@ -51,6 +51,26 @@ std::string NoConfigProblem(const std::string& base) {
   return "there is no eurus.yaml at `" + base + "`: every unit counts as added";
 }
 
+/// Each side's tenant fingerprints (synth::TenantFingerprint), computed beside each other,
+/// and which tenant units have the same inputs on both.
+struct SameInputs {
+  std::map<std::string, std::string> head, base;
+  SameInputs(const synth::Context& h, const synth::Context& b) {
+    auto f = std::async(std::launch::async, [&] { return synth::TenantFingerprints(b); });
+    head = synth::TenantFingerprints(h);
+    base = f.get();
+  }
+  bool operator()(const std::string& id) const {
+    auto h = head.find(id), b = base.find(id);
+    return h != head.end() && b != base.end() && h->second == b->second;
+  }
+  /// Counts for EURUS_PERF.
+  void Count(Changes& ch) const {
+    ch.tenant_units = head.size();
+    for (const auto& [id, fp] : head) ch.same_inputs += (*this)(id);
+  }
+};
+
 /// The tenant units left out on both sides are the unchanged ones (equal fingerprints in
 /// `same`): both sides get the fingerprint as their hash, and the dependencies every tenant
 /// unit has (synth::TenantFilter).
@@ -129,19 +149,13 @@ bool BaseChanges(FileSystem& fs, const ChangeRequest& r, Changes& ch, std::strin
   ch.base_commit = tree->commit;
   perf.Mark("load base");
 
-  std::map<std::string, std::string> hfp, bfp;
-  if (base_built) {
-    auto b = std::async(std::launch::async, [&] { return synth::TenantFingerprints(*base.context); });
-    hfp = synth::TenantFingerprints(*head.context);
-    bfp = b.get();
-  }
+  std::optional<SameInputs> inputs;
+  if (base_built) inputs.emplace(*head.context, *base.context);
   perf.Mark("fingerprint");
-  auto same = [&](const std::string& id) {
-    auto h = hfp.find(id), b = bfp.find(id);
-    return h != hfp.end() && b != bfp.end() && h->second == b->second;
-  };
-  ch.tenant_units = hfp.size();
-  for (const auto& [id, fp] : hfp) ch.same_inputs += same(id);
+  static const std::map<std::string, std::string> kNone;
+  const std::map<std::string, std::string>& hfp = inputs ? inputs->head : kNone;
+  auto same = [&](const std::string& id) { return inputs && (*inputs)(id); };
+  if (inputs) inputs->Count(ch);
 
   // Only tenant units whose inputs differ are built, on both sides; synth, then render and
   // hash, each side beside the other. The passes after the load read no file.
@@ -299,15 +313,9 @@ bool ChangesAfterSynth(const ChangeRequest& r, Session& head, BaseLoad& load, Ch
       ch.base_problem = ErrorsProblem(r.base, base);
     }
     if (ch.base_valid) {
-      auto b = std::async(std::launch::async, [&] { return synth::TenantFingerprints(*base.context); });
-      const auto hfp = synth::TenantFingerprints(*head.context);
-      const auto bfp = b.get();
-      auto same = [&](const std::string& id) {
-        auto h = hfp.find(id), f = bfp.find(id);
-        return h != hfp.end() && f != bfp.end() && h->second == f->second;
-      };
-      ch.tenant_units = hfp.size();
-      for (const auto& [id, fp] : hfp) ch.same_inputs += same(id);
+      const SameInputs same(*head.context, *base.context);
+      same.Count(ch);
+      const std::map<std::string, std::string>& hfp = same.head;
       perf.Mark("fingerprint");
       MemoryFileSystem none;
       CompileOptions bs = DetectOptions(bdir, Pass::kManifest);

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "tf/json_digest.h"
 #include "tf/json_writer.h"
 
 namespace eurus::tf {
@@ -180,6 +181,7 @@ size_t Unit::resource_count() const {
 namespace {
 
 /// The main.tf.json document of a unit from its parts (moved or copied in by the caller).
+/// Unit::Digest feeds the same parts: keep the two together.
 Json MainDocument(const std::string& id, Json resources, Json data, Json variables, bool identity, Json locals,
                   Json outputs) {
   Json doc = Json::object();
@@ -206,6 +208,21 @@ std::string Unit::TakeMainJson() {
                           std::move(locals_), std::move(outputs_json_));
   resources_ = data_ = variables_ = locals_ = outputs_json_ = Json::object();
   return Dump(doc) + "\n";
+}
+
+std::string Unit::Digest() const {
+  JsonDigest d;
+  d.Add(std::string_view(id()));
+  d.Add(resources_);
+  d.Add(data_);
+  d.Add(variables_);
+  d.Add(std::string_view(uses_identity() ? "identity" : "-"));
+  d.Add(locals_);
+  d.Add(outputs_json_);
+  // The other two files are small: their text stands for them.
+  d.Add(std::string_view(ProvidersJson()));
+  d.Add(std::string_view(TerragruntHcl()));
+  return d.Finish();
 }
 
 std::string Unit::ProvidersJson() const {

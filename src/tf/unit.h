@@ -152,6 +152,10 @@ class Unit {
   std::string ProvidersJson() const;
   /// `dependencies { paths = [...] }` relative to this unit's directory.
   std::string TerragruntHcl() const;
+  /// A digest of everything the three files are made from (id, blocks, providers, backend,
+  /// dependencies), taken without rendering them (tf::JsonDigest): units with equal
+  /// digests render to the same bytes. Before Compact() or TakeMainJson().
+  std::string Digest() const;
 
  private:
   std::string account_;

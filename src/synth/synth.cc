@@ -201,11 +201,12 @@ void AddBoundaries(const Context& ctx, tf::Unit& unit) {
 }  // namespace
 
 std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) {
-  std::vector<tf::Unit> units;
-  AddBootstrap(ctx, units);
-  AddRegistry(ctx, units);
-  AddBackup(ctx, units);
-  AddObservability(ctx, units);
+  // The account and environment units read only the model: each feature, and each
+  // environment's pair, is built beside the others (the registries are the largest), then
+  // they are placed in the fixed order.
+  using Feature = void (*)(const Context&, std::vector<tf::Unit>&);
+  static constexpr Feature kAccountUnits[] = {AddBootstrap, AddRegistry, AddBackup, AddObservability};
+  constexpr size_t kFeatures = std::size(kAccountUnits);
   // Environment units first (each tenant unit reads its network and platform units'
   // outputs), then the tenant units, which are independent of each other: built on all
   // cores, then placed in the fixed order (environment, then its tenants) so output does
@@ -216,6 +217,23 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
     size_t platform = 0;
   };
   std::vector<EnvUnits> envs(ctx.org.environments.size());
+  std::vector<std::vector<tf::Unit>> account_units(kFeatures);
+  ParallelFor(
+      kFeatures + envs.size(),
+      [&](size_t k) {
+        if (k < kFeatures) {
+          kAccountUnits[k](ctx, account_units[k]);
+          return;
+        }
+        const size_t i = k - kFeatures;
+        const auto& env = ctx.org.environments[i];
+        envs[i].network = AddNetwork(ctx, env, envs[i].units);
+        envs[i].platform = AddPlatform(ctx, env, envs[i].units[envs[i].network], envs[i].units);
+      },
+      1);
+  std::vector<tf::Unit> units;
+  for (auto& feature : account_units)
+    for (auto& u : feature) units.push_back(std::move(u));
   struct Job {
     size_t env;
     const model::Tenant* tenant;
@@ -224,8 +242,6 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
   std::vector<Job> jobs;
   for (size_t i = 0; i < ctx.org.environments.size(); ++i) {
     const auto& env = ctx.org.environments[i];
-    envs[i].network = AddNetwork(ctx, env, envs[i].units);
-    envs[i].platform = AddPlatform(ctx, env, envs[i].units[envs[i].network], envs[i].units);
     for (const auto& t : ctx.org.tenants)
       for (const auto& dep : t.deployments)
         if (dep.env == env.name && (!build || build(env, t))) jobs.push_back({i, &t, &dep});

@@ -116,8 +116,11 @@ struct PolicyStats {
 /// configuration's SourceMap), a finding is labelled at the YAML line its block came from;
 /// otherwise at the block in the unit's main.tf.json. Every finding notes the YAML origin
 /// (the block's "//") and names the unit and the block.
+/// `context_only` (null: none), by unit: units the rules read through references and the
+/// cross-unit tables but do not walk (the incremental synth's units known to pass).
 PolicyStats CheckPolicy(const std::vector<PolicyUnit>& units, const PolicyContext& ctx,
-                        const SourceMap* origins, Diagnostics& diags);
+                        const SourceMap* origins, Diagnostics& diags,
+                        const std::vector<char>* context_only = nullptr);
 
 /// `eurus validate`: the units under `out_dir` whose files `sources` already holds (as
 /// ValidateTree registered them); the context is completed from eurus.manifest.json (read

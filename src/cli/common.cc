@@ -36,7 +36,7 @@ run::CompileOptions CompileOptionsFor(const CommonOptions& opts, run::Pass until
 
 bool CompileOrPrint(FileSystem& fs, const CommonOptions& opts, const run::CompileOptions& o, Session& s) {
   bool ok = run::Compile(fs, o, s);
-  PrintPassTimes(s.times);
+  PrintPassTimes(s.times, s.steps);
   if (!ok) PrintDiagnostics(opts, s);
   return ok;
 }
@@ -55,9 +55,11 @@ void PrintDiagnostics(const CommonOptions& opts, Diagnostics& diags, const Sourc
   std::fflush(stderr);
 }
 
-void PrintPassTimes(const std::vector<run::PassTime>& times) {
+void PrintPassTimes(const std::vector<run::PassTime>& times, const std::vector<run::PassTime>& steps) {
   if (!std::getenv("EURUS_PERF")) return;
   for (const auto& t : times) {
+    for (const auto& st : steps)
+      if (st.name.rfind(t.name + "/", 0) == 0) std::fprintf(stderr, "perf:  %-14s %8.1f ms\n", st.name.c_str(), st.ms);
     std::fprintf(stderr, "perf: %-10s %8.1f ms", t.name.c_str(), t.ms);
     if (t.peak_mib > 0) std::fprintf(stderr, "  peak %6.0f MiB", t.peak_mib);
     std::fprintf(stderr, "\n");

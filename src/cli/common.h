@@ -45,7 +45,7 @@ int ExitCodeFor(const Diagnostics& diags);
 void PrintDiagnostics(const CommonOptions& opts, Session& s);
 void PrintDiagnostics(const CommonOptions& opts, Diagnostics& diags, const SourceMap& sources);
 /// With EURUS_PERF set: one `perf: <pass> <ms>` line per pass to stderr (mold's --perf).
-void PrintPassTimes(const std::vector<run::PassTime>& times);
+void PrintPassTimes(const std::vector<run::PassTime>& times, const std::vector<run::PassTime>& steps = {});
 /// A command line CLI11 refused (`e`): when it names a subcommand or an option that does
 /// not exist, prints "unknown command `chek`; did you mean `check`?" (or the option's
 /// equivalent, with the closest name by edit distance) to stderr and returns kUsage;

@@ -43,7 +43,7 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
     run::CompileOptions upto_synth = o;
     upto_synth.until = run::Pass::kSynth;
     if (!run::Compile(fs, upto_synth, s)) {
-      PrintPassTimes(s.times);
+      PrintPassTimes(s.times, s.steps);
       PrintDiagnostics(opts, s);
       return ExitCodeFor(s.diags);
     }
@@ -73,8 +73,8 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   for (const auto& [id, entry] : s.kept) {
     UnitSummary u;
     u.id = id;
-    u.account = entry.value("account", "");
-    u.resources = entry.value("resources", size_t{0});
+    u.account = entry.account;
+    u.resources = entry.resources;
     total += u.resources;
     summary.push_back(std::move(u));
   }
@@ -83,7 +83,7 @@ int RunSynth(FileSystem& fs, CommonOptions& opts, const SynthOptions& so) {
   // The new manifest's hashes, as the run computed them (the built units' and the kept ones').
   std::map<std::string, std::string> current;
   for (size_t i = 0; i < units.size(); ++i) current[units[i].id()] = s.hashes[i];
-  for (const auto& [id, entry] : s.kept) current[id] = entry.value("hash", "");
+  for (const auto& [id, entry] : s.kept) current[id] = entry.hash;
   auto previous = !s.previous_hashes.empty() ? std::optional(s.previous_hashes) : Hashes(previous_text);
   SetStatus(summary, previous ? &*previous : nullptr, current);
   if (!so.quiet)

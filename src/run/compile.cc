@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <stdexcept>
@@ -84,12 +85,15 @@ void BuildPass(FileSystem&, const CompileOptions& o, Session& s) {
   if (s.build.org) s.context.emplace(*s.build.org, s.sources, o.dir);
 }
 
+nlohmann::json EnvironmentFacts(const model::Org& org);
+
 std::string OutDir(const CompileOptions& o) { return o.out_dir.empty() ? JoinPath(o.dir, "out") : o.out_dir; }
 
 /// The previous synth's manifest entries by unit id, when out/ holds a manifest this binary
 /// wrote (kSynthStamp); otherwise nullopt and why.
-std::optional<std::map<std::string, nlohmann::json>> PreviousTree(FileSystem& fs, const std::string& out,
-                                                                 std::string* why) {
+std::optional<std::map<std::string, synth::ManifestEntry>> PreviousTree(FileSystem& fs, const std::string& out,
+                                                                       std::map<std::string, std::string>& digests,
+                                                                       std::string& facts, std::string* why) {
   if (BuildId().empty()) {
     *why = "this eurus binary has no build id";
     return std::nullopt;
@@ -108,15 +112,17 @@ std::optional<std::map<std::string, nlohmann::json>> PreviousTree(FileSystem& fs
     *why = "the previous tree was written by another eurus build, or changed since";
     return std::nullopt;
   }
-  nlohmann::json m = nlohmann::json::parse(*text, nullptr, false);
-  auto units = m.is_object() ? m.find("units") : m.end();
-  if (units == m.end() || !units->is_object()) {
+  // This binary wrote it (the stamp says so): read by its layout, not parsed.
+  auto units = synth::ScanManifest(*text);
+  if (!units) {
     *why = "the previous manifest cannot be read";
     return std::nullopt;
   }
-  std::map<std::string, nlohmann::json> out_units;
-  for (auto& [id, u] : units->items()) out_units.emplace(id, std::move(u));
-  return out_units;
+  facts = stamp.value("facts", "");
+  if (auto d = stamp.find("digests"); d != stamp.end() && d->is_object())
+    for (const auto& [id, digest] : d->items())
+      if (digest.is_string()) digests.emplace(id, digest.get<std::string>());
+  return units;
 }
 
 /// Incremental synth: the tenant units to build (their inputs changed, or the previous tree
@@ -130,34 +136,36 @@ struct Reuse {
 std::optional<Reuse> PlanReuse(FileSystem& fs, const CompileOptions& o, Session& s,
                                const std::map<std::string, std::string>& tenant_inputs, const std::string& org_inputs) {
   const std::string out = OutDir(o);
-  auto previous = PreviousTree(fs, out, &s.full_reason);
+  auto previous = PreviousTree(fs, out, s.previous_digests, s.previous_facts_digest, &s.full_reason);
   if (!previous) return std::nullopt;
-  for (const auto& [id, u] : *previous)
-    if (u.is_object()) s.previous_hashes[id] = u.value("hash", "");
+  for (const auto& [id, u] : *previous) s.previous_hashes[id] = u.hash;
   Reuse r;
   // The unit directories out/ holds with every file a unit is written as (two levels,
   // listed; a unit with a file deleted by hand, or by an interrupted run, is rebuilt). Their
   // files are trusted to be what the manifest describes: `--full` compares them.
-  std::set<std::string>& present = s.present_dirs;
+  std::vector<std::string> dirs;
   for (const auto& account : fs.List(out))
-    for (const auto& name : fs.List(JoinPath(out, account))) {
-      const std::string id = account + "/" + name, dir = JoinPath(out, id);
-      if (fs.Exists(JoinPath(dir, "main.tf.json")) && fs.Exists(JoinPath(dir, "providers.tf.json")) &&
-          fs.Exists(JoinPath(dir, "terragrunt.hcl")))
-        present.insert(id);
-    }
+    for (const auto& name : fs.List(JoinPath(out, account))) dirs.push_back(account + "/" + name);
+  std::vector<char> complete(dirs.size(), 0);
+  ParallelFor(dirs.size(), [&](size_t i) {
+    const std::string dir = JoinPath(out, dirs[i]);
+    complete[i] = fs.Exists(JoinPath(dir, "main.tf.json")) && fs.Exists(JoinPath(dir, "providers.tf.json")) &&
+                  fs.Exists(JoinPath(dir, "terragrunt.hcl"));
+  });
+  std::set<std::string>& present = s.present_dirs;
+  for (size_t i = 0; i < dirs.size(); ++i)
+    if (complete[i]) present.insert(std::move(dirs[i]));
   auto same = [&](const std::string& id, const std::string& inputs) {
     auto it = previous->find(id);
-    return it != previous->end() && it->second.is_object() && it->second.value("inputs", "") == inputs &&
-           present.count(id);
+    return it != previous->end() && it->second.inputs == inputs && present.count(id);
   };
   for (const auto& [id, fp] : tenant_inputs) {
-    if (same(id, fp)) s.kept.emplace(id, (*previous)[id]);
+    if (same(id, fp)) s.kept.emplace(id, std::move((*previous)[id]));
     else r.build.insert(id);
   }
   if (r.build.empty()) {
     // Every other unit's inputs are the whole configuration: unchanged for one, for all.
-    std::map<std::string, nlohmann::json> others;
+    std::map<std::string, synth::ManifestEntry> others;
     bool all = true;
     for (const auto& [id, u] : *previous)
       if (!tenant_inputs.count(id)) {
@@ -176,6 +184,13 @@ void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
   synth::TenantFilter filter = o.tenants;
   std::map<std::string, std::string> tenant_inputs;
   std::string org_inputs;
+  // Its steps, for EURUS_PERF (printed before the pass's own line).
+  auto last = std::chrono::steady_clock::now();
+  auto step = [&](const char* name) {
+    auto now = std::chrono::steady_clock::now();
+    s.steps.push_back({name, std::chrono::duration<double, std::milli>(now - last).count(), 0});
+    last = now;
+  };
   if (o.output == Output::kTree) {
     if (o.until >= Pass::kWrite) s.tree_lock = fs.LockTree(OutDir(o));
     // The lock as this run leaves it: the file's bytes, or what the build allocated.
@@ -183,8 +198,13 @@ void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
     org_inputs = synth::OrgFingerprint(*s.context, s.build.lock_changed || !lock_text ? SerializeLock(s.build.lock)
                                                                                       : *lock_text);
     tenant_inputs = synth::TenantFingerprints(*s.context);
+    s.tenant_inputs = tenant_inputs;
+    s.facts_digest = synth::Digest({EnvironmentFacts(s.org()).dump()});
+    step("synth/inputs");
     if (o.incremental) {
-      if (auto reuse = PlanReuse(fs, o, s, tenant_inputs, org_inputs)) {
+      auto reuse = PlanReuse(fs, o, s, tenant_inputs, org_inputs);
+      step("synth/reuse");
+      if (reuse) {
         if (reuse->nothing) return;  // nothing changed: every unit is kept
         filter = [build = std::move(reuse->build)](const model::Environment& env, const model::Tenant& t) {
           return build.count(env.name + "/" + synth::TenantUnitName(t)) > 0;
@@ -193,12 +213,32 @@ void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
     }
   }
   s.units = synth::Synthesize(*s.context, filter);
+  step("synth/units");
   if (o.output != Output::kTree) return;
   s.inputs.clear();
   for (const auto& u : s.units) {
     auto it = tenant_inputs.find(u.id());
     s.inputs.push_back(it != tenant_inputs.end() ? it->second : org_inputs);
   }
+  if (o.until < Pass::kWrite) return;
+  // The units that are not tenant units are built on every edit, and mostly come out the
+  // same: a digest of each (no rendering) equal to the one the stamp records, with its
+  // directory in place, means the same files. The policy pass reads such a unit without
+  // walking it, the render pass neither renders nor writes it.
+  s.digests.assign(s.units.size(), {});
+  s.unchanged.assign(s.units.size(), 0);
+  ParallelFor(
+      s.units.size(),
+      [&](size_t i) {
+        const std::string id = s.units[i].id();
+        if (tenant_inputs.count(id)) return;
+        s.digests[i] = s.units[i].Digest();
+        auto d = s.previous_digests.find(id);
+        s.unchanged[i] = d != s.previous_digests.end() && d->second == s.digests[i] &&
+                         s.previous_hashes.count(id) && s.present_dirs.count(id);
+      },
+      1);
+  step("synth/digests");
 }
 
 /// Platform policy (docs/Security.md) on the units as they are about to be written: a
@@ -209,7 +249,29 @@ void PolicyPass(FileSystem&, const CompileOptions& o, Session& s) {
   std::vector<check::PolicyUnit> view;
   view.reserve(s.units.size());
   for (const auto& u : s.units) view.push_back(check::FromUnit(u));
-  check::CheckPolicy(view, policy, &s.sources, s.diags);
+  // An unchanged unit (SynthPass) passed these rules in the previous synth. It is read, not
+  // walked, when nothing its findings depend on changed either: the accounts' facts, the
+  // units it reads (remote state: its dependencies), and no E0803 route facts in it (those
+  // are judged against the associations of the units built now).
+  std::vector<char> context_only;
+  if (!s.unchanged.empty() && s.facts_digest == s.previous_facts_digest) {
+    std::map<std::string, size_t> index;
+    for (size_t i = 0; i < s.units.size(); ++i) index.emplace(s.units[i].id(), i);
+    static const char* const kRouteTypes[] = {"aws_route", "aws_route_table", "aws_default_route_table",
+                                              "aws_route_table_association", "aws_main_route_table_association"};
+    context_only.assign(s.units.size(), 0);
+    for (size_t i = 0; i < s.units.size(); ++i) {
+      bool skip = s.unchanged[i];
+      for (const auto& dep : s.units[i].dependencies) {
+        auto it = index.find(dep);
+        skip = skip && it != index.end() && s.unchanged[it->second];
+      }
+      for (const char* type : kRouteTypes) skip = skip && !s.units[i].resources().contains(type);
+      context_only[i] = skip;
+    }
+  }
+  s.policy_walked = s.units.size() - static_cast<size_t>(std::count(context_only.begin(), context_only.end(), 1));
+  check::CheckPolicy(view, policy, &s.sources, s.diags, context_only.empty() ? nullptr : &context_only);
 }
 
 /// Rendering JSON is the costly part of a large org; units are independent.
@@ -220,8 +282,24 @@ void RenderPass(FileSystem& fs, const CompileOptions& o, Session& s) {
   std::vector<tf::Unit>& units = s.units;
   s.hashes.assign(units.size(), {});
   if (o.output == Output::kHashes) {
-    // The hash is the one synth writes into the manifest: same files, same function.
-    ParallelFor(units.size(), [&](size_t i) { s.hashes[i] = synth::ContentHash(synth::UnitFiles(units[i])); });
+    // The hash is the one synth writes into the manifest: same files, same function. Or,
+    // asked for, the digest of what the files are made from (no rendering), or the known
+    // content hash of a unit whose digest matches.
+    ParallelFor(
+        units.size(),
+        [&](size_t i) {
+          if (o.digest_hashes) {
+            s.hashes[i] = units[i].Digest();
+            return;
+          }
+          if (o.known)
+            if (auto k = o.known->find(units[i].id()); k != o.known->end() && k->second.first == units[i].Digest()) {
+              s.hashes[i] = k->second.second;
+              return;
+            }
+          s.hashes[i] = synth::ContentHash(synth::UnitFiles(units[i]));
+        },
+        1);
     return;
   }
   if (o.until < Pass::kWrite) {
@@ -239,12 +317,19 @@ void RenderPass(FileSystem& fs, const CompileOptions& o, Session& s) {
   std::vector<char> same(units.size(), 0);
   std::mutex mu;
   std::string first_error;
+  // Units are few (an edit) or many and small (a full synth): one at a time to each thread.
   ParallelFor(units.size(), [&](size_t i) {
-    std::map<std::string, std::string> files = synth::TakeUnitFiles(units[i]);
-    s.hashes[i] = synth::ContentHash(files);
     const std::string id = units[i].id();
     auto prev = s.previous_hashes.find(id);
-    if (prev != s.previous_hashes.end() && prev->second == s.hashes[i] && s.present_dirs.count(id)) {
+    const bool present = prev != s.previous_hashes.end() && s.present_dirs.count(id);
+    if (s.unchanged[i]) {  // the files the previous tree has (SynthPass): they stay, unread
+      s.hashes[i] = prev->second;
+      same[i] = 1;
+      return;
+    }
+    std::map<std::string, std::string> files = synth::TakeUnitFiles(units[i]);
+    s.hashes[i] = synth::ContentHash(files);
+    if (present && prev->second == s.hashes[i]) {
       same[i] = 1;
     } else {
       std::string err;
@@ -255,7 +340,7 @@ void RenderPass(FileSystem& fs, const CompileOptions& o, Session& s) {
           break;
         }
     }
-  });
+  }, 1);
   for (size_t i = 0; i < units.size(); ++i)
     if (same[i]) s.keep_dirs.insert(units[i].id());
   if (!first_error.empty()) s.diags.Report(Error(codes::kIo, "cannot write `" + OutDir(o) + "`: " + first_error));
@@ -321,7 +406,16 @@ void WritePass(FileSystem& fs, const CompileOptions& o, Session& s) {
   // The stamp last. When it cannot be written the old one stays, which no longer matches
   // the manifest, so the next synth builds every unit: slower, never wrong.
   if (!BuildId().empty()) {
-    nlohmann::json stamp = {{"build", BuildId()}, {"manifest", synth::Digest({s.files.at("eurus.manifest.json")})}};
+    // The digests of the units not built this time carry over (same inputs, same unit).
+    nlohmann::json digests = nlohmann::json::object();
+    for (const auto& [id, d] : s.previous_digests)
+      if (s.kept.count(id)) digests[id] = d;
+    for (size_t i = 0; i < s.units.size(); ++i)
+      if (!s.digests[i].empty()) digests[s.units[i].id()] = s.digests[i];
+    nlohmann::json stamp = {{"build", BuildId()},
+                            {"manifest", synth::Digest({s.files.at("eurus.manifest.json")})},
+                            {"facts", s.facts_digest},
+                            {"digests", std::move(digests)}};
     (void)fs.WriteAtomic(stamp_path, stamp.dump(2) + "\n", &err);
   }
   s.tree_lock.reset();

@@ -23,6 +23,7 @@
 #include "ipam/lock.h"
 #include "model/build.h"
 #include "run/changes.h"
+#include "synth/manifest.h"
 #include "synth/synth.h"
 #include "tf/unit.h"
 #include "util/fs.h"
@@ -73,6 +74,13 @@ struct CompileOptions {
   const config::ParsedFiles* reuse = nullptr;
   config::ParsedFiles* keep = nullptr;
   std::function<void()> parsed;
+  /// kHashes, change detection: each unit's hash is its tf::Unit::Digest (equal for equal
+  /// files, taken without rendering them); only comparable with hashes taken the same way.
+  bool digest_hashes = false;
+  /// kHashes: id → {tf::Unit::Digest, content hash} of units already rendered elsewhere (a
+  /// synth's Session::digests and hashes): a unit whose digest matches gets that content
+  /// hash without being rendered.
+  const std::map<std::string, std::pair<std::string, std::string>>* known = nullptr;
   /// Test seam, empty in production: called as each pass starts, inside its error
   /// handler, so a hook that throws stands for a bug in that pass.
   std::function<void(Pass)> before_pass;
@@ -117,10 +125,21 @@ struct Session {
   std::map<std::string, std::string> files;
   std::vector<std::string> hashes;           ///< units[i]'s content hash
   std::vector<std::string> inputs;           ///< kTree: what units[i] is a function of (manifest "inputs")
+  /// kTree: id → synth::TenantFingerprint of every tenant unit (built or not).
+  std::map<std::string, std::string> tenant_inputs;
+  /// kWrite: tf::Unit::Digest of units[i] when it is not a tenant unit (those are rebuilt
+  /// on any edit, and not rewritten when their digest is the previous tree's); else "".
+  std::vector<std::string> digests;
+  std::map<std::string, std::string> previous_digests;  ///< the stamp's, by unit id
+  /// kWrite: units[i] is as the trusted previous tree has it (digest, directory, hash).
+  std::vector<char> unchanged;
+  /// kWrite: synth::Digest of the policy's facts (EnvironmentFacts); the stamp's.
+  std::string facts_digest, previous_facts_digest;
+  size_t policy_walked = 0;  ///< the units the policy pass walked (the others it only read)
   /// Incremental synth: the previous manifest's entries of the units not built (same
   /// inputs), by id, and the unit directories the write pass moves over unread (those and
   /// the built units whose hash did not change).
-  std::map<std::string, nlohmann::json> kept;
+  std::map<std::string, synth::ManifestEntry> kept;
   std::set<std::string> keep_dirs;
   std::map<std::string, std::string> previous_hashes;  ///< the trusted previous tree's, by id
   std::set<std::string> present_dirs;                  ///< the unit directories it holds
@@ -136,6 +155,7 @@ struct Session {
   // bookkeeping
   Pass done = Pass::kNone;       ///< the last pass completed
   std::vector<PassTime> times;   ///< one entry per pass run, in order
+  std::vector<PassTime> steps;   ///< within a pass, named "<pass>/<step>" (EURUS_PERF)
   std::string out_dir;           ///< kWrite: where the tree went
 
   const model::Org& org() const { return *build.org; }
@@ -150,8 +170,9 @@ struct Session {
 };
 
 /// out/.eurus-synth.json: written after each synth that wrote out/, naming the binary that
-/// wrote it and the digest of the manifest it wrote. Incremental synth trusts the manifest
-/// only when both match (another eurus, or a tree replaced by hand, starts over).
+/// wrote it, the digest of the manifest it wrote and the tf::Unit::Digest of each unit that
+/// is not a tenant unit. Incremental synth trusts the manifest and the digests only when
+/// the first two match (another eurus, or a tree replaced by hand, starts over).
 inline constexpr char kSynthStamp[] = ".eurus-synth.json";
 
 /// Runs the passes after `s.done` up to `o.until`, stopping at the first checkpoint that finds

@@ -109,6 +109,73 @@ TEST_F(IncrementalTest, MissingUnitDirectoryIsRebuilt) {
   EXPECT_EQ(Tree(), before);
 }
 
+/// Ids of the units `s` built whose digest is the previous tree's (SynthPass).
+std::set<std::string> Unchanged(const Session& s) {
+  std::set<std::string> ids;
+  for (size_t i = 0; i < s.unchanged.size(); ++i)
+    if (s.unchanged[i]) ids.insert(s.units[i].id());
+  return ids;
+}
+
+// Given a tenant edit the organisation's units do not read (cost_center), we should find
+// them unchanged by digest (neither walked by the policy nor rendered) and still write the
+// full synth's tree; the manifest, spliced from the previous one, is byte for byte a dump.
+TEST_F(IncrementalTest, UnchangedOrganisationUnitsAreNotRendered) {
+  Synth();
+  Edit("tenants/shop.yaml", "cost_center: ", "cost_center: x");
+  Session& s = Synth();
+  EXPECT_TRUE(Unchanged(s).count("dev/network"));
+  EXPECT_TRUE(Unchanged(s).count("common-nonprod/registry"));
+  EXPECT_FALSE(Unchanged(s).count("dev/tenant-shop"));  // a tenant unit has no digest
+  for (const auto& id : Unchanged(s)) EXPECT_TRUE(s.keep_dirs.count(id)) << id;
+  auto incremental = Tree();
+  Synth(/*full=*/true);
+  EXPECT_EQ(Tree(), incremental);
+}
+
+// Given an edit the platform unit reads (an app's image names a new repository), we
+// should build, render and write the registry again, and match the full synth.
+TEST_F(IncrementalTest, ChangedOrganisationUnitIsWrittenAgain) {
+  Synth();
+  Edit("tenants/shop.yaml", "image: ", "image: renamed-");
+  Session& s = Synth();
+  EXPECT_FALSE(Unchanged(s).count("common-nonprod/registry"));
+  EXPECT_FALSE(s.keep_dirs.count("common-nonprod/registry"));
+  auto incremental = Tree();
+  Synth(/*full=*/true);
+  EXPECT_EQ(Tree(), incremental);
+}
+
+// Given a stamp whose digest for a unit is not the unit's, we should render and compare
+// that unit (the digest only ever spares work, it never decides content).
+TEST_F(IncrementalTest, ForeignDigestIsNotTrusted) {
+  Synth();
+  std::string& stamp = fs.files.at("repo/out/.eurus-synth.json");
+  nlohmann::json j = nlohmann::json::parse(stamp);
+  ASSERT_TRUE(j["digests"].contains("dev/network"));
+  j["digests"]["dev/network"] = "sha256:00";
+  stamp = j.dump(2) + "\n";
+  Edit("tenants/shop.yaml", "cost_center: ", "cost_center: x");
+  Session& s = Synth();
+  EXPECT_FALSE(Unchanged(s).count("dev/network"));
+  EXPECT_TRUE(Unchanged(s).count("dev/platform"));
+}
+
+// Given an edit of what the policy rules judge against (an environment's RPO), we should
+// walk every built unit again, even unchanged ones: the previous verdicts do not hold.
+TEST_F(IncrementalTest, PolicyFactsChangeWalksEveryUnit) {
+  Synth();
+  Edit("tenants/shop.yaml", "cost_center: ", "cost_center: x");
+  Session& same = Synth();
+  EXPECT_EQ(same.facts_digest, same.previous_facts_digest);
+  EXPECT_LT(same.policy_walked, same.units.size());
+  EXPECT_GT(same.policy_walked, 0u);  // the edited tenant's units, and the networks (E0803)
+  Edit("environments/staging.yaml", "protection: false", "protection: true");
+  Session& s = Synth();
+  EXPECT_NE(s.facts_digest, s.previous_facts_digest);
+  EXPECT_EQ(s.policy_walked, s.units.size());
+}
+
 // Given a synth that fails, we should leave the tree and the stamp as they were.
 TEST_F(IncrementalTest, FailedSynthLeavesTheTree) {
   Synth();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
@@ -109,9 +110,10 @@ void CheckResource(Context& ctx, size_t u, const Block& b, const TypeRules& rule
   }
 }
 
-void WalkUnits(Walk& w, size_t begin, size_t end) {
+void WalkUnits(Walk& w, size_t begin, size_t end, const std::vector<char>* context_only) {
   Context& ctx = w.ctx;
   for (size_t u = begin; u < end; ++u) {
+    if (context_only && (*context_only)[u]) continue;
     const PolicyUnit& unit = ctx.ix.units[u];
     ++w.units;
     TagGaps tag_gaps;
@@ -181,7 +183,10 @@ void Absorb(Walk& into, Walk&& from) {
 namespace eurus::check {
 
 PolicyStats CheckPolicy(const std::vector<PolicyUnit>& units, const PolicyContext& ctx,
-                        const SourceMap* origins, Diagnostics& diags) {
+                        const SourceMap* origins, Diagnostics& diags,
+                        const std::vector<char>* context_only) {
+  if (context_only && context_only->size() != units.size())
+    throw std::logic_error("CheckPolicy: context_only must have one entry per unit");
   // Units are independent but for the index and the tables built on first use: a large
   // organisation is split into contiguous ranges, one per thread (as synth renders them),
   // indexed first, then checked; findings are gathered in unit order.
@@ -191,7 +196,7 @@ PolicyStats CheckPolicy(const std::vector<PolicyUnit>& units, const PolicyContex
   std::vector<std::unique_ptr<policy::Walk>> walks;
   for (size_t i = 0; i < threads; ++i) walks.push_back(std::make_unique<policy::Walk>(ix, origins));
   policy::Parallel(threads, units.size(), [&](size_t begin, size_t end, size_t i) {
-    policy::WalkUnits(*walks[i], begin, end);
+    policy::WalkUnits(*walks[i], begin, end, context_only);
   });
   policy::Walk& all = *walks[0];
   for (size_t i = 1; i < threads; ++i) policy::Absorb(all, std::move(*walks[i]));

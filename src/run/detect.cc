@@ -60,6 +60,9 @@ struct SameInputs {
     head = synth::TenantFingerprints(h);
     base = f.get();
   }
+  /// The working tree's fingerprints already taken (by its synth, Session::tenant_inputs).
+  SameInputs(std::map<std::string, std::string> h, const synth::Context& b)
+      : head(std::move(h)), base(synth::TenantFingerprints(b)) {}
   bool operator()(const std::string& id) const {
     auto h = head.find(id), b = base.find(id);
     return h != head.end() && b != base.end() && h->second == b->second;
@@ -164,6 +167,8 @@ bool BaseChanges(FileSystem& fs, const ChangeRequest& r, Changes& ch, std::strin
   synth::TenantFilter differs = [&](const model::Environment& env, const model::Tenant& t) { return !same(id_of(env, t)); };
   CompileOptions hs = DetectOptions(r.dir, Pass::kSynth), bs = DetectOptions(bdir, Pass::kSynth);
   if (base_built) hs.tenants = bs.tenants = differs;
+  // Both sides are only compared with each other: digests, not rendered files.
+  hs.digest_hashes = bs.digest_hashes = true;
   auto both = [&](Pass until) {
     hs.until = bs.until = until;
     std::future<void> b;
@@ -313,7 +318,8 @@ bool ChangesAfterSynth(const ChangeRequest& r, Session& head, BaseLoad& load, Ch
       ch.base_problem = ErrorsProblem(r.base, base);
     }
     if (ch.base_valid) {
-      const SameInputs same(*head.context, *base.context);
+      const SameInputs same = head.tenant_inputs.empty() ? SameInputs(*head.context, *base.context)
+                                                          : SameInputs(head.tenant_inputs, *base.context);
       same.Count(ch);
       const std::map<std::string, std::string>& hfp = same.head;
       perf.Mark("fingerprint");
@@ -322,6 +328,12 @@ bool ChangesAfterSynth(const ChangeRequest& r, Session& head, BaseLoad& load, Ch
       bs.tenants = [&](const model::Environment& env, const model::Tenant& t) {
         return !same(env.name + "/" + synth::TenantUnitName(t));
       };
+      // The base's units that are the working tree's (same digest) take its content hash
+      // unrendered: the environment and account units, mostly.
+      std::map<std::string, std::pair<std::string, std::string>> known;
+      for (size_t i = 0; i < head.digests.size() && i < head.units.size(); ++i)
+        if (!head.digests[i].empty()) known[head.units[i].id()] = {head.digests[i], head.hashes[i]};
+      bs.known = &known;
       if (!Compile(none, bs, base)) {
         ch.base_valid = false;
         ch.base_problem = "synthesizing the configuration at `" + r.base + "` failed: every unit counts as added";

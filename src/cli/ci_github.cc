@@ -156,6 +156,22 @@ std::vector<Step> InstallEurus(const model::EurusInstall& ei) {
                   "exit 1\n"}};
 }
 
+/// The cache of out/ (docs/Pipelines.md, "Incremental synth in CI"): a synth that finds the
+/// tree a previous synth of the same eurus binary wrote builds only what changed, and its
+/// stamp makes any other tree harmless (everything is built again). The key names the eurus
+/// install (another build: another key) and the configuration; `restore-keys` falls back to
+/// the latest tree of the same eurus. Which tree is restored never changes what is written,
+/// only how much is built again.
+std::pair<std::string, std::string> OutCacheKey(const model::Org& org, const std::string& prefix) {
+  const model::EurusInstall& ei = org.eurus_install;
+  const std::string eurus = !ei.url.empty()      ? KeyText(ei.sha256.substr(0, 16))
+                            : !ei.source.empty() ? KeyText(ei.source) + "-" + KeyText(ei.ref)
+                                                 : "unset";
+  const std::string restore = "eurus-out-${{ runner.os }}-" + eurus + "-";
+  const std::string files = fmt::format("'{0}eurus.yaml', '{0}eurus.lock.json', '{0}environments/**', '{0}tenants/**'", prefix);
+  return {restore + "${{ hashFiles(" + files + ") }}", restore};
+}
+
 /// The steps every job starts with: checkout, eurus, and tofu unless `tofu` is false.
 std::vector<Step> Setup(const model::Org& org, bool tofu = true) {
   std::vector<Step> steps = {{.name = "Checkout (full history: eurus changes reads the base commit)",
@@ -214,6 +230,12 @@ std::string PlanWorkflow(const model::Org& org, const std::string& prefix) {
   Job plan{.id = "plan", .name = "check, synth, validate, plan the changed units"};
   plan.steps = Setup(org);
   plan.steps.push_back({.name = "Check (annotations on the YAML)", .run = "eurus check --frozen --format github"});
+  // The tree of this pull request's last run, or of the default branch's last apply: the
+  // synth builds again only what changed (the plan role only reads; apply never restores).
+  const auto [out_key, out_restore] = OutCacheKey(org, prefix);
+  plan.steps.push_back({.name = "Previous synth (out/ of an earlier run: only what changed is built again)",
+                        .uses = "actions/cache@v4",
+                        .with = {{"path", prefix + "out"}, {"key", out_key}, {"restore-keys", out_restore}}});
   plan.steps.push_back({.name = "Synth", .run = "eurus synth --frozen --quiet --format github"});
   plan.steps.push_back({.name = "Validate against the provider schema", .run = "eurus validate --format github"});
   // The monthly cost difference of the pull request, per unit, in the job summary beside the
@@ -306,6 +328,11 @@ std::string ApplyWorkflow(const model::Org& org, const std::string& prefix) {
                            .run = script,
                            .env = {{"BEFORE", "${{ github.event.before }}"}},
                            .id = "changes"});
+  // Saved for the pull requests' synth, never restored here: what is applied is synthesized
+  // from the merged configuration alone. An existing key is a warning, not a failure.
+  changes.steps.push_back({.name = "Save out/ for the pull requests' synth",
+                           .uses = "actions/cache/save@v4",
+                           .with = {{"path", prefix + "out"}, {"key", OutCacheKey(org, prefix).first}}});
   std::vector<Job> jobs = {changes};
   for (const auto& a : accts) {
     changes.outputs.push_back({a.dir, "${{ steps.changes.outputs." + a.dir + " }}"});

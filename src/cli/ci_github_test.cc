@@ -74,10 +74,56 @@ TEST(CiGithubTest, PlanWorkflowStructure) {
   ASSERT_TRUE(token);
   EXPECT_NE(token["run"].as<std::string>().find("EURUS_ROLE=planner"), std::string::npos);
   EXPECT_NE(token["run"].as<std::string>().find("audience=sts.amazonaws.com"), std::string::npos);
-  YAML::Node cache = StepUsing(job, "actions/cache");
-  ASSERT_TRUE(cache);
-  EXPECT_EQ(cache["with"]["path"].as<std::string>(), "platform/.eurus/plugin-cache");
-  EXPECT_NE(cache["with"]["key"].as<std::string>().find("6.25"), std::string::npos);
+  std::map<std::string, YAML::Node> caches;  // by path
+  for (const auto& st : job["steps"])
+    if (st["uses"] && st["uses"].as<std::string>() == "actions/cache@v4") caches.emplace(st["with"]["path"].as<std::string>(), static_cast<const YAML::Node&>(st));
+  ASSERT_TRUE(caches.count("platform/.eurus/plugin-cache"));
+  EXPECT_NE(caches["platform/.eurus/plugin-cache"]["with"]["key"].as<std::string>().find("6.25"), std::string::npos);
+  // out/ of an earlier run, restored before the synth (incremental synth in CI).
+  ASSERT_TRUE(caches.count("platform/out"));
+  YAML::Node out = caches["platform/out"];
+  const std::string key = out["with"]["key"].as<std::string>(), restore = out["with"]["restore-keys"].as<std::string>();
+  EXPECT_EQ(key.rfind(restore, 0), 0u) << key << " does not start with " << restore;
+  EXPECT_NE(key.find("hashFiles('platform/eurus.yaml', 'platform/eurus.lock.json'"), std::string::npos) << key;
+  size_t restored_at = 0, synth_at = 0;
+  for (size_t i = 0; i < job["steps"].size(); ++i) {
+    if (job["steps"][i]["with"] && job["steps"][i]["with"]["path"] &&
+        job["steps"][i]["with"]["path"].as<std::string>() == "platform/out")
+      restored_at = i;
+    if (job["steps"][i]["run"] && job["steps"][i]["run"].as<std::string>().rfind("eurus synth", 0) == 0) synth_at = i;
+  }
+  EXPECT_LT(restored_at, synth_at);
+}
+
+// Given acme, the apply workflow should save out/ for the pull requests after its synth,
+// and never restore one: what is applied is synthesized from the merged configuration alone.
+TEST(CiGithubTest, ApplySavesButNeverRestoresOut) {
+  auto files = GithubWorkflows(Acme(), "");
+  YAML::Node w = YAML::Load(files.at("eurus-apply.yml"));
+  YAML::Node save;
+  for (const auto& entry : w["jobs"]) {
+    const std::string name = entry.first.as<std::string>();
+    const YAML::Node steps = entry.second["steps"];
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const YAML::Node st = steps[i];
+      if (!st["uses"]) continue;
+      const auto uses = st["uses"].as<std::string>();
+      if (uses == "actions/cache/save@v4") save = st;
+      if (uses == "actions/cache@v4" || uses == "actions/cache/restore@v4") {
+        EXPECT_NE(st["with"]["path"].as<std::string>(), "out") << name << " restores out/";
+      }
+    }
+  }
+  ASSERT_TRUE(save);
+  EXPECT_EQ(save["with"]["path"].as<std::string>(), "out");
+  // The key a pull request's plan looks for.
+  YAML::Node plan = YAML::Load(GithubWorkflows(Acme(), "").at("eurus-plan.yml"));
+  bool same = false;
+  for (const auto& st : plan["jobs"]["plan"]["steps"]) {
+    if (st["with"] && st["with"]["path"] && st["with"]["path"].as<std::string>() == "out")
+      same = st["with"]["key"].as<std::string>() == save["with"]["key"].as<std::string>();
+  }
+  EXPECT_TRUE(same);
 }
 
 // Given acme, the apply workflow should run on main, never overlap, and protect prod accounts.

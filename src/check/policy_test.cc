@@ -691,6 +691,44 @@ TEST_F(PolicyTest, CrossTenantSecurityGroupRules) {
   EXPECT_EQ(diags.errors(), 4u) << All();
 }
 
+// Given units only read (context_only: the incremental synth's unchanged ones), we should
+// report nothing about their own blocks, yet still follow references into them and count
+// their subnets: shop admitting blog's group or subnet is reported with blog only read.
+TEST_F(PolicyTest, ContextOnlyUnitsAreReadNotWalked) {
+  Network("dev");
+  tf::Unit& blog = Tenant("dev", "blog", 20);
+  blog.Output("app_security_group_id", "${aws_security_group.blog_app.id}", "blog app sg");
+  blog.Resource("aws_instance", "pet", {{"associate_public_ip_address", true}}, "tenants/blog.yaml:3");
+  tf::Unit& shop = Tenant("dev", "shop", 10);
+  tf::Backend bb;
+  bb.bucket = blog.backend.bucket;
+  bb.key = blog.backend.key;
+  tf::Ref rb = shop.RemoteState(blog, bb);
+  tf::Ref sg = shop.Resource("aws_security_group", "shop_data", {{"vpc_id", "x"}}, "tenants/shop.yaml:1");
+  shop.Resource("aws_vpc_security_group_ingress_rule", "from_blog",
+                {{"security_group_id", sg["id"]}, {"referenced_security_group_id", rb.Output("app_security_group_id")}},
+                "tenants/shop.yaml:6");
+  shop.Resource("aws_vpc_security_group_ingress_rule", "from_blog_subnet",
+                {{"security_group_id", sg["id"]}, {"cidr_ipv4", "10.1.20.0/24"}}, "tenants/shop.yaml:7");
+  std::vector<PolicyUnit> view;
+  for (const auto& u : units) view.push_back(FromUnit(u));
+  std::vector<char> context_only(units.size(), 0);
+  size_t blog_at = 0;
+  for (size_t i = 0; i < units.size(); ++i)
+    if (units[i].id() == "dev/tenant-blog") blog_at = i;
+  // Walked, blog's public instance is a finding (the test would hold without it otherwise).
+  Diagnostics all;
+  CheckPolicy(view, ctx, nullptr, all);
+  context_only[blog_at] = 1;
+  PolicyStats stats = CheckPolicy(view, ctx, nullptr, diags, &context_only);
+  EXPECT_EQ(stats.units, units.size() - 1);
+  EXPECT_TRUE(Reported(codes::kPolicyTenantIsolation, {"aws_vpc_security_group_ingress_rule.from_blog", "tenant blog"}));
+  EXPECT_TRUE(Reported(codes::kPolicyTenantIsolation, {"from_blog_subnet", "tenant blog's subnet"}));
+  for (const auto& d : diags.items()) EXPECT_EQ(d.message.find("tenant-blog:"), std::string::npos) << d.message;
+  EXPECT_EQ(all.errors(), diags.errors() + 1) << All();
+  EXPECT_THROW(CheckPolicy(view, ctx, nullptr, diags, &(context_only = {1})), std::logic_error);
+}
+
 // Given a tenant's app group admitting the platform unit's ALB group through the platform's
 // remote state (as workloads.cc writes it), we should accept it; an output of the platform
 // that is not one of its groups (a literal id) cannot be attributed and is reported.

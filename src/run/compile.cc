@@ -180,6 +180,28 @@ std::optional<Reuse> PlanReuse(FileSystem& fs, const CompileOptions& o, Session&
   return r;
 }
 
+/// The units that are not tenant units are built on every edit, and mostly come out the
+/// same: a digest of each (no rendering) equal to the one the stamp records, with its
+/// directory in place, means the same files. The policy pass reads such a unit without
+/// walking it, the render pass neither renders nor writes it. Once per run, by whichever
+/// of those passes comes first (a caller may stop after the synth pass and go on).
+void TakeDigests(Session& s) {
+  if (s.digests.size() == s.units.size() && s.unchanged.size() == s.units.size()) return;
+  s.digests.assign(s.units.size(), {});
+  s.unchanged.assign(s.units.size(), 0);
+  ParallelFor(
+      s.units.size(),
+      [&](size_t i) {
+        const std::string id = s.units[i].id();
+        if (s.tenant_inputs.count(id)) return;
+        s.digests[i] = s.units[i].Digest();
+        auto d = s.previous_digests.find(id);
+        s.unchanged[i] = d != s.previous_digests.end() && d->second == s.digests[i] &&
+                         s.previous_hashes.count(id) && s.present_dirs.count(id);
+      },
+      1);
+}
+
 void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
   synth::TenantFilter filter = o.tenants;
   std::map<std::string, std::string> tenant_inputs;
@@ -221,23 +243,7 @@ void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
     s.inputs.push_back(it != tenant_inputs.end() ? it->second : org_inputs);
   }
   if (o.until < Pass::kWrite) return;
-  // The units that are not tenant units are built on every edit, and mostly come out the
-  // same: a digest of each (no rendering) equal to the one the stamp records, with its
-  // directory in place, means the same files. The policy pass reads such a unit without
-  // walking it, the render pass neither renders nor writes it.
-  s.digests.assign(s.units.size(), {});
-  s.unchanged.assign(s.units.size(), 0);
-  ParallelFor(
-      s.units.size(),
-      [&](size_t i) {
-        const std::string id = s.units[i].id();
-        if (tenant_inputs.count(id)) return;
-        s.digests[i] = s.units[i].Digest();
-        auto d = s.previous_digests.find(id);
-        s.unchanged[i] = d != s.previous_digests.end() && d->second == s.digests[i] &&
-                         s.previous_hashes.count(id) && s.present_dirs.count(id);
-      },
-      1);
+  TakeDigests(s);
   step("synth/digests");
 }
 
@@ -245,27 +251,33 @@ void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
 /// finding is an error, and nothing is written.
 void PolicyPass(FileSystem&, const CompileOptions& o, Session& s) {
   if (!o.policy) return;
+  const bool writing = o.output == Output::kTree && o.until >= Pass::kWrite;
+  if (writing) TakeDigests(s);
   check::PolicyContext policy = check::ContextFromOrg(s.org());
   std::vector<check::PolicyUnit> view;
   view.reserve(s.units.size());
   for (const auto& u : s.units) view.push_back(check::FromUnit(u));
-  // An unchanged unit (SynthPass) passed these rules in the previous synth. It is read, not
-  // walked, when nothing its findings depend on changed either: the accounts' facts, the
-  // units it reads (remote state: its dependencies), and no E0803 route facts in it (those
-  // are judged against the associations of the units built now).
+  // An unchanged unit (TakeDigests) passed these rules in the previous synth. The rules
+  // read across units (remote states, possibly two deep; the backup selections and tenant
+  // subnets of its account; the other realm's registry for E0811), so its verdict holds
+  // only when nothing it may read changed: the accounts' facts, every unit that is not a
+  // tenant unit (the only ones other units' rules read, but for E0808, which judges tenant
+  // groups only) and the backup selections (none in a unit built now). Then every unchanged
+  // unit is read, not walked, but those with route tables, routes or associations: E0803
+  // judges an internet route against the associations of every unit built in the run.
   std::vector<char> context_only;
-  if (!s.unchanged.empty() && s.facts_digest == s.previous_facts_digest) {
-    std::map<std::string, size_t> index;
-    for (size_t i = 0; i < s.units.size(); ++i) index.emplace(s.units[i].id(), i);
+  bool stable = writing && s.unchanged.size() == s.units.size() && !s.previous_facts_digest.empty() &&
+                s.facts_digest == s.previous_facts_digest;
+  for (size_t i = 0; stable && i < s.units.size(); ++i) {
+    const bool tenant = s.tenant_inputs.count(s.units[i].id()) > 0;
+    stable = (tenant || s.unchanged[i]) && (s.unchanged[i] || !s.units[i].resources().contains("aws_backup_selection"));
+  }
+  if (stable) {
     static const char* const kRouteTypes[] = {"aws_route", "aws_route_table", "aws_default_route_table",
                                               "aws_route_table_association", "aws_main_route_table_association"};
     context_only.assign(s.units.size(), 0);
     for (size_t i = 0; i < s.units.size(); ++i) {
       bool skip = s.unchanged[i];
-      for (const auto& dep : s.units[i].dependencies) {
-        auto it = index.find(dep);
-        skip = skip && it != index.end() && s.unchanged[it->second];
-      }
       for (const char* type : kRouteTypes) skip = skip && !s.units[i].resources().contains(type);
       context_only[i] = skip;
     }
@@ -314,6 +326,7 @@ void RenderPass(FileSystem& fs, const CompileOptions& o, Session& s) {
   // and its blocks are dropped, so the tree is never held in memory. A unit whose hash is
   // the one the trusted previous tree records is not written at all: its directory stays.
   s.tree = fs.BeginTree(OutDir(o), &synth::IsGeneratedName);
+  TakeDigests(s);
   std::vector<char> same(units.size(), 0);
   std::mutex mu;
   std::string first_error;
@@ -414,7 +427,8 @@ void WritePass(FileSystem& fs, const CompileOptions& o, Session& s) {
       if (!s.digests[i].empty()) digests[s.units[i].id()] = s.digests[i];
     nlohmann::json stamp = {{"build", BuildId()},
                             {"manifest", synth::Digest({s.files.at("eurus.manifest.json")})},
-                            {"facts", s.facts_digest},
+                            // Only vouched for when the policy pass judged the units.
+                            {"facts", o.policy ? s.facts_digest : ""},
                             {"digests", std::move(digests)}};
     (void)fs.WriteAtomic(stamp_path, stamp.dump(2) + "\n", &err);
   }

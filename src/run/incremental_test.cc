@@ -176,6 +176,27 @@ TEST_F(IncrementalTest, PolicyFactsChangeWalksEveryUnit) {
   EXPECT_EQ(s.policy_walked, s.units.size());
 }
 
+// Given a caller that stops after the synth pass and goes on to write on the same session
+// (plan UNIT..., drift UNIT...: unit names are checked in between), we should write the
+// full synth's tree.
+TEST_F(IncrementalTest, SynthThenWriteOnOneSession) {
+  Synth();
+  Edit("tenants/shop.yaml", "cost_center: ", "cost_center: x");
+  Session s;
+  CompileOptions o;
+  o.dir = "repo";
+  o.incremental = true;
+  o.until = Pass::kSynth;
+  ASSERT_TRUE(Compile(fs, o, s));
+  o.until = Pass::kWrite;
+  ASSERT_TRUE(Compile(fs, o, s));
+  EXPECT_FALSE(Unchanged(s).empty());
+  EXPECT_LT(s.policy_walked, s.units.size());
+  auto incremental = Tree();
+  Synth(/*full=*/true);
+  EXPECT_EQ(Tree(), incremental);
+}
+
 // Given a synth that fails, we should leave the tree and the stamp as they were.
 TEST_F(IncrementalTest, FailedSynthLeavesTheTree) {
   Synth();

@@ -171,7 +171,11 @@ std::string ManifestJson(const std::vector<tf::Unit>& units, const std::vector<s
   // The kept entries go in as the previous manifest has them, in id order among the built
   // ones: the same bytes a dump of the whole would give (ScanManifest reads that layout).
   auto built = FindUnits(text);
-  if (!built) throw std::logic_error("ManifestJson: cannot find the units it wrote");
+  if (!built) {
+    // Not laid out as FindUnits reads it (an id that needs escaping): the slow way, parsed.
+    for (const auto& [id, entry] : kept) m["units"][id] = nlohmann::json::parse("{" + entry.text + "}").at(id);
+    return tf::Dump(m) + "\n";
+  }
   std::string out(text.substr(0, built->begin));
   out.reserve(text.size() + kept.size() * 512);
   auto b = built->entries.begin();

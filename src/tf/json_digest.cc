@@ -95,13 +95,20 @@ void JsonDigest::Walk(const Json& j) {
       Size(bits);
       return;
     }
-    case Json::value_t::binary:
-      // Never generated; fed by its dump so that it still counts.
-      Add(std::string_view(j.dump()));
+    case Json::value_t::binary: {
+      // Never generated; its bytes and subtype, tagged apart from strings.
+      const auto& b = j.get_binary();
+      Byte('b');
+      Size(b.has_subtype() ? b.subtype() + 1 : 0);
+      Size(b.size());
+      buf_.append(reinterpret_cast<const char*>(b.data()), b.size());
       return;
+    }
     case Json::value_t::null:
-    case Json::value_t::discarded:
       Byte('n');
+      return;
+    case Json::value_t::discarded:  // Dump renders it "<discarded>", not "null"
+      Byte('x');
       return;
   }
 }

@@ -24,12 +24,15 @@ TEST(JsonDigestTest, DistinguishesWhatDumpRendersDifferently) {
       Json("1"), Json("ab"), Json::array(), Json::object(), Json::array({"a", "b"}), Json::array({"b", "a"}),
       Json::array({"ab"}), Json::array({Json::array()}), Json{{"a", "b"}}, Json{{"ab", ""}}, Json{{"a", Json::object()}},
       Json{{"a", 1}, {"b", 2}}, Json{{"a", 2}, {"b", 1}}, Json::array({Json{{"a", 1}}, Json{{"b", 1}}}),
-      Json{{"x", Json::array({1, 2})}}, Json{{"x", Json::array({Json::array({1}), 2})}}};
+      Json{{"x", Json::array({1, 2})}}, Json{{"x", Json::array({Json::array({1}), 2})}},
+      Json(Json::value_t::discarded), Json::binary({1, 2}), Json::binary({1, 2}, 7), Json::binary({})};
   std::map<std::string, std::string> seen;  // digest → dump
   for (const auto& j : docs) {
-    auto [it, fresh] = seen.emplace(DigestOf(j), Dump(j));
-    EXPECT_TRUE(fresh) << Dump(j) << " and " << it->second << " share a digest";
-    EXPECT_EQ(DigestOf(j), DigestOf(Json::parse(Dump(j)))) << Dump(j);
+    auto [it, fresh] = seen.emplace(DigestOf(j), j.dump());
+    EXPECT_TRUE(fresh) << j.dump() << " and " << it->second << " share a digest";
+    if (!j.is_binary() && !j.is_discarded()) {
+      EXPECT_EQ(DigestOf(j), DigestOf(Json::parse(Dump(j)))) << Dump(j);
+    }
   }
 }
 

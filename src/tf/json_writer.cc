@@ -1,10 +1,22 @@
 #include "tf/json_writer.h"
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace eurus::tf {
 
 namespace {
+
+/// True when one of the 8 bytes of `x` is below 0x20, `"` or `\`: the bytes AppendString
+/// escapes (the classic SWAR tests: exact as to whether any byte matches, which is all
+/// that is asked). Rendering is mostly copying strings that need no escape.
+inline bool AnyToEscape(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  const uint64_t quote = x ^ (kOnes * '"'), backslash = x ^ (kOnes * '\\');
+  const uint64_t control = (x - kOnes * 0x20) & ~x & kHigh;
+  return (control | ((quote - kOnes) & ~quote & kHigh) | ((backslash - kOnes) & ~backslash & kHigh)) != 0;
+}
 
 /// A JSON string literal of `s` as nlohmann escapes it with ensure_ascii off: `"`, `\`, the
 /// named control characters, other control characters as \u00xx; everything else, UTF-8
@@ -12,7 +24,16 @@ namespace {
 void AppendString(std::string& out, const std::string& s) {
   out += '"';
   size_t run = 0;  // start of the bytes not yet copied
-  for (size_t i = 0; i < s.size(); ++i) {
+  const size_t n = s.size();
+  for (size_t i = 0; i < n; ++i) {
+    // Eight bytes at a time while none needs escaping.
+    while (i + 8 <= n) {
+      uint64_t x;
+      std::memcpy(&x, s.data() + i, sizeof x);
+      if (AnyToEscape(x)) break;
+      i += 8;
+    }
+    if (i >= n) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s, run, i - run);

@@ -24,6 +24,22 @@ TEST(JsonWriterTest, SameBytesAsNlohmann) {
   for (const Json& v : {Json(), Json(1), Json("s"), Json::object(), Json::array(), Json(0.1)}) EXPECT_EQ(Dump(v), v.dump(2));
 }
 
+// Given a byte that needs escaping at every position of strings of every length around the
+// writer's 8-byte steps, we should still write nlohmann's dump(2).
+TEST(JsonWriterTest, EscapesAtEveryPosition) {
+  std::vector<std::string> specials = {"\"", "\\", "\x7f", "/", "\xc3\xa9", "~", " "};
+  for (int c = 0; c < 0x20; ++c) specials.push_back(std::string(1, static_cast<char>(c)));
+  for (size_t len = 0; len <= 26; ++len)
+    for (size_t at = 0; at <= len; ++at)
+      for (const auto& special : specials) {
+        std::string text(len, 'x');
+        text.insert(at, special);
+        if (len > 3) text.insert(len / 2 < at ? len / 2 : text.size(), "\"");  // a second one
+        const Json j = text;
+        ASSERT_EQ(Dump(j), j.dump(2)) << "length " << len << ", at " << at;
+      }
+}
+
 // Given every unit an example organisation synthesizes, we should write each file exactly as
 // nlohmann would.
 TEST(JsonWriterTest, EveryExampleUnit) {

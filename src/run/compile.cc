@@ -6,6 +6,7 @@
 #include <chrono>
 #include <mutex>
 #include <stdexcept>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "check/policy.h"
@@ -234,7 +235,21 @@ void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
       }
     }
   }
+  s.org_inputs = org_inputs;
+  if (o.output == Output::kTree && o.until >= Pass::kWrite) {
+    // Writing: the tenant units are built one environment at a time by the render pass,
+    // checked and written there, and dropped (peak memory: one environment's units).
+    s.synthesis.emplace(*s.context, filter);
+    s.pending_ids = s.synthesis->TenantIds();
+    s.units = std::move(s.synthesis->units());
+    if (o.built) o.built(s.units);
+    step("synth/units");
+    TakeDigests(s);
+    step("synth/digests");
+    return;
+  }
   s.units = synth::Synthesize(*s.context, filter);
+  if (o.built) o.built(s.units);
   step("synth/units");
   if (o.output != Output::kTree) return;
   s.inputs.clear();
@@ -247,43 +262,187 @@ void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
   step("synth/digests");
 }
 
+/// An unchanged unit (TakeDigests) the policy pass may read without walking, when the run
+/// is stable (PolicyPass): one without route tables, routes or associations (E0803 judges
+/// an internet route against the associations of every unit built in the run).
+bool Skippable(const Session& s, size_t i) {
+  static const char* const kRouteTypes[] = {"aws_route", "aws_route_table", "aws_default_route_table",
+                                            "aws_route_table_association", "aws_main_route_table_association"};
+  if (!s.unchanged[i]) return false;
+  for (const char* type : kRouteTypes)
+    if (s.units[i].resources().contains(type)) return false;
+  return true;
+}
+
 /// Platform policy (docs/Security.md) on the units as they are about to be written: a
 /// finding is an error, and nothing is written.
 void PolicyPass(FileSystem&, const CompileOptions& o, Session& s) {
   if (!o.policy) return;
   const bool writing = o.output == Output::kTree && o.until >= Pass::kWrite;
   if (writing) TakeDigests(s);
-  check::PolicyContext policy = check::ContextFromOrg(s.org());
-  std::vector<check::PolicyUnit> view;
-  view.reserve(s.units.size());
-  for (const auto& u : s.units) view.push_back(check::FromUnit(u));
   // An unchanged unit (TakeDigests) passed these rules in the previous synth. The rules
   // read across units (remote states, possibly two deep; the backup selections and tenant
   // subnets of its account; the other realm's registry for E0811), so its verdict holds
   // only when nothing it may read changed: the accounts' facts, every unit that is not a
   // tenant unit (the only ones other units' rules read, but for E0808, which judges tenant
   // groups only) and the backup selections (none in a unit built now). Then every unchanged
-  // unit is read, not walked, but those with route tables, routes or associations: E0803
-  // judges an internet route against the associations of every unit built in the run.
-  std::vector<char> context_only;
+  // unit is read, not walked, but those with route tables, routes or associations (see
+  // Skippable).
   bool stable = writing && s.unchanged.size() == s.units.size() && !s.previous_facts_digest.empty() &&
                 s.facts_digest == s.previous_facts_digest;
   for (size_t i = 0; stable && i < s.units.size(); ++i) {
     const bool tenant = s.tenant_inputs.count(s.units[i].id()) > 0;
     stable = (tenant || s.unchanged[i]) && (s.unchanged[i] || !s.units[i].resources().contains("aws_backup_selection"));
   }
+  s.policy_stable = stable;
+  // Writing (SynthPass): the render pass checks, one environment at a time, so that every
+  // finding is reported at once (StreamTenantUnits).
+  if (s.synthesis) return;
+  std::vector<char> context_only;
   if (stable) {
-    static const char* const kRouteTypes[] = {"aws_route", "aws_route_table", "aws_default_route_table",
-                                              "aws_route_table_association", "aws_main_route_table_association"};
     context_only.assign(s.units.size(), 0);
-    for (size_t i = 0; i < s.units.size(); ++i) {
-      bool skip = s.unchanged[i];
-      for (const char* type : kRouteTypes) skip = skip && !s.units[i].resources().contains(type);
-      context_only[i] = skip;
-    }
+    for (size_t i = 0; i < s.units.size(); ++i) context_only[i] = Skippable(s, i);
+  }
+  std::vector<check::PolicyUnit> view;
+  view.reserve(s.units.size());
+  for (const auto& u : s.units) view.push_back(check::FromUnit(u));
+  s.policy_walked = s.units.size() - static_cast<size_t>(std::count(context_only.begin(), context_only.end(), 1));
+  check::CheckPolicy(view, check::ContextFromOrg(s.org()), &s.sources, s.diags,
+                     context_only.empty() ? nullptr : &context_only);
+}
+
+/// The writing synth's policy check of the units that are not tenant units nor an
+/// environment's own (bootstrap, registries, backup, observability, billing): read with
+/// every other unit that is not a tenant unit; environments' own units are walked with
+/// their tenant units (CheckEnvironment).
+void CheckAccountUnits(Session& s) {
+  std::vector<char> context_only(s.units.size(), 0);
+  for (size_t i = 0; i < s.units.size(); ++i) context_only[i] = s.policy_stable && Skippable(s, i);
+  for (size_t e = 0; e < s.synthesis->environments(); ++e) {
+    auto [begin, end] = s.synthesis->EnvironmentUnits(e);
+    for (size_t i = begin; i < end; ++i) context_only[i] = 1;
   }
   s.policy_walked = s.units.size() - static_cast<size_t>(std::count(context_only.begin(), context_only.end(), 1));
-  check::CheckPolicy(view, policy, &s.sources, s.diags, context_only.empty() ? nullptr : &context_only);
+  if (s.policy_walked == 0) return;
+  std::vector<check::PolicyUnit> view;
+  view.reserve(s.units.size());
+  for (const auto& u : s.units) view.push_back(check::FromUnit(u));
+  check::CheckPolicy(view, check::ContextFromOrg(s.org()), &s.sources, s.diags, &context_only);
+}
+
+/// Renders `units` into the tree being written (s.tree), on all cores: hashes[i] and
+/// same[i] (the previous tree has these files: not written). A unit `unchanged` marks
+/// (null: none) is not even rendered. Each unit's blocks are dropped once rendered.
+void PutUnits(Session& s, std::vector<tf::Unit>& units, const std::vector<char>* unchanged,
+              std::vector<std::string>& hashes, std::vector<char>& same, std::string& first_error) {
+  hashes.assign(units.size(), {});
+  same.assign(units.size(), 0);
+  std::mutex mu;
+  // Units are few (an edit) or many and small (a full synth): one at a time to each thread.
+  ParallelFor(
+      units.size(),
+      [&](size_t i) {
+        const std::string id = units[i].id();
+        auto prev = s.previous_hashes.find(id);
+        const bool present = prev != s.previous_hashes.end() && s.present_dirs.count(id);
+        if (unchanged && (*unchanged)[i]) {  // the files the previous tree has: they stay, unread
+          hashes[i] = prev->second;
+          same[i] = 1;
+          return;
+        }
+        std::map<std::string, std::string> files = synth::TakeUnitFiles(units[i]);
+        hashes[i] = synth::ContentHash(files);
+        if (present && prev->second == hashes[i]) {
+          same[i] = 1;
+          return;
+        }
+        std::string err;
+        for (const auto& [rel, data] : files)
+          if (!s.tree->Put(rel, data, &err)) {
+            std::lock_guard<std::mutex> lock(mu);
+            if (first_error.empty()) first_error = err;
+            break;
+          }
+      },
+      1);
+}
+
+/// The policy rules on environment `e`'s tenant units, read with every other unit of the
+/// run in the index (`org`: every unit that is not a tenant unit). Walked: the tenant units
+/// and the environment's own units (network, platform), unless the run is stable and the
+/// unit Skippable. Every rule's cross-unit table is per account (an environment is an
+/// account of its own: E0103) or built from units that are not tenant units, and a tenant
+/// unit reads only those: so the findings are the ones a whole-organisation walk gives
+/// (src/run/streaming_test.cc plants one of each kind and compares).
+void CheckEnvironment(Session& s, size_t e, const std::vector<tf::Unit>& tenants) {
+  const std::vector<tf::Unit>& org = s.units;
+  auto [begin, end] = s.synthesis->EnvironmentUnits(e);
+  bool selection = false;  // a backup selection in a tenant unit: its account's verdicts change
+  for (const auto& u : tenants) selection = selection || u.resources().contains("aws_backup_selection");
+  std::vector<char> context_only(org.size() + tenants.size(), 1);
+  for (size_t i = begin; i < end; ++i) context_only[i] = s.policy_stable && !selection && Skippable(s, i);
+  for (size_t i = 0; i < tenants.size(); ++i) context_only[org.size() + i] = 0;
+  const size_t walked = static_cast<size_t>(std::count(context_only.begin(), context_only.end(), 0));
+  if (walked == 0) return;
+  s.policy_walked += walked;
+  std::vector<check::PolicyUnit> view;
+  view.reserve(context_only.size());
+  for (const auto& u : org) view.push_back(check::FromUnit(u));
+  for (const auto& u : tenants) view.push_back(check::FromUnit(u));
+  check::CheckPolicy(view, check::ContextFromOrg(s.org()), &s.sources, s.diags, &context_only);
+}
+
+/// The writing synth's tenant units, one environment at a time: built, checked (when the
+/// policy pass runs), rendered and written, dropped; then the other units, rendered last
+/// because the tenant units are built from them; then every unit in Synthesize's order,
+/// compacted, for the manifest.
+void StreamTenantUnits(const CompileOptions& o, Session& s, std::string& first_error) {
+  const synth::Synthesis& syn = *s.synthesis;
+  std::vector<std::vector<tf::Unit>> tenants(syn.environments());
+  std::map<std::string, std::pair<std::string, bool>> written;  // id → hash, same as before
+  std::vector<std::string> hashes;
+  std::vector<char> same;
+  if (o.policy) CheckAccountUnits(s);
+  for (size_t e = 0; e < syn.environments(); ++e) {
+    std::vector<tf::Unit> t = syn.TenantUnits(e, s.units);
+    if (o.built) o.built(t);
+    if (o.policy) CheckEnvironment(s, e, t);
+    // After a finding nothing will be written: the other environments are only checked,
+    // so that every finding is reported at once.
+    if (s.diags.has_errors()) {
+      for (auto& u : t) u.Compact();
+      tenants[e] = std::move(t);
+      continue;
+    }
+    PutUnits(s, t, nullptr, hashes, same, first_error);
+    for (size_t i = 0; i < t.size(); ++i) written[t[i].id()] = {hashes[i], same[i] != 0};
+    tenants[e] = std::move(t);
+  }
+  if (s.diags.has_errors()) return;  // nothing is written: the run stops after this pass
+  PutUnits(s, s.units, &s.unchanged, hashes, same, first_error);
+  std::map<std::string, std::pair<std::string, char>> digests;  // id → digest, unchanged
+  for (size_t i = 0; i < s.units.size(); ++i) {
+    written[s.units[i].id()] = {hashes[i], same[i] != 0};
+    digests[s.units[i].id()] = {s.digests[i], s.unchanged[i]};
+  }
+  s.units = syn.Assemble(std::move(s.units), std::move(tenants));
+  s.pending_ids.clear();
+  const std::map<std::string, std::string> dir_account = synth::AccountByDir(s.org());
+  s.accounts.clear();
+  s.hashes.clear();
+  s.inputs.clear();
+  s.digests.assign(s.units.size(), {});
+  s.unchanged.assign(s.units.size(), 0);
+  for (size_t i = 0; i < s.units.size(); ++i) {
+    const std::string id = s.units[i].id();
+    s.accounts.push_back(dir_account.at(s.units[i].account()));
+    const auto& [hash, kept] = written.at(id);
+    s.hashes.push_back(hash);
+    if (kept) s.keep_dirs.insert(id);
+    auto fp = s.tenant_inputs.find(id);
+    s.inputs.push_back(fp != s.tenant_inputs.end() ? fp->second : s.org_inputs);
+    if (auto d = digests.find(id); d != digests.end()) std::tie(s.digests[i], s.unchanged[i]) = d->second;
+  }
 }
 
 /// Rendering JSON is the costly part of a large org; units are independent.
@@ -327,36 +486,17 @@ void RenderPass(FileSystem& fs, const CompileOptions& o, Session& s) {
   // the one the trusted previous tree records is not written at all: its directory stays.
   s.tree = fs.BeginTree(OutDir(o), &synth::IsGeneratedName);
   TakeDigests(s);
-  std::vector<char> same(units.size(), 0);
-  std::mutex mu;
   std::string first_error;
-  // Units are few (an edit) or many and small (a full synth): one at a time to each thread.
-  ParallelFor(units.size(), [&](size_t i) {
-    const std::string id = units[i].id();
-    auto prev = s.previous_hashes.find(id);
-    const bool present = prev != s.previous_hashes.end() && s.present_dirs.count(id);
-    if (s.unchanged[i]) {  // the files the previous tree has (SynthPass): they stay, unread
-      s.hashes[i] = prev->second;
-      same[i] = 1;
-      return;
-    }
-    std::map<std::string, std::string> files = synth::TakeUnitFiles(units[i]);
-    s.hashes[i] = synth::ContentHash(files);
-    if (present && prev->second == s.hashes[i]) {
-      same[i] = 1;
-    } else {
-      std::string err;
-      for (const auto& [rel, data] : files)
-        if (!s.tree->Put(rel, data, &err)) {
-          std::lock_guard<std::mutex> lock(mu);
-          if (first_error.empty()) first_error = err;
-          break;
-        }
-    }
-  }, 1);
-  for (size_t i = 0; i < units.size(); ++i)
-    if (same[i]) s.keep_dirs.insert(units[i].id());
+  if (!s.synthesis) {
+    std::vector<char> same;
+    PutUnits(s, units, &s.unchanged, s.hashes, same, first_error);
+    for (size_t i = 0; i < units.size(); ++i)
+      if (same[i]) s.keep_dirs.insert(units[i].id());
+  } else {
+    StreamTenantUnits(o, s, first_error);
+  }
   if (!first_error.empty()) s.diags.Report(Error(codes::kIo, "cannot write `" + OutDir(o) + "`: " + first_error));
+  if (s.diags.has_errors()) s.tree.reset();  // its staging goes; out/ stays as it was
 }
 
 /// What `eurus validate` needs to check RPO and deletion protection on the tree alone.

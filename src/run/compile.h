@@ -84,6 +84,10 @@ struct CompileOptions {
   /// Test seam, empty in production: called as each pass starts, inside its error
   /// handler, so a hook that throws stands for a bug in that pass.
   std::function<void(Pass)> before_pass;
+  /// Test seam, empty in production: called with each batch of units as soon as it is
+  /// built (all of them, or the writing synth's batches: the others, then each
+  /// environment's tenant units), so a test can plant what the policy rules must find.
+  std::function<void(std::vector<tf::Unit>&)> built;
 };
 
 struct PassTime {
@@ -115,6 +119,10 @@ struct Session {
   model::BuildResult build;               ///< org set when the model is valid; the lock to write
   std::optional<synth::Context> context;  ///< over build.org
   // synth
+  /// Writing a tree: the units are built in steps (synth::Synthesis) and, until the render
+  /// pass has written every environment's tenant units, `units` holds only the others.
+  std::optional<synth::Synthesis> synthesis;
+  std::vector<std::string> pending_ids;  ///< the tenant units `synthesis` has yet to build
   std::vector<tf::Unit> units;
   // render and manifest
   std::vector<std::string> accounts;  ///< the account id of units[i]
@@ -136,6 +144,8 @@ struct Session {
   /// kWrite: synth::Digest of the policy's facts (EnvironmentFacts); the stamp's.
   std::string facts_digest, previous_facts_digest;
   size_t policy_walked = 0;  ///< the units the policy pass walked (the others it only read)
+  bool policy_stable = false;  ///< unchanged units may be read without being walked
+  std::string org_inputs;      ///< what a unit that is not a tenant unit is a function of
   /// Incremental synth: the previous manifest's entries of the units not built (same
   /// inputs), by id, and the unit directories the write pass moves over unread (those and
   /// the built units whose hash did not change).
@@ -165,6 +175,7 @@ struct Session {
     std::set<std::string> ids;
     for (const auto& u : units) ids.insert(u.id());
     for (const auto& [id, entry] : kept) ids.insert(id);
+    ids.insert(pending_ids.begin(), pending_ids.end());
     return ids;
   }
 };

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -200,26 +201,23 @@ void AddBoundaries(const Context& ctx, tf::Unit& unit) {
 
 }  // namespace
 
-std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) {
+Synthesis::Synthesis(const Context& ctx, const TenantFilter& build) : ctx_(ctx) {
   // The account and environment units read only the model: each feature, and each
   // environment's pair, is built beside the others (the registries are the largest), then
   // they are placed in the fixed order.
   using Feature = void (*)(const Context&, std::vector<tf::Unit>&);
   static constexpr Feature kAccountUnits[] = {AddBootstrap, AddRegistry, AddBackup, AddObservability};
   constexpr size_t kFeatures = std::size(kAccountUnits);
-  // Environment units first (each tenant unit reads its network and platform units'
-  // outputs), then the tenant units, which are independent of each other: built on all
-  // cores, then placed in the fixed order (environment, then its tenants) so output does
-  // not depend on timing.
+  const size_t n_envs = ctx.org.environments.size();
   struct EnvUnits {
     std::vector<tf::Unit> units;
     size_t network = 0;
     size_t platform = 0;
   };
-  std::vector<EnvUnits> envs(ctx.org.environments.size());
+  std::vector<EnvUnits> envs(n_envs);
   std::vector<std::vector<tf::Unit>> account_units(kFeatures);
   ParallelFor(
-      kFeatures + envs.size(),
+      kFeatures + n_envs,
       [&](size_t k) {
         if (k < kFeatures) {
           kAccountUnits[k](ctx, account_units[k]);
@@ -231,50 +229,85 @@ std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) 
         envs[i].platform = AddPlatform(ctx, env, envs[i].units[envs[i].network], envs[i].units);
       },
       1);
-  std::vector<tf::Unit> units;
   for (auto& feature : account_units)
-    for (auto& u : feature) units.push_back(std::move(u));
-  struct Job {
-    size_t env;
-    const model::Tenant* tenant;
-    const model::Deployment* dep;
-  };
-  std::vector<Job> jobs;
-  for (size_t i = 0; i < ctx.org.environments.size(); ++i) {
+    for (auto& u : feature) units_.push_back(std::move(u));
+  env_begin_.resize(n_envs);
+  env_end_.resize(n_envs);
+  network_.resize(n_envs);
+  platform_.resize(n_envs);
+  jobs_.resize(n_envs);
+  for (size_t i = 0; i < n_envs; ++i) {
+    env_begin_[i] = units_.size();
+    network_[i] = units_.size() + envs[i].network;
+    platform_[i] = units_.size() + envs[i].platform;
+    for (auto& u : envs[i].units) units_.push_back(std::move(u));
+    env_end_[i] = units_.size();
     const auto& env = ctx.org.environments[i];
     for (const auto& t : ctx.org.tenants)
       for (const auto& dep : t.deployments)
-        if (dep.env == env.name && (!build || build(env, t))) jobs.push_back({i, &t, &dep});
+        if (dep.env == env.name && (!build || build(env, t))) jobs_[i].push_back({&t, &dep});
   }
-  std::vector<std::optional<tf::Unit>> built(jobs.size());
-  ParallelFor(jobs.size(), [&](size_t j) {
-    const Job& job = jobs[j];
-    const model::Environment& env = ctx.org.environments[job.env];
+  for (auto& u : units_) AddBoundaries(ctx, u);
+  AddBilling(ctx, units_);  // last: it orders itself after the other units
+  n_units_ = units_.size();
+}
+
+std::vector<std::string> Synthesis::TenantIds() const {
+  std::vector<std::string> ids;
+  for (size_t e = 0; e < jobs_.size(); ++e)
+    for (const Job& job : jobs_[e]) ids.push_back(ctx_.org.environments[e].name + "/" + TenantUnitName(*job.tenant));
+  return ids;
+}
+
+std::vector<tf::Unit> Synthesis::TenantUnits(size_t e, const std::vector<tf::Unit>& units) const {
+  if (units.size() != n_units_) throw std::logic_error("Synthesis::TenantUnits: not the units this synthesis made");
+  const model::Environment& env = ctx_.org.environments[e];
+  std::vector<std::optional<tf::Unit>> built(jobs_[e].size());
+  ParallelFor(jobs_[e].size(), [&](size_t j) {
+    const Job& job = jobs_[e][j];
     const model::Tenant& t = *job.tenant;
-    tf::Unit u = ctx.NewUnit(env.name, env.account, env.name, t.name, TenantUnitName(t), t.cost_center);
+    tf::Unit u = ctx_.NewUnit(env.name, env.account, env.name, t.name, TenantUnitName(t), t.cost_center);
     for (auto& rel : TenantSources(env, t)) u.sources.insert(std::move(rel));
-    const tf::Unit& network = envs[job.env].units[envs[job.env].network];
-    const tf::Unit& platform = envs[job.env].units[envs[job.env].platform];
-    AddTenantNetwork(ctx, env, t, *job.dep, network, u);
-    AddTenantData(ctx, env, t, *job.dep, network, platform, u);
-    AddTenantWorkloads(ctx, env, t, *job.dep, network, platform, u);
-    AddTenantApiRoutes(ctx, env, t, *job.dep, platform, u);
-    AddTenantAccess(ctx, env, t, u);
+    const tf::Unit& network = units[network_[e]];
+    const tf::Unit& platform = units[platform_[e]];
+    AddTenantNetwork(ctx_, env, t, *job.dep, network, u);
+    AddTenantData(ctx_, env, t, *job.dep, network, platform, u);
+    AddTenantWorkloads(ctx_, env, t, *job.dep, network, platform, u);
+    AddTenantApiRoutes(ctx_, env, t, *job.dep, platform, u);
+    AddTenantAccess(ctx_, env, t, u);
     // After the environment's own units, whether or not this unit reads them (synth.h).
-    for (const auto& eu : envs[job.env].units) u.dependencies.insert(eu.id());
-    AddBoundaries(ctx, u);
+    for (size_t k = env_begin_[e]; k < env_end_[e]; ++k) u.dependencies.insert(units[k].id());
+    AddBoundaries(ctx_, u);
     built[j] = std::move(u);
   });
-  for (auto& u : units) AddBoundaries(ctx, u);
-  for (auto& e : envs)
-    for (auto& u : e.units) AddBoundaries(ctx, u);
-  size_t j = 0;
-  for (size_t i = 0; i < envs.size(); ++i) {
-    for (auto& u : envs[i].units) units.push_back(std::move(u));
-    for (; j < jobs.size() && jobs[j].env == i; ++j) units.push_back(std::move(*built[j]));
+  std::vector<tf::Unit> out;
+  out.reserve(built.size());
+  for (auto& u : built) out.push_back(std::move(*u));
+  return out;
+}
+
+std::vector<tf::Unit> Synthesis::Assemble(std::vector<tf::Unit> units,
+                                          std::vector<std::vector<tf::Unit>> tenants) const {
+  if (units.size() != n_units_ || tenants.size() != jobs_.size())
+    throw std::logic_error("Synthesis::Assemble: not the units this synthesis made");
+  std::vector<tf::Unit> out;
+  size_t next = 0;
+  auto take_until = [&](size_t end) {
+    for (; next < end; ++next) out.push_back(std::move(units[next]));
+  };
+  for (size_t e = 0; e < jobs_.size(); ++e) {
+    take_until(env_end_[e]);
+    for (auto& u : tenants[e]) out.push_back(std::move(u));
   }
-  AddBilling(ctx, units);  // last: it orders itself after the other units
-  return units;
+  take_until(units.size());
+  return out;
+}
+
+std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build) {
+  Synthesis s(ctx, build);
+  std::vector<std::vector<tf::Unit>> tenants;
+  for (size_t e = 0; e < s.environments(); ++e) tenants.push_back(s.TenantUnits(e, s.units()));
+  return s.Assemble(std::move(s.units()), std::move(tenants));
 }
 
 }  // namespace eurus::synth

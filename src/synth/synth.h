@@ -124,6 +124,40 @@ using TenantFilter = std::function<bool(const model::Environment&, const model::
 /// tenant units the filter rejects are left out.
 std::vector<tf::Unit> Synthesize(const Context& ctx, const TenantFilter& build = {});
 
+/// Synthesize in steps, for a caller that holds one environment's tenant units at a time
+/// (the writing synth, run::Compile): every unit that is not a tenant unit first, then the
+/// tenant units of each environment on demand, then all of them in Synthesize's order.
+class Synthesis {
+ public:
+  Synthesis(const Context& ctx, const TenantFilter& build);
+  /// Every unit but the tenant units, in Synthesize's order (billing last). Tenant units
+  /// read them (TenantUnits): keep them whole until the last call.
+  std::vector<tf::Unit>& units() { return units_; }
+  const std::vector<tf::Unit>& units() const { return units_; }
+  size_t environments() const { return jobs_.size(); }
+  /// [begin, end) of environment `e`'s own units (network, platform) in units().
+  std::pair<size_t, size_t> EnvironmentUnits(size_t e) const { return {env_begin_[e], env_end_[e]}; }
+  /// The ids of the tenant units the filter selected, every environment's.
+  std::vector<std::string> TenantIds() const;
+  /// Builds the tenant units of environment `e` the filter selects (on all cores), reading
+  /// `units`: units() or what it was moved into, whole (not rendered yet).
+  std::vector<tf::Unit> TenantUnits(size_t e, const std::vector<tf::Unit>& units) const;
+  /// `units` (units(), possibly rendered and compacted since) and each environment's
+  /// tenant units in Synthesize's order.
+  std::vector<tf::Unit> Assemble(std::vector<tf::Unit> units, std::vector<std::vector<tf::Unit>> tenants) const;
+
+ private:
+  struct Job {
+    const model::Tenant* tenant;
+    const model::Deployment* dep;
+  };
+  const Context& ctx_;
+  std::vector<tf::Unit> units_;
+  size_t n_units_ = 0;  ///< units_.size() once built (a caller may move them out)
+  std::vector<size_t> env_begin_, env_end_, network_, platform_;
+  std::vector<std::vector<Job>> jobs_;  ///< by environment
+};
+
 // ---- features (one file each) ----
 /// management/bootstrap: state buckets and deployer roles in every account (local state).
 void AddBootstrap(const Context& ctx, std::vector<tf::Unit>& units);

@@ -59,7 +59,7 @@ void PrintPassTimes(const std::vector<run::PassTime>& times, const std::vector<r
   if (!std::getenv("EURUS_PERF")) return;
   for (const auto& t : times) {
     for (const auto& st : steps)
-      if (st.name.rfind(t.name + "/", 0) == 0) std::fprintf(stderr, "perf:  %-14s %8.1f ms\n", st.name.c_str(), st.ms);
+      if (st.name.rfind(t.name + "/", 0) == 0) std::fprintf(stderr, "perf:  %-19s %8.1f ms\n", st.name.c_str(), st.ms);
     std::fprintf(stderr, "perf: %-10s %8.1f ms", t.name.c_str(), t.ms);
     if (t.peak_mib > 0) std::fprintf(stderr, "  peak %6.0f MiB", t.peak_mib);
     std::fprintf(stderr, "\n");

@@ -205,8 +205,8 @@ void TakeDigests(Session& s) {
 
 void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
   synth::TenantFilter filter = o.tenants;
-  std::map<std::string, std::string> tenant_inputs;
-  std::string org_inputs;
+  const std::map<std::string, std::string>& tenant_inputs = s.tenant_inputs;
+  std::string& org_inputs = s.org_inputs;
   // Its steps, for EURUS_PERF (printed before the pass's own line).
   auto last = std::chrono::steady_clock::now();
   auto step = [&](const char* name) {
@@ -220,8 +220,7 @@ void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
     const std::string* lock_text = s.context->Text("eurus.lock.json");
     org_inputs = synth::OrgFingerprint(*s.context, s.build.lock_changed || !lock_text ? SerializeLock(s.build.lock)
                                                                                       : *lock_text);
-    tenant_inputs = synth::TenantFingerprints(*s.context);
-    s.tenant_inputs = tenant_inputs;
+    s.tenant_inputs = synth::TenantFingerprints(*s.context);
     s.facts_digest = synth::Digest({EnvironmentFacts(s.org()).dump()});
     step("synth/inputs");
     if (o.incremental) {
@@ -235,7 +234,6 @@ void SynthPass(FileSystem& fs, const CompileOptions& o, Session& s) {
       }
     }
   }
-  s.org_inputs = org_inputs;
   if (o.output == Output::kTree && o.until >= Pass::kWrite) {
     // Writing: the tenant units are built one environment at a time by the render pass,
     // checked and written there, and dropped (peak memory: one environment's units).
@@ -274,6 +272,21 @@ bool Skippable(const Session& s, size_t i) {
   return true;
 }
 
+/// Runs the policy rules over `units` then `more` (null: none), walking those `context_only`
+/// does not mark; returns how many were walked (none: the rules do not run).
+size_t CheckUnits(Session& s, const std::vector<tf::Unit>& units, const std::vector<tf::Unit>* more,
+                  const std::vector<char>& context_only) {
+  const size_t walked = static_cast<size_t>(std::count(context_only.begin(), context_only.end(), 0));
+  if (walked == 0) return 0;
+  std::vector<check::PolicyUnit> view;
+  view.reserve(context_only.size());
+  for (const auto& u : units) view.push_back(check::FromUnit(u));
+  if (more)
+    for (const auto& u : *more) view.push_back(check::FromUnit(u));
+  check::CheckPolicy(view, check::ContextFromOrg(s.org()), &s.sources, s.diags, &context_only);
+  return walked;
+}
+
 /// Platform policy (docs/Security.md) on the units as they are about to be written: a
 /// finding is an error, and nothing is written.
 void PolicyPass(FileSystem&, const CompileOptions& o, Session& s) {
@@ -298,17 +311,9 @@ void PolicyPass(FileSystem&, const CompileOptions& o, Session& s) {
   // Writing (SynthPass): the render pass checks, one environment at a time, so that every
   // finding is reported at once (StreamTenantUnits).
   if (s.synthesis) return;
-  std::vector<char> context_only;
-  if (stable) {
-    context_only.assign(s.units.size(), 0);
-    for (size_t i = 0; i < s.units.size(); ++i) context_only[i] = Skippable(s, i);
-  }
-  std::vector<check::PolicyUnit> view;
-  view.reserve(s.units.size());
-  for (const auto& u : s.units) view.push_back(check::FromUnit(u));
-  s.policy_walked = s.units.size() - static_cast<size_t>(std::count(context_only.begin(), context_only.end(), 1));
-  check::CheckPolicy(view, check::ContextFromOrg(s.org()), &s.sources, s.diags,
-                     context_only.empty() ? nullptr : &context_only);
+  std::vector<char> context_only(s.units.size(), 0);
+  for (size_t i = 0; stable && i < s.units.size(); ++i) context_only[i] = Skippable(s, i);
+  s.policy_walked = CheckUnits(s, s.units, nullptr, context_only);
 }
 
 /// The writing synth's policy check of the units that are not tenant units nor an
@@ -322,12 +327,7 @@ void CheckAccountUnits(Session& s) {
     auto [begin, end] = s.synthesis->EnvironmentUnits(e);
     for (size_t i = begin; i < end; ++i) context_only[i] = 1;
   }
-  s.policy_walked = s.units.size() - static_cast<size_t>(std::count(context_only.begin(), context_only.end(), 1));
-  if (s.policy_walked == 0) return;
-  std::vector<check::PolicyUnit> view;
-  view.reserve(s.units.size());
-  for (const auto& u : s.units) view.push_back(check::FromUnit(u));
-  check::CheckPolicy(view, check::ContextFromOrg(s.org()), &s.sources, s.diags, &context_only);
+  s.policy_walked = CheckUnits(s, s.units, nullptr, context_only);
 }
 
 /// Renders `units` into the tree being written (s.tree), on all cores: hashes[i] and
@@ -382,14 +382,7 @@ void CheckEnvironment(Session& s, size_t e, const std::vector<tf::Unit>& tenants
   std::vector<char> context_only(org.size() + tenants.size(), 1);
   for (size_t i = begin; i < end; ++i) context_only[i] = s.policy_stable && !selection && Skippable(s, i);
   for (size_t i = 0; i < tenants.size(); ++i) context_only[org.size() + i] = 0;
-  const size_t walked = static_cast<size_t>(std::count(context_only.begin(), context_only.end(), 0));
-  if (walked == 0) return;
-  s.policy_walked += walked;
-  std::vector<check::PolicyUnit> view;
-  view.reserve(context_only.size());
-  for (const auto& u : org) view.push_back(check::FromUnit(u));
-  for (const auto& u : tenants) view.push_back(check::FromUnit(u));
-  check::CheckPolicy(view, check::ContextFromOrg(s.org()), &s.sources, s.diags, &context_only);
+  s.policy_walked += CheckUnits(s, org, &tenants, context_only);
 }
 
 /// The writing synth's tenant units, one environment at a time: built, checked (when the
